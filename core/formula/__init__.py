@@ -1,0 +1,1 @@
+"""The formula language: grammar, parser, compiler and evaluator."""

@@ -1,0 +1,248 @@
+"""The plugin registry and the immutable catalogue it produces.
+
+:class:`PluginRegistry` owns one pluggy ``PluginManager``: there is no module-global
+manager and nothing is loaded at import. Built-in plugins are ordinary plugins
+registered by module name; third-party plugins come from the entry-point group
+``candlescan``. The registry calls every hook once and resolves the results into a
+:class:`Catalogue`, a frozen, picklable value that workers use without pluggy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+import pluggy
+
+from candlescan import hookspecs
+from candlescan._markers import PROJECT_NAME
+from candlescan._refs import resolve
+from candlescan.errors import PluginError
+from candlescan.repository import ICandleRepository
+from candlescan.specs import IndicatorSpec, PresetSpec, SourceSpec
+
+__all__ = ["DEFAULT_PLUGINS", "Catalogue", "PluginRegistry"]
+
+#: Built-in plugins, registered by module name like any third-party plugin.
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "candlescan.plugins.indicators",
+    "candlescan.plugins.sources",
+    "candlescan.plugins.presets",
+)
+
+_Spec = TypeVar("_Spec", IndicatorSpec, SourceSpec, PresetSpec)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Everything the plugins registered, resolved into plain, picklable specs.
+
+    Look-ups are by name: :meth:`indicator`, :meth:`source`, :meth:`preset`.
+    """
+
+    indicators: tuple[IndicatorSpec, ...] = ()
+    sources: tuple[SourceSpec, ...] = ()
+    presets: tuple[PresetSpec, ...] = ()
+    _by_name: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    __module__ = "candlescan"
+
+    def __post_init__(self) -> None:
+        index: dict[str, Any] = {}
+        index.update({f"indicator:{s.name}": s for s in self.indicators})
+        index.update({f"source:{s.scheme}": s for s in self.sources})
+        index.update({f"preset:{s.name}": s for s in self.presets})
+        object.__setattr__(self, "_by_name", index)
+
+    def indicator(self, name: str) -> IndicatorSpec:
+        """The indicator called ``name``; ``KeyError`` if none."""
+        spec: IndicatorSpec = self._by_name[f"indicator:{name}"]
+        return spec
+
+    def source(self, scheme: str) -> SourceSpec:
+        """The source for ``scheme``; ``KeyError`` if none."""
+        spec: SourceSpec = self._by_name[f"source:{scheme}"]
+        return spec
+
+    def preset(self, name: str) -> PresetSpec:
+        """The preset called ``name``; ``KeyError`` if none."""
+        spec: PresetSpec = self._by_name[f"preset:{name}"]
+        return spec
+
+    @property
+    def indicator_names(self) -> tuple[str, ...]:
+        """Sorted names of all indicators."""
+        return tuple(sorted(s.name for s in self.indicators))
+
+
+class PluginRegistry:
+    """Loads plugins and resolves them into a :class:`Catalogue`.
+
+    :param builtins: register :data:`DEFAULT_PLUGINS`.
+    :param entrypoints: load third-party plugins from the ``candlescan`` entry-point group.
+    :param blocked: plugin names (entry-point names or module names) never to load.
+
+    ``PluginRegistry.default()`` is what most hosts want. Tests and hosts that ship their
+    own plugins call :meth:`register`.
+    """
+
+    __module__ = "candlescan"
+
+    def __init__(
+        self,
+        *,
+        builtins: bool = True,
+        entrypoints: bool = True,
+        blocked: Iterable[str] = (),
+    ) -> None:
+        self._pm = pluggy.PluginManager(PROJECT_NAME)
+        self._pm.add_hookspecs(hookspecs)
+        self._catalogue: Catalogue | None = None
+        for name in blocked:
+            self._pm.set_blocked(name)
+        if builtins:
+            for module_name in DEFAULT_PLUGINS:
+                if not self._pm.is_blocked(module_name):
+                    self.register(importlib.import_module(module_name), name=module_name)
+        if entrypoints:
+            try:
+                self._pm.load_setuptools_entrypoints(PROJECT_NAME)
+            except Exception as exc:  # a broken third-party package must say who it is
+                raise PluginError(f"failed to load a '{PROJECT_NAME}' entry point: {exc}") from exc
+            self._check_pending()
+
+    @classmethod
+    def default(cls) -> PluginRegistry:
+        """Built-in plugins plus every installed third-party plugin."""
+        return cls()
+
+    # --- registration ---------------------------------------------------------------------
+
+    def register(self, plugin: object, name: str | None = None) -> str:
+        """Register ``plugin`` (a module or object with hook implementations); return its name.
+
+        :raises PluginError: when the plugin implements an unknown hook or with wrong
+            arguments. Duplicate indicator/source/preset names are reported when the
+            catalogue is next built.
+        """
+        try:
+            registered = self._pm.register(plugin, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            raise PluginError(f"cannot register plugin {name or plugin!r}: {exc}") from None
+        if registered is None:
+            raise PluginError(f"plugin {name or plugin!r} is blocked")
+        self._check_pending()
+        self._catalogue = None
+        return registered
+
+    def unregister(self, name: str) -> None:
+        """Remove the plugin registered under ``name``."""
+        if self._pm.unregister(name=name) is None:
+            raise PluginError(f"no plugin named {name!r} is registered")
+        self._catalogue = None
+
+    def plugin_names(self) -> tuple[str, ...]:
+        """Names of the registered plugins, in registration order."""
+        return tuple(name for name, _ in self._pm.list_name_plugin())
+
+    def _check_pending(self) -> None:
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(str(exc)) from None
+
+    # --- the catalogue --------------------------------------------------------------------
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The resolved catalogue (built on first use, rebuilt after (un)registration)."""
+        if self._catalogue is None:
+            self._catalogue = Catalogue(
+                indicators=self._collect("candlescan_register_indicators", IndicatorSpec, "name"),
+                sources=self._collect("candlescan_register_sources", SourceSpec, "scheme"),
+                presets=self._collect("candlescan_register_presets", PresetSpec, "name"),
+            )
+        return self._catalogue
+
+    def _collect(self, hook_name: str, spec_type: type[_Spec], key: str) -> tuple[_Spec, ...]:
+        hook = getattr(self._pm.hook, hook_name)
+        owner: dict[str, str] = {}
+        specs: list[_Spec] = []
+        # Call each implementation separately so a failure names its plugin.
+        for impl in reversed(hook.get_hookimpls()):
+            plugin_name = impl.plugin_name
+            try:
+                returned = impl.function()
+            except Exception as exc:
+                raise PluginError(f"plugin {plugin_name!r} failed in {hook_name}(): {exc}") from exc
+            for spec in _as_sequence(returned, plugin_name, hook_name):
+                if not isinstance(spec, spec_type):
+                    raise PluginError(
+                        f"plugin {plugin_name!r} returned {type(spec).__name__} from "
+                        f"{hook_name}(); expected {spec_type.__name__}"
+                    )
+                spec_key = getattr(spec, key)
+                if spec_key in owner:
+                    raise PluginError(
+                        f"{spec_type.__name__} {spec_key!r} is registered twice: by plugin "
+                        f"{owner[spec_key]!r} and by plugin {plugin_name!r}"
+                    )
+                owner[spec_key] = plugin_name
+                _check_references(spec)
+                specs.append(_with_plugin(spec, plugin_name))
+        return tuple(specs)
+
+    # --- conveniences ---------------------------------------------------------------------
+
+    def open_source(self, source: str) -> ICandleRepository:
+        """Open a data source from ``"scheme"`` or ``"scheme:argument"`` (``"csv:/data"``).
+
+        :raises PluginError: no plugin provides the scheme.
+        """
+        scheme, _, argument = source.partition(":")
+        try:
+            spec = self.catalogue.source(scheme.strip().lower())
+        except KeyError:
+            known = ", ".join(sorted(s.scheme for s in self.catalogue.sources)) or "none"
+            raise PluginError(f"unknown data source {scheme!r}; known sources: {known}") from None
+        repository = resolve(spec.factory_ref)(argument or None)
+        if not isinstance(repository, ICandleRepository):
+            raise PluginError(
+                f"source {scheme!r} factory returned {type(repository).__name__}, "
+                "not an ICandleRepository"
+            )
+        return repository
+
+
+def _as_sequence(returned: object, plugin_name: str, hook_name: str) -> Sequence[Any]:
+    if returned is None:
+        return ()
+    if not isinstance(returned, list | tuple):
+        raise PluginError(
+            f"plugin {plugin_name!r} returned {type(returned).__name__} from {hook_name}(); "
+            "expected a list"
+        )
+    return returned
+
+
+def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec) -> None:
+    refs: tuple[str, ...] = ()
+    if isinstance(spec, IndicatorSpec):
+        refs = (spec.kernel_ref, spec.lookback_ref)
+    elif isinstance(spec, SourceSpec):
+        refs = (spec.factory_ref,)
+    for ref in refs:
+        if ref.startswith("__main__:"):
+            raise PluginError(
+                f"{ref!r} lives in __main__, which worker processes cannot import; "
+                "move it into an importable module"
+            )
+        target = resolve(ref)
+        if not callable(target):
+            raise PluginError(f"{ref!r} is not callable")
+
+
+def _with_plugin(spec: _Spec, plugin_name: str) -> _Spec:
+    return replace(spec, plugin=plugin_name)

@@ -1,0 +1,46 @@
+"""TA-Lib-compatible indicator kernels compiled with Numba.
+
+``candlescan.kernels.rsi(close, timeperiod=14)`` takes the same positional inputs,
+parameter names and defaults as ``talib.RSI`` and returns the same numbers (within
+1e-9 relative on finite data), NaN warm-up included. Unlike TA-Lib, an interior NaN
+does not poison the rest of the series; see each kernel's Notes.
+
+This package lives in the repository's ``kernels/`` folder.
+"""
+
+from candlescan.kernels import momentum as _momentum
+from candlescan.kernels import overlap as _overlap
+from candlescan.kernels import price as _price
+from candlescan.kernels import rolling as _rolling
+from candlescan.kernels import signals as _signals
+from candlescan.kernels import statistics as _statistics
+from candlescan.kernels import volatility as _volatility
+from candlescan.kernels import volume as _volume
+from candlescan.kernels._catalog import FAMILIES, all_kernels
+from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
+from candlescan.kernels.momentum import *  # noqa: F403
+from candlescan.kernels.overlap import *  # noqa: F403
+from candlescan.kernels.price import *  # noqa: F403
+from candlescan.kernels.rolling import *  # noqa: F403
+from candlescan.kernels.signals import *  # noqa: F403
+from candlescan.kernels.statistics import *  # noqa: F403
+from candlescan.kernels.volatility import *  # noqa: F403
+from candlescan.kernels.volume import *  # noqa: F403
+
+__all__ = [
+    "FAMILIES",
+    "Kernel",
+    "KernelInfo",
+    "Param",
+    "all_kernels",
+    "as_input",
+    "indicator",
+    *_overlap.__all__,
+    *_momentum.__all__,
+    *_volatility.__all__,
+    *_volume.__all__,
+    *_price.__all__,
+    *_rolling.__all__,
+    *_statistics.__all__,
+    *_signals.__all__,
+]

@@ -1,0 +1,1 @@
+"""candlescan's built-in plugins. This package lives in the repository's ``plugins/`` folder."""
