@@ -12,6 +12,8 @@ __all__ = ["FAMILIES", "all_kernels"]
 FAMILIES: tuple[str, ...] = (
     "overlap",
     "momentum",
+    "trend",
+    "oscillators",
     "volatility",
     "volume",
     "price",
