@@ -145,7 +145,7 @@ class PluginRegistry:
 
     def plugin_names(self) -> tuple[str, ...]:
         """Names of the registered plugins, in registration order."""
-        return tuple(name for name, _ in self._pm.list_name_plugin())
+        return tuple(name for name, plugin in self._pm.list_name_plugin() if plugin is not None)
 
     def _check_pending(self) -> None:
         try:
@@ -171,7 +171,7 @@ class PluginRegistry:
         owner: dict[str, str] = {}
         specs: list[_Spec] = []
         # Call each implementation separately so a failure names its plugin.
-        for impl in reversed(hook.get_hookimpls()):
+        for impl in hook.get_hookimpls():  # registration order
             plugin_name = impl.plugin_name
             try:
                 returned = impl.function()
