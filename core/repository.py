@@ -42,6 +42,13 @@ class ICandleRepository(abc.ABC):
     def symbols(self) -> tuple[str, ...]:
         """All symbols this source can serve, sorted."""
 
+    def coverage(self) -> DateRange | None:
+        """The span of dates this source holds data for, if cheaply known (else ``None``).
+
+        The CLI uses it to pick a default date range (the last year of data).
+        """
+        return None
+
     def describe(self) -> str:
         """A short human description, e.g. ``"csv:/data/daily"``."""
         return type(self).__name__
