@@ -1,0 +1,464 @@
+"""The ``candlescan`` command.
+
+``candlescan scan FORMULA`` screens every symbol of a data source (by default the bundled
+S&P 500 sample) and prints the symbols where the formula held; ``indicators``,
+``sources`` and ``presets`` list what the installed plugins provide.
+
+Exit codes: 0 success (matches or not), 1 a job-level failure (bad formula, unknown
+source or preset), 2 bad usage, 3 with ``--strict`` when any symbol failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
+from candlescan.errors import CandlescanError, PluginError
+from candlescan.registry import PluginRegistry
+from candlescan.repository import ICandleRepository
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_SYMBOLS_FAILED = 0, 1, 2, 3
+
+DEFAULT_SOURCE = "sample"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except CandlescanError as exc:
+        print(f"candlescan: error: {exc}", file=sys.stderr)
+        return EXIT_JOB_FAILED
+    except KeyboardInterrupt:
+        print("candlescan: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+# --- argument parsing --------------------------------------------------------------------
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="candlescan",
+        description="Screen stocks with indicator formulas, in parallel.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = commands.add_parser(
+        "scan",
+        help="screen symbols with a formula",
+        description="Screen symbols with a formula, e.g. "
+        "'rsi(close, 14) < 30 and close > sma(close, 200)'.",
+    )
+    scan.add_argument("formula", nargs="?", help="the formula (or use --preset)")
+    scan.add_argument("--preset", help="run a named preset scan (see `candlescan presets`)")
+    scan.add_argument(
+        "--source",
+        default=DEFAULT_SOURCE,
+        help="data source, SCHEME[:ARGUMENT] (default: %(default)s; see `candlescan sources`)",
+    )
+    scan.add_argument(
+        "--symbols", default="all", help="comma-separated symbols, or 'all' (default)"
+    )
+    scan.add_argument("--timeframe", default="1d", help="bar size (default: %(default)s)")
+    scan.add_argument(
+        "--from",
+        dest="start",
+        type=_iso_date,
+        help="first date of the range (default: one year before --to)",
+    )
+    scan.add_argument(
+        "--to",
+        dest="end",
+        type=_iso_date,
+        help="last date of the range (default: the source's last date, else today)",
+    )
+    scan.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a $NAME placeholder of the formula (repeatable)",
+    )
+    scan.add_argument("--workers", type=_positive_int, help="worker processes (default: CPUs)")
+    scan.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="per-symbol timeout in seconds (default: %(default)s)",
+    )
+    scan.add_argument(
+        "--backend",
+        default="process",
+        choices=("process", "thread", "serial", "dask"),
+        help="execution backend (default: %(default)s)",
+    )
+    scan.add_argument(
+        "--format", default="table", choices=("table", "csv", "json"), help="output format"
+    )
+    scan.add_argument(
+        "--all", action="store_true", help="list every symbol, not only those that matched"
+    )
+    scan.add_argument("--strict", action="store_true", help="exit with code 3 if any symbol failed")
+    scan.add_argument("--quiet", action="store_true", help="no progress display")
+    scan.set_defaults(run=_run_scan)
+
+    indicators = commands.add_parser("indicators", help="list the indicators formulas can use")
+    indicators.add_argument("--format", default="table", choices=("table", "json"))
+    indicators.set_defaults(run=_run_indicators)
+
+    sources = commands.add_parser("sources", help="list the data sources")
+    sources.set_defaults(run=_run_sources)
+
+    presets = commands.add_parser("presets", help="list the preset scans")
+    presets.set_defaults(run=_run_presets)
+
+    cache = commands.add_parser("cache", help="show or clear the compiled-kernel cache")
+    cache.add_argument("action", choices=("info", "clear"))
+    cache.set_defaults(run=_run_cache)
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer: {text!r}")
+    return value
+
+
+def _parse_param(text: str) -> tuple[str, ParameterValue]:
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise PluginError(f"--param expects NAME=VALUE, got {text!r}")
+    value: ParameterValue
+    lowered = raw.strip().lower()
+    if lowered in {"true", "false"}:
+        value = lowered == "true"
+    else:
+        try:
+            value = int(raw)
+        except ValueError:
+            try:
+                value = float(raw)
+            except ValueError:
+                value = raw
+    return name.strip().lstrip("$"), value
+
+
+# --- scan --------------------------------------------------------------------------------
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    from candlescan.engine import ProcessingEngine
+    from candlescan.formula import FormulaService
+
+    if (args.formula is None) == (args.preset is None):
+        print("candlescan: error: give a FORMULA or --preset NAME (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    registry = PluginRegistry.default()
+    parameters: dict[str, ParameterValue] = {}
+    formula = args.formula
+    if args.preset is not None:
+        try:
+            preset = registry.catalogue.preset(args.preset)
+        except KeyError:
+            known = ", ".join(sorted(p.name for p in registry.catalogue.presets))
+            raise PluginError(f"unknown preset {args.preset!r}; known presets: {known}") from None
+        formula = preset.formula
+        parameters.update(dict(preset.parameters))
+    parameters.update(dict(_parse_param(p) for p in args.param))
+
+    repository = registry.open_source(args.source)
+    date_range = _date_range(args.start, args.end, repository)
+    symbols = _symbols(args.symbols, repository)
+    job = ProcessingJob(
+        id=f"cli-{uuid.uuid4().hex[:8]}",
+        symbols=symbols,
+        timeframe=args.timeframe,
+        date_range=date_range,
+        formula=formula,
+        parameters=parameters,
+    )
+    service = FormulaService(registry)
+    plan = service.compile(job.formula or "", job.parameters)  # errors surface before workers
+    progress = _Progress(len(symbols), enabled=not args.quiet and sys.stderr.isatty())
+    started = time.perf_counter()
+    engine = ProcessingEngine(
+        repository, service, args.workers, timeout=args.timeout, backend=args.backend
+    )
+    with engine:
+        results = asyncio.run(engine.process_batch(job, progress))
+    elapsed = time.perf_counter() - started
+    progress.done()
+
+    results.sort(key=lambda r: r.symbol)
+    terms = list(plan.indicator_terms)
+    shown = [r for r in results if args.all or r.matches]
+    writers: dict[str, Callable[[list[ProcessingResult], list[str], TextIO], None]] = {
+        "table": _write_table,
+        "csv": _write_csv,
+    }
+    if args.format == "json":
+        _write_json(job, results, terms, elapsed, sys.stdout)
+    else:
+        writers[args.format](shown, terms, sys.stdout)
+    failed = [r for r in results if r.error is not None]
+    matched = sum(1 for r in results if r.matches)
+    print(
+        f"{matched} of {len(results)} symbols matched between {date_range.start} and "
+        f"{date_range.end} ({len(failed)} failed) in {elapsed:.2f} s",
+        file=sys.stderr,
+    )
+    _report_failures(failed)
+    return EXIT_SYMBOLS_FAILED if args.strict and failed else EXIT_OK
+
+
+def _date_range(start: date | None, end: date | None, repository: ICandleRepository) -> DateRange:
+    if end is None:
+        coverage = repository.coverage()
+        end = coverage.end if coverage is not None else date.today()
+    if start is None:
+        start = end - timedelta(days=365)
+    return DateRange(start, end)
+
+
+def _symbols(text: str, repository: ICandleRepository) -> tuple[str, ...]:
+    if text.strip().lower() == "all":
+        return repository.symbols()
+    return tuple(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
+
+
+class _Progress:
+    """``progress_callback`` that redraws one status line on a terminal."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled
+        self._last = 0.0
+
+    def __call__(self, completed: int, total: int) -> None:
+        now = time.monotonic()
+        if self.enabled and (completed == total or now - self._last > 0.1):
+            self._last = now
+            print(f"\rscanning {completed}/{total} symbols", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
+
+
+def _day(stamp: np.datetime64 | None) -> str:
+    if stamp is None:
+        return ""
+    text = str(np.datetime_as_string(stamp, unit="s"))
+    return text[:10] if text.endswith("T00:00:00") else text.replace("T", " ")
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.6g}"
+
+
+def _row(result: ProcessingResult, terms: list[str]) -> list[str]:
+    last_match = result.matches[-1] if result.matches else None
+    return [
+        result.symbol,
+        str(len(result.matches)),
+        _day(last_match),
+        "yes" if result.signal else "",
+        *(_number(result.computed_indicators.get(t, math.nan)) for t in terms),
+        result.error or "",
+    ]
+
+
+_HEADER = ["symbol", "matches", "last_match", "on_last_bar"]
+
+
+def _write_table(results: list[ProcessingResult], terms: list[str], out: TextIO) -> None:
+    header = [*_HEADER, *terms, "error"]
+    rows = [_row(r, terms) for r in results]
+    if not any(row[-1] for row in rows):  # no error column when nothing failed
+        header, rows = header[:-1], [row[:-1] for row in rows]
+    if not rows:
+        print("no symbol matched", file=out)
+        return
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    terminal = shutil.get_terminal_size((120, 24)).columns
+    lines = [header, *rows]
+    for line in lines:
+        cells = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        print("  ".join(cells)[: max(terminal, 80)].rstrip(), file=out)
+
+
+def _write_csv(results: list[ProcessingResult], terms: list[str], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*_HEADER, *terms, "error"])
+    writer.writerows(_row(r, terms) for r in results)
+
+
+def _json_float(value: float) -> float | None:
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _write_json(
+    job: ProcessingJob,
+    results: list[ProcessingResult],
+    terms: list[str],
+    elapsed: float,
+    out: TextIO,
+) -> None:
+    document: dict[str, Any] = {
+        "job": {
+            "id": job.id,
+            "formula": job.formula.expression if job.formula else None,
+            "parameters": job.parameters,
+            "timeframe": str(job.timeframe),
+            "from": job.date_range.start.isoformat(),
+            "to": job.date_range.end.isoformat(),
+            "symbols": len(job.symbols),
+        },
+        "indicator_terms": terms,
+        "elapsed_s": round(elapsed, 4),
+        "results": [
+            {
+                "symbol": r.symbol,
+                "matches": [_day(m) for m in r.matches],
+                "on_last_bar": r.signal,
+                "last_bar": _day(r.last_bar) or None,
+                "bars": r.bars,
+                "computed_indicators": {
+                    k: _json_float(v) for k, v in r.computed_indicators.items()
+                },
+                "processing_time_ms": round(r.processing_time_ms, 3),
+                "error": r.error,
+            }
+            for r in results
+        ],
+    }
+    json.dump(document, out, indent=2)
+    out.write("\n")
+
+
+def _report_failures(failed: list[ProcessingResult], limit: int = 5) -> None:
+    for result in failed[:limit]:
+        print(f"  {result.symbol}: {result.error}", file=sys.stderr)
+    if len(failed) > limit:
+        print(f"  ... and {len(failed) - limit} more (use --format json for all)", file=sys.stderr)
+
+
+# --- listings ----------------------------------------------------------------------------
+
+
+def _run_indicators(args: argparse.Namespace) -> int:
+    catalogue = PluginRegistry.default().catalogue
+    specs = sorted(catalogue.indicators, key=lambda s: s.name)
+    if args.format == "json":
+        document = [
+            {
+                "name": s.name,
+                "inputs": list(s.inputs),
+                "params": {p.name: p.default for p in s.params},
+                "bounds": {p.name: [p.low, p.high] for p in s.params},
+                "outputs": list(s.outputs),
+                "summary": s.summary,
+                "plugin": s.plugin,
+            }
+            for s in specs
+        ]
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    rows = [
+        [
+            s.name,
+            ", ".join(s.inputs),
+            ", ".join(f"{p.name}={p.default}" for p in s.params),
+            ", ".join(s.outputs),
+            s.summary,
+        ]
+        for s in specs
+    ]
+    _print_columns(["name", "inputs", "params", "outputs", "summary"], rows)
+    return EXIT_OK
+
+
+def _run_sources(args: argparse.Namespace) -> int:
+    catalogue = PluginRegistry.default().catalogue
+    rows = [
+        [s.scheme, s.example, s.summary] for s in sorted(catalogue.sources, key=lambda s: s.scheme)
+    ]
+    _print_columns(["scheme", "example", "summary"], rows)
+    return EXIT_OK
+
+
+def _run_presets(args: argparse.Namespace) -> int:
+    catalogue = PluginRegistry.default().catalogue
+    rows = [[p.name, p.formula, p.summary] for p in sorted(catalogue.presets, key=lambda p: p.name)]
+    _print_columns(["name", "formula", "summary"], rows)
+    return EXIT_OK
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    # Importing the config module is what sets NUMBA_CACHE_DIR when the user did not.
+    from candlescan.kernels._config import CACHE_ENABLED
+
+    directory = Path(os.environ.get("NUMBA_CACHE_DIR", ""))
+    files = list(directory.rglob("*.nb[ic]")) if directory.is_dir() else []
+    if args.action == "clear":
+        for path in files:
+            path.unlink(missing_ok=True)
+        print(f"removed {len(files)} cached files from {directory}")
+        return EXIT_OK
+    size = sum(p.stat().st_size for p in files)
+    state = "enabled" if CACHE_ENABLED else "disabled (CANDLESCAN_NUMBA_CACHE=0)"
+    print(f"cache {state}: {directory} ({len(files)} files, {size / 1e6:.1f} MB)")
+    return EXIT_OK
+
+
+def _print_columns(header: list[str], rows: list[list[str]], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    if not rows:
+        print("(none)", file=out)
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    buffer = io.StringIO()
+    for line in [header, *rows]:
+        print(
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip(), file=buffer
+        )
+    out.write(buffer.getvalue())
