@@ -19,6 +19,7 @@ from candlescan.kernels import trend as _trend
 from candlescan.kernels import volatility as _volatility
 from candlescan.kernels import volume as _volume
 from candlescan.kernels._catalog import FAMILIES, all_kernels
+from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
 from candlescan.kernels.momentum import *  # noqa: F403
 from candlescan.kernels.oscillators import *  # noqa: F403
@@ -39,6 +40,7 @@ __all__ = [
     "all_kernels",
     "as_input",
     "indicator",
+    "njit",
     *_overlap.__all__,
     *_momentum.__all__,
     *_trend.__all__,
