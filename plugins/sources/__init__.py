@@ -1,14 +1,43 @@
-"""The built-in data sources: memory, csv, synthetic and sample."""
+"""The built-in data sources: memory, csv, synthetic and sample.
+
+==========  ==========================  ===============================================
+scheme      ``--source`` example        what
+==========  ==========================  ===============================================
+memory      ``memory``                  arrays/tables the host holds (Python API only)
+synthetic   ``synthetic:2500x252``      deterministic random walks, ``NxBARS[,seed=S]``
+==========  ==========================  ===============================================
+
+Every source is a picklable :class:`~candlescan.ICandleRepository` that returns validated
+candles with up to ``warmup_bars`` bars before the range, resampling daily bars to ``1w``
+or ``1mo`` on request (:mod:`candlescan.resample`).
+"""
 
 from __future__ import annotations
 
 from candlescan._markers import hookimpl
+from candlescan.plugins.sources.memory import MemoryRepository
+from candlescan.plugins.sources.synthetic import SyntheticRepository
 from candlescan.specs import SourceSpec
 
-__all__ = ["candlescan_register_sources"]
+__all__ = ["MemoryRepository", "SyntheticRepository", "candlescan_register_sources"]
+
+_HERE = "candlescan.plugins.sources"
 
 
 @hookimpl
 def candlescan_register_sources() -> list[SourceSpec]:
     """The built-in source schemes."""
-    return []
+    return [
+        SourceSpec(
+            scheme="memory",
+            factory_ref=f"{_HERE}.memory:memory_source",
+            summary="candles held by the host (MemoryRepository.from_arrays / from_frames)",
+            example="memory",
+        ),
+        SourceSpec(
+            scheme="synthetic",
+            factory_ref=f"{_HERE}.synthetic:synthetic_source",
+            summary="deterministic random-walk OHLCV: NxBARS[,seed=S][,start=DATE][,timeframe=TF]",
+            example="synthetic:2500x252",
+        ),
+    ]

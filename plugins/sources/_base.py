@@ -1,0 +1,97 @@
+"""A base class for sources that can load one symbol's whole history at a time.
+
+:class:`SeriesRepository` implements :meth:`~candlescan.ICandleRepository.get_candles` once
+for every built-in source: load the symbol's native series (subclass), validate it once,
+cache it for this process, then cut the requested window with
+:func:`~candlescan.plugins.sources._window.select_window`. The per-process cache is dropped
+when the repository is pickled, so what travels to a worker is only the settings.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any
+
+from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.plugins.sources._window import check_warmup, select_window
+from candlescan.repository import ICandleRepository
+
+__all__ = ["SeriesRepository"]
+
+
+class SeriesRepository(ICandleRepository):
+    """An :class:`~candlescan.ICandleRepository` built from whole per-symbol series.
+
+    Subclasses set :attr:`native_timeframe` and implement :meth:`_load` and
+    :meth:`symbols`; they may override :meth:`_validate` to phrase errors in their own
+    terms (a file and line number). Set ``_cache_series = False`` when loading is cheaper
+    than keeping every series in memory.
+    """
+
+    native_timeframe: Timeframe = Timeframe.D1
+    _cache_series: bool = True
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Candles] = {}
+
+    # --- for subclasses ---------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _load(self, symbol: str) -> Candles:
+        """The symbol's whole history, oldest first; raise ``SymbolNotFoundError`` if none."""
+
+    def _validate(self, series: Candles) -> Candles:
+        """Check a freshly loaded series (whole history, so row numbers are file rows)."""
+        return series.validate()
+
+    # --- the interface ----------------------------------------------------------------
+
+    def series(self, symbol: str) -> Candles:
+        """The whole validated native series of ``symbol`` (cached in this process).
+
+        The returned object is shared with the cache: do not modify its arrays.
+        """
+        cached = self._cache.get(symbol)
+        if cached is not None:
+            return cached
+        series = self._validate(self._load(symbol))
+        if self._cache_series:
+            self._cache[symbol] = series
+        return series
+
+    def get_candles(
+        self,
+        symbol: str,
+        timeframe: Timeframe,
+        date_range: DateRange,
+        *,
+        warmup_bars: int = 0,
+    ) -> Candles:
+        """Bars inside ``date_range`` plus up to ``warmup_bars`` earlier bars.
+
+        A timeframe coarser than :attr:`native_timeframe` is built with
+        :func:`candlescan.resample.resample`; a finer one raises ``DataSourceError``.
+        """
+        check_warmup(warmup_bars)
+        return select_window(
+            self.series(symbol),
+            self.native_timeframe,
+            timeframe,
+            date_range,
+            warmup_bars,
+            source=self.describe(),
+        )
+
+    def close(self) -> None:
+        """Forget the series cached in this process (they are reloaded on demand)."""
+        self._cache.clear()
+
+    # --- pickling: settings travel, caches do not ---------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
