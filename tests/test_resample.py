@@ -161,6 +161,7 @@ def _pandas_resample(c: Candles, timeframe: Timeframe) -> pd.DataFrame:
 
 
 _price = st.one_of(st.floats(1.0, 1000.0, allow_nan=False), st.just(float("nan")))
+_volume = st.one_of(st.integers(0, 10**9).map(float), st.just(float("nan")))
 
 
 @st.composite
@@ -171,8 +172,10 @@ def _series(draw: st.DrawFn) -> tuple[Candles, Timeframe]:
     start = np.datetime64("2019-12-20T00:00") + np.timedelta64(draw(st.integers(0, 5000)), "m")
     stamps = start + np.cumsum(np.array(gaps)).astype(f"timedelta64[{step_unit}]")
     n = len(stamps)
-    cols = [np.array(draw(st.lists(_price, min_size=n, max_size=n))) for _ in range(5)]
-    return Candles("H", stamps, *cols), timeframe
+    prices = [np.array(draw(st.lists(_price, min_size=n, max_size=n))) for _ in range(4)]
+    # share counts are integers, so sums are exact whatever the summation order
+    volume = np.array(draw(st.lists(_volume, min_size=n, max_size=n)))
+    return Candles("H", stamps, *prices, volume), timeframe
 
 
 @given(_series())
