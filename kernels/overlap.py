@@ -1,72 +1,102 @@
 """Overlap studies: moving averages and bands (sma, ema, wma, dema, tema, kama, bbands ...).
 
 NaN rule shared by every kernel here: the input is cut into runs of consecutive
-non-NaN bars and each run is computed as if it were a whole series of its own (TA-Lib's
-numbers on the run, with a fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the
-output, and so is every bar whose window (or recursive seed) would reach back across it.
-On finite input this is exactly TA-Lib.
+non-NaN bars (for ``high, low`` kernels: bars where both are non-NaN) and each run is
+computed as if it were a whole series of its own (TA-Lib's numbers on the run, with a
+fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the output, and so is every bar
+whose window or recursive seed would reach back across it. On finite input this is
+exactly TA-Lib. The compiled moving-average loops live in
+:mod:`candlescan.kernels._averages` (shared with other families through ``_ma``).
+
+``timeperiod = 1`` is accepted by the moving averages, as TA-Lib 0.8 accepts it, and
+returns a copy of the input.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from candlescan.kernels._config import njit
+from candlescan.kernels._averages import MA_TYPE_MAX, MAMA_LOOKBACK, _mama, _t3
+from candlescan.kernels._averages import _ema as _ema
+from candlescan.kernels._averages import _ema_k as _ema_k
+from candlescan.kernels._averages import _ema_run as _ema_run
+from candlescan.kernels._averages import _ma as _ma
+from candlescan.kernels._averages import _ma_lookback as _ma_lookback
+from candlescan.kernels._averages import _next_run as _next_run
+from candlescan.kernels._averages import _sma as _sma
+from candlescan.kernels._averages import _sma_run as _sma_run
+from candlescan.kernels._bands import _bbands, _midpoint, _midprice, _sar
 from candlescan.kernels._meta import F64Array, Param, indicator
 
-__all__: list[str] = ["ema", "sma"]
+__all__: list[str] = [
+    "bbands",
+    "dema",
+    "ema",
+    "hma",
+    "kama",
+    "ma",
+    "mama",
+    "midpoint",
+    "midprice",
+    "rma",
+    "sar",
+    "sma",
+    "t3",
+    "tema",
+    "trima",
+    "wma",
+    "zlema",
+]
+
+# The private loops above are re-exported (``import x as x``) for other families' njit
+# code, e.g. ``from candlescan.kernels.overlap import _ma`` (or import from ``_averages``).
+
+_PERIOD = Param(30, 1, 100_000)
+_REAL_MAX = 3e37  # TA-Lib's TA_REAL_MAX bound for real-valued parameters
 
 
-# --- segments ---------------------------------------------------------------------------
-
-
-@njit
-def _next_run(x: F64Array, start: int) -> tuple[int, int]:
-    """``(s, e)``: the first run ``x[s:e]`` of non-NaN values at or after ``start``."""
-    n = len(x)
-    s = start
-    while s < n and np.isnan(x[s]):
-        s += 1
-    e = s
-    while e < n and not np.isnan(x[e]):
-        e += 1
-    return s, e
-
-
-# --- SMA --------------------------------------------------------------------------------
-
-
-@njit
-def _sma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
-    # TA-Lib's running sum: add the new bar, emit, then drop the oldest one.
-    if e - s < period:
-        return
-    total = 0.0
-    for i in range(s, s + period - 1):
-        total += x[i]
-    trailing = s
-    for i in range(s + period - 1, e):
-        total += x[i]
-        out[i] = total / period
-        total -= x[trailing]
-        trailing += 1
-
-
-@njit
-def _sma(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _sma_run(real, s, e, timeperiod, out)
-        s, e = _next_run(real, e)
-    return out
+def _ma_lb(matype: int, timeperiod: int) -> int:
+    return _ma_lookback(timeperiod, matype)
 
 
 def _sma_lookback(timeperiod: int) -> int:
-    return timeperiod - 1
+    return _ma_lb(0, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=Param(30, 2, 100_000))
+def _dema_lookback(timeperiod: int) -> int:
+    return _ma_lb(3, timeperiod)
+
+
+def _tema_lookback(timeperiod: int) -> int:
+    return _ma_lb(4, timeperiod)
+
+
+def _kama_lookback(timeperiod: int) -> int:
+    return _ma_lb(6, timeperiod)
+
+
+def _t3_lookback(timeperiod: int, vfactor: float) -> int:
+    return _ma_lb(8, timeperiod)
+
+
+def _hma_lookback(timeperiod: int) -> int:
+    return _ma_lb(9, timeperiod)
+
+
+def _zlema_lookback(timeperiod: int) -> int:
+    return _ma_lb(12, timeperiod)
+
+
+def _ma_lookback_public(timeperiod: int, matype: int) -> int:
+    return _ma_lookback(timeperiod, matype)
+
+
+def _mama_lookback(fastlimit: float, slowlimit: float) -> int:
+    return MAMA_LOOKBACK
+
+
+# --- simple, exponential, weighted, Wilder --------------------------------------------------
+
+
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
 def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Simple moving average.
 
@@ -75,62 +105,24 @@ def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
     real : array_like
         Input series.
     timeperiod : int, default 30
-        Window length, 2..100000.
+        Window length ``n``, 1..100000.
 
     Returns
     -------
     numpy.ndarray
-        float64, same length as ``real``; the first ``timeperiod - 1`` values are NaN.
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
 
     Notes
     -----
-    ``sma[t] = (x[t-n+1] + ... + x[t]) / n``, computed with TA-Lib's running sum.
-    Reference: TA-Lib ``ta_SMA.c``. NaN rule: NaN while a NaN is inside the window, then a
-    fresh warm-up of ``timeperiod - 1`` bars (see the module docstring).
+    ``sma[t] = (x[t-n+1] + ... + x[t]) / n``, with TA-Lib's running sum (``ta_SMA.c``).
+    NaN rule: NaN while a NaN is inside the window, then a fresh warm-up of ``n - 1`` bars.
 
     Equivalent to ``talib.SMA(real, timeperiod=timeperiod)``.
     """
-    return _sma(real, timeperiod)
+    return _ma(real, timeperiod, 0)
 
 
-# --- EMA --------------------------------------------------------------------------------
-
-
-@njit
-def _ema_run(x: F64Array, s: int, e: int, period: int, k: float, out: F64Array) -> None:
-    # TA-Lib seeds with the SMA of the first ``period`` bars, then ``prev + k*(x - prev)``.
-    if e - s < period:
-        return
-    total = 0.0
-    for i in range(s, s + period):
-        total += x[i]
-    prev = total / period
-    out[s + period - 1] = prev
-    for i in range(s + period, e):
-        prev = (x[i] - prev) * k + prev
-        out[i] = prev
-
-
-@njit
-def _ema_k(real: F64Array, timeperiod: int, k: float) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _ema_run(real, s, e, timeperiod, k, out)
-        s, e = _next_run(real, e)
-    return out
-
-
-@njit
-def _ema(real: F64Array, timeperiod: int) -> F64Array:
-    return _ema_k(real, timeperiod, 2.0 / (timeperiod + 1))
-
-
-def _ema_lookback(timeperiod: int) -> int:
-    return timeperiod - 1
-
-
-@indicator(inputs=("real",), lookback=_ema_lookback, timeperiod=Param(30, 2, 100_000))
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
 def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Exponential moving average, seeded with the SMA of the first ``timeperiod`` bars.
 
@@ -139,20 +131,516 @@ def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
     real : array_like
         Input series.
     timeperiod : int, default 30
-        Period ``n``, 2..100000; smoothing factor ``k = 2 / (n + 1)``.
+        Period ``n``, 1..100000; smoothing factor ``k = 2 / (n + 1)``.
 
     Returns
     -------
     numpy.ndarray
-        float64, same length as ``real``; the first ``timeperiod - 1`` values are NaN.
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
 
     Notes
     -----
-    ``ema[n-1] = mean(x[0..n-1])``, then ``ema[t] = ema[t-1] + k * (x[t] - ema[t-1])``.
-    Reference: TA-Lib ``ta_EMA.c`` (unstable period 0, classic seeding). NaN rule: a NaN
-    bar is NaN; the average then re-seeds with the SMA of the next ``timeperiod`` clean
-    bars, exactly as at the start of the series.
+    ``ema[n-1] = mean(x[0..n-1])``, then ``ema[t] = ema[t-1] + k * (x[t] - ema[t-1])``
+    (TA-Lib ``ta_EMA.c``, classic seeding, unstable period 0). NaN rule: a NaN bar is NaN;
+    the average then re-seeds with the SMA of the next ``n`` clean bars.
 
     Equivalent to ``talib.EMA(real, timeperiod=timeperiod)``.
     """
-    return _ema(real, timeperiod)
+    return _ma(real, timeperiod, 1)
+
+
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Linearly weighted moving average (weights 1..n, newest heaviest).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``wma[t] = sum_{j=1..n} j * x[t-n+j] / (n(n+1)/2)``, updated in O(1) per bar as in
+    TA-Lib ``ta_WMA.c``. NaN rule: NaN while a NaN is inside the window, then re-seed.
+
+    Equivalent to ``talib.WMA(real, timeperiod=timeperiod)``.
+    """
+    return _ma(real, timeperiod, 2)
+
+
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Wilder's moving average (RMA, SMMA): an EMA with ``alpha = 1/n``, seeded with the SMA.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Period ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``rma[n-1] = mean(x[0..n-1])``, then ``rma[t] = (rma[t-1] * (n-1) + x[t]) / n``: the
+    smoothing of Wilder's RSI, ATR and ADX (J. W. Wilder, *New Concepts in Technical
+    Trading Systems*, 1978, ISBN 0-89459-027-8). NaN rule: a NaN bar is NaN, then the
+    average re-seeds with the SMA of the next ``n`` clean bars.
+
+    Equivalent to ``talib.RMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
+    """
+    return _ma(real, timeperiod, 13)
+
+
+# --- EMA compositions ---------------------------------------------------------------------
+
+
+@indicator(inputs=("real",), lookback=_dema_lookback, timeperiod=_PERIOD)
+def dema(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Double exponential moving average: ``2*EMA(x) - EMA(EMA(x))``.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Period ``n`` of both EMAs, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``2(n - 1)`` values are NaN.
+
+    Notes
+    -----
+    P. Mulloy, "Smoothing Data with Faster Moving Averages", *Technical Analysis of
+    Stocks & Commodities* 12(1), 1994. The inner EMA seeds at its first valid value, as
+    in TA-Lib ``ta_DEMA.c``. NaN rule: a NaN bar is NaN, then a fresh ``2(n-1)`` warm-up.
+
+    Equivalent to ``talib.DEMA(real, timeperiod=timeperiod)``.
+    """
+    return _ma(real, timeperiod, 3)
+
+
+@indicator(inputs=("real",), lookback=_tema_lookback, timeperiod=_PERIOD)
+def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Triple exponential moving average: ``3*e1 - 3*e2 + e3`` with ``e(k+1) = EMA(e(k))``.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Period ``n`` of the three EMAs, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``3(n - 1)`` values are NaN.
+
+    Notes
+    -----
+    P. Mulloy, *Technical Analysis of Stocks & Commodities* 12(2), 1994; TA-Lib
+    ``ta_TEMA.c``. NaN rule: a NaN bar is NaN, then a fresh ``3(n-1)`` warm-up.
+
+    Equivalent to ``talib.TEMA(real, timeperiod=timeperiod)``.
+    """
+    return _ma(real, timeperiod, 4)
+
+
+@indicator(inputs=("real",), lookback=_zlema_lookback, timeperiod=_PERIOD)
+def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Zero-lag EMA: the EMA of ``2*x[t] - x[t-lag]`` with ``lag = (n - 1) // 2``.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Period ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``(n-1)//2 + n - 1`` values are NaN.
+
+    Notes
+    -----
+    J. Ehlers and R. Way, "Zero Lag (Well, Almost)", *Technical Analysis of Stocks &
+    Commodities*, 2010. NaN rule: NaN while ``x[t]`` or ``x[t-lag]`` is NaN, then the EMA
+    re-seeds.
+
+    Equivalent to ``talib.ZLEMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
+    """
+    return _ma(real, timeperiod, 12)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_t3_lookback,
+    timeperiod=Param(5, 1, 100_000),
+    vfactor=Param(0.7, 0.0, 1.0),
+)
+def t3(real: F64Array, timeperiod: int = 5, vfactor: float = 0.7) -> F64Array:
+    """Tillson's T3: a generalized-DEMA filter applied three times (six chained EMAs).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 5
+        Period ``n`` of every EMA, 1..100000.
+    vfactor : float, default 0.7
+        Volume factor ``v``, 0..1.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``6(n - 1)`` values are NaN.
+
+    Notes
+    -----
+    ``T3 = c1*e6 + c2*e5 + c3*e4 + c4*e3`` with ``c1 = -v^3``, ``c2 = 3v^2 + 3v^3``,
+    ``c3 = -6v^2 - 3v - 3v^3``, ``c4 = 1 + 3v + v^3 + 3v^2``; each EMA is seeded with the
+    mean of its first ``n`` inputs (T. Tillson, "Smoothing Techniques for More Accurate
+    Signals", *Technical Analysis of Stocks & Commodities*, 1998; TA-Lib ``ta_T3.c``).
+    NaN rule: a NaN bar is NaN, then a fresh ``6(n-1)`` warm-up.
+
+    Equivalent to ``talib.T3(real, timeperiod=timeperiod, vfactor=vfactor)``.
+    """
+    return real.copy() if timeperiod == 1 else _t3(real, timeperiod, vfactor)
+
+
+# --- triangular, adaptive, Hull ---------------------------------------------------------------
+
+
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+def trima(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Triangular moving average (an SMA of an SMA; weights rise then fall).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    Odd ``n``: ``SMA(SMA(x, (n+1)/2), (n+1)/2)``, weights ``1,2,..,(n+1)/2,..,2,1``.
+    Even ``n``: ``SMA(SMA(x, n/2), n/2 + 1)``, weights ``1,..,n/2,n/2,..,1``. Computed with
+    TA-Lib's three running sums (``ta_TRIMA.c``). NaN rule: NaN while a NaN is inside the
+    window, then re-seed.
+
+    Equivalent to ``talib.TRIMA(real, timeperiod=timeperiod)``.
+    """
+    return _ma(real, timeperiod, 5)
+
+
+@indicator(inputs=("real",), lookback=_kama_lookback, timeperiod=_PERIOD)
+def kama(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Kaufman adaptive moving average.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Efficiency-ratio window ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n`` values are NaN.
+
+    Notes
+    -----
+    ``ER = |x[t] - x[t-n]| / sum |x[i] - x[i-1]|`` over the window; smoothing constant
+    ``sc = (ER*(2/3 - 2/31) + 2/31)^2``; ``kama[t] = kama[t-1] + sc*(x[t] - kama[t-1])``,
+    started from ``kama[n-1] = x[n-1]`` (P. Kaufman, *Smarter Trading*, 1995; TA-Lib
+    ``ta_KAMA.c``, fast 2 and slow 30 fixed). As in TA-Lib, ``ER = 1`` when the volatility
+    sum is zero (flat prices: KAMA equals the price) or not above the signed change. NaN
+    rule: a NaN bar is NaN, then a fresh warm-up of ``n`` bars.
+
+    Equivalent to ``talib.KAMA(real, timeperiod=timeperiod)``.
+    """
+    return _ma(real, timeperiod, 6)
+
+
+@indicator(inputs=("real",), lookback=_hma_lookback, timeperiod=Param(20, 1, 100_000))
+def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
+    """Hull moving average: ``WMA(2*WMA(x, n//2) - WMA(x, n), floor(sqrt(n)))``.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 20
+        Period ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n + floor(sqrt(n)) - 2`` values are
+        NaN.
+
+    Notes
+    -----
+    A. Hull, 2005 (alanhull.com/hull-moving-average). Integer rules, as TA-Lib 0.8: the
+    half period is ``n // 2`` (floor) and the final period ``floor(sqrt(n))``; a 1-bar
+    WMA is the identity (so ``n = 2, 3`` are valid). NaN rule: a NaN bar is NaN, then a
+    fresh warm-up.
+
+    Equivalent to ``talib.HMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
+    """
+    return _ma(real, timeperiod, 9)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_mama_lookback,
+    outputs=("mama", "fama"),
+    fastlimit=Param(0.5, 0.01, 0.99),
+    slowlimit=Param(0.05, 0.01, 0.99),
+)
+def mama(
+    real: F64Array, fastlimit: float = 0.5, slowlimit: float = 0.05
+) -> tuple[F64Array, F64Array]:
+    """MESA adaptive moving average and its following average (MAMA, FAMA).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    fastlimit : float, default 0.5
+        Largest smoothing factor, 0.01..0.99.
+    slowlimit : float, default 0.05
+        Smallest smoothing factor, 0.01..0.99.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(mama, fama)``, float64, same length as ``real``; the first 32 values are NaN.
+
+    Notes
+    -----
+    Hilbert-transform phase rate sets ``alpha = fastlimit / dphase`` clipped to
+    ``[slowlimit, fastlimit]``; ``mama += alpha*(x - mama)``, ``fama += alpha/2*(mama -
+    fama)`` (J. Ehlers, *Rocket Science for Traders*, Wiley 2001, ISBN 0-471-40567-1;
+    TA-Lib ``ta_MAMA.c``). NaN rule: a NaN bar is NaN, then a fresh 32-bar warm-up.
+
+    Equivalent to ``talib.MAMA(real, fastlimit=fastlimit, slowlimit=slowlimit)``.
+    """
+    return _mama(real, fastlimit, slowlimit)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_ma_lookback_public,
+    timeperiod=_PERIOD,
+    matype=Param(0, 0, MA_TYPE_MAX),
+)
+def ma(real: F64Array, timeperiod: int = 30, matype: int = 0) -> F64Array:
+    """Moving average of a selectable type (TA-Lib's ``MA``).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Period ``n``, 1..100000 (MAMA ignores it).
+    matype : int, default 0
+        TA-Lib's ``MA_Type``: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA,
+        7 MAMA (fastlimit 0.5, slowlimit 0.05), 8 T3 (vfactor 0.7), 9 HMA, 10 identity,
+        11 the default (SMA), 12 ZLEMA, 13 RMA.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``ma.lookback(...)`` values are NaN.
+
+    Notes
+    -----
+    Dispatches to the kernels above; ``timeperiod = 1`` returns a copy of the input for
+    every type, as TA-Lib does. NaN rule: that of the selected average.
+
+    Equivalent to ``talib.MA(real, timeperiod=timeperiod, matype=matype)``.
+    """
+    return _ma(real, timeperiod, matype)
+
+
+# --- bands, ranges, parabolic SAR ---------------------------------------------------------
+
+
+def _bbands_lookback(timeperiod: int, nbdevup: float, nbdevdn: float, matype: int) -> int:
+    # The deviation needs a full window even when the average needs less (matype 10).
+    return max(_ma_lookback(timeperiod, matype), timeperiod - 1)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_bbands_lookback,
+    outputs=("upperband", "middleband", "lowerband"),
+    timeperiod=Param(5, 2, 100_000),
+    nbdevup=Param(2.0, -_REAL_MAX, _REAL_MAX),
+    nbdevdn=Param(2.0, -_REAL_MAX, _REAL_MAX),
+    matype=Param(0, 0, MA_TYPE_MAX),
+)
+def bbands(
+    real: F64Array,
+    timeperiod: int = 5,
+    nbdevup: float = 2.0,
+    nbdevdn: float = 2.0,
+    matype: int = 0,
+) -> tuple[F64Array, F64Array, F64Array]:
+    """Bollinger Bands: a moving average plus and minus multiples of the standard deviation.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 5
+        Window ``n`` of the average and of the deviation, 2..100000 (TA-Lib's default 5;
+        Bollinger's classic setting is 20).
+    nbdevup, nbdevdn : float, default 2.0
+        Deviation multipliers of the upper and lower band.
+    matype : int, default 0
+        Type of the middle average, as in :func:`ma` (0 = SMA).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(upperband, middleband, lowerband)``, float64, same length as ``real``; the
+        first ``max(ma lookback, n - 1)`` values are NaN.
+
+    Notes
+    -----
+    ``middle = MA(x, n, matype)``; ``sd`` = population standard deviation (ddof=0) of the
+    last ``n`` values around their SMA, whatever ``matype`` is; ``upper = middle +
+    nbdevup*sd``, ``lower = middle - nbdevdn*sd`` (J. Bollinger, *Bollinger on Bollinger
+    Bands*, McGraw-Hill 2001, ISBN 0-07-137368-3; TA-Lib ``ta_BBANDS.c``). A variance
+    below 1e-14 counts as 0 (flat prices: the three bands coincide). NaN rule: NaN while
+    a NaN is inside the window, then a fresh warm-up.
+
+    Equivalent to ``talib.BBANDS(real, timeperiod, nbdevup, nbdevdn, matype)``.
+    """
+    return _bbands(real, timeperiod, nbdevup, nbdevdn, matype)
+
+
+def _window_lookback(timeperiod: int) -> int:
+    return timeperiod - 1
+
+
+@indicator(inputs=("real",), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
+def midpoint(real: F64Array, timeperiod: int = 14) -> F64Array:
+    """Midpoint of the window: ``(highest + lowest) / 2`` of ``real`` over ``timeperiod``.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 14
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``(max(x[t-n+1..t]) + min(x[t-n+1..t])) / 2`` (TA-Lib ``ta_MIDPOINT.c``), with an
+    O(1)-amortised extreme tracker. NaN rule: NaN while a NaN is inside the window, then
+    a fresh warm-up of ``n - 1`` bars.
+
+    Equivalent to ``talib.MIDPOINT(real, timeperiod=timeperiod)``.
+    """
+    return _midpoint(real, timeperiod)
+
+
+@indicator(inputs=("high", "low"), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
+def midprice(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
+    """Midpoint price: ``(highest high + lowest low) / 2`` over ``timeperiod`` bars.
+
+    Parameters
+    ----------
+    high, low : array_like
+        Bar highs and lows, same length.
+    timeperiod : int, default 14
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``(max(high[t-n+1..t]) + min(low[t-n+1..t])) / 2`` (TA-Lib ``ta_MIDPRICE.c``; the
+    Donchian channel's middle line). NaN rule: a bar is bad when ``high`` or ``low`` is
+    NaN; NaN while a bad bar is inside the window, then a fresh warm-up.
+
+    Equivalent to ``talib.MIDPRICE(high, low, timeperiod=timeperiod)``.
+    """
+    return _midprice(high, low, timeperiod)
+
+
+def _sar_lookback(acceleration: float, maximum: float) -> int:
+    return 1
+
+
+@indicator(
+    inputs=("high", "low"),
+    lookback=_sar_lookback,
+    acceleration=Param(0.02, 0.0, _REAL_MAX),
+    maximum=Param(0.2, 0.0, _REAL_MAX),
+)
+def sar(
+    high: F64Array, low: F64Array, acceleration: float = 0.02, maximum: float = 0.2
+) -> F64Array:
+    """Parabolic SAR (stop and reverse).
+
+    Parameters
+    ----------
+    high, low : array_like
+        Bar highs and lows, same length.
+    acceleration : float, default 0.02
+        Acceleration factor step (and start), >= 0; capped at ``maximum``.
+    maximum : float, default 0.2
+        Largest acceleration factor, >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first value is NaN.
+
+    Notes
+    -----
+    ``sar += af*(ep - sar)``, ``af`` grows by ``acceleration`` at each new extreme point
+    ``ep`` up to ``maximum``; the SAR never enters the last two bars' range and flips to
+    ``ep`` when price crosses it (J. W. Wilder, *New Concepts in Technical Trading
+    Systems*, 1978). TA-Lib's start (``ta_SAR.c``): the first trend is short only when
+    bar 1's -DM exceeds its +DM (``low[0]-low[1] > max(high[1]-high[0], 0)``); a long
+    starts at ``sar = low[0], ep = high[1]``, a short at ``sar = high[0], ep = low[1]``.
+    NaN rule: a bar is bad when ``high`` or ``low`` is NaN; the SAR restarts after it
+    with that two-bar start.
+
+    Equivalent to ``talib.SAR(high, low, acceleration=acceleration, maximum=maximum)``.
+    """
+    return _sar(high, low, acceleration, maximum)

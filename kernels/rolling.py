@@ -1,5 +1,304 @@
-"""Rolling-window reductions (max, min, sum, maxindex, minindex, highest, lowest)."""
+"""Rolling-window reductions (max, min, sum, maxindex, minindex, highest, lowest).
+
+NaN rule shared by every kernel here: the input is cut into runs of consecutive
+non-NaN bars and each run is computed as a whole series of its own, so the output is
+NaN while a NaN is inside the window and valid again ``timeperiod - 1`` bars after it
+(the same fresh warm-up as at the start of the series). On finite input this is exactly
+TA-Lib. Indices (``maxindex``, ``minindex``) are absolute positions in the input array.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+import numpy.typing as npt
+
+from candlescan.kernels._config import njit
+from candlescan.kernels._meta import F64Array, Param, indicator
+
+__all__: list[str] = ["highest", "lowest", "max", "maxindex", "min", "minindex", "sum"]
+
+BoolArray = npt.NDArray[np.bool_]
+
+_PERIOD = Param(30, 2, 100_000)
+
+
+@njit
+def _clean_run(bad: BoolArray, start: int) -> tuple[int, int]:
+    """``(s, e)``: the first run ``[s, e)`` with ``bad`` all False at or after ``start``."""
+    n = len(bad)
+    s = start
+    while s < n and bad[s]:
+        s += 1
+    e = s
+    while e < n and not bad[e]:
+        e += 1
+    return s, e
+
+
+@njit
+def _extreme_run(x: F64Array, s: int, e: int, period: int, want_max: bool, out: F64Array) -> None:
+    # TA-Lib's tracker (ta_MAX.c / ta_MAXINDEX.c): keep the extreme's index; rescan the
+    # window only when it falls out. Ties: a rescan keeps the oldest extreme, a new bar
+    # equal to the current extreme takes over. Amortised O(1) per bar on market data.
+    best_idx = -1
+    best = 0.0
+    trailing = s
+    for today in range(s + period - 1, e):
+        value = x[today]
+        if best_idx < trailing:
+            best_idx = trailing
+            best = x[trailing]
+            for i in range(trailing + 1, today + 1):
+                value = x[i]
+                if (value > best) if want_max else (value < best):
+                    best_idx = i
+                    best = value
+        elif (value >= best) if want_max else (value <= best):
+            best_idx = today
+            best = value
+        out[today] = best_idx
+        trailing += 1
+
+
+@njit
+def _extreme_index(x: F64Array, bad: BoolArray, period: int, want_max: bool) -> F64Array:
+    """Absolute index (as float) of the window's max/min; NaN in warm-ups and bad runs."""
+    out = np.full(len(x), np.nan)
+    s, e = _clean_run(bad, 0)
+    while s < len(x):
+        if e - s >= period:
+            _extreme_run(x, s, e, period, want_max, out)
+        s, e = _clean_run(bad, e)
+    return out
+
+
+@njit
+def _take(x: F64Array, index: F64Array) -> F64Array:
+    out = np.full(len(x), np.nan)
+    for i in range(len(x)):
+        if not np.isnan(index[i]):
+            out[i] = x[int(index[i])]
+    return out
+
+
+@njit
+def _rolling_max(real: F64Array, timeperiod: int) -> F64Array:
+    return _take(real, _extreme_index(real, np.isnan(real), timeperiod, True))
+
+
+@njit
+def _rolling_min(real: F64Array, timeperiod: int) -> F64Array:
+    return _take(real, _extreme_index(real, np.isnan(real), timeperiod, False))
+
+
+@njit
+def _rolling_sum(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.full(len(real), np.nan)
+    s, e = _clean_run(np.isnan(real), 0)
+    while s < len(real):
+        if e - s >= timeperiod:
+            # TA-Lib's running sum (ta_SUM.c): add the new bar, emit, drop the oldest.
+            total = 0.0
+            for i in range(s, s + timeperiod - 1):
+                total += real[i]
+            trailing = s
+            for i in range(s + timeperiod - 1, e):
+                total += real[i]
+                out[i] = total
+                total -= real[trailing]
+                trailing += 1
+        s, e = _clean_run(np.isnan(real), e)
+    return out
+
+
+def _lookback(timeperiod: int) -> int:
+    return timeperiod - 1
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def max(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Highest value over the last ``timeperiod`` bars (current bar included).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``max[t] = max(x[t-n+1..t])`` (TA-Lib ``ta_MAX.c``). NaN rule: NaN while a NaN is
+    inside the window, then a fresh warm-up of ``n - 1`` bars.
+
+    Equivalent to ``talib.MAX(real, timeperiod=timeperiod)``.
+    """
+    return _rolling_max(real, timeperiod)
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def min(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Lowest value over the last ``timeperiod`` bars (current bar included).
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``min[t] = min(x[t-n+1..t])`` (TA-Lib ``ta_MIN.c``). NaN rule: NaN while a NaN is
+    inside the window, then a fresh warm-up of ``n - 1`` bars.
+
+    Equivalent to ``talib.MIN(real, timeperiod=timeperiod)``.
+    """
+    return _rolling_min(real, timeperiod)
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def sum(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Sum of the last ``timeperiod`` values.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    ``sum[t] = x[t-n+1] + ... + x[t]`` with TA-Lib's running sum (``ta_SUM.c``). NaN rule:
+    NaN while a NaN is inside the window, then a fresh warm-up of ``n - 1`` bars.
+
+    Equivalent to ``talib.SUM(real, timeperiod=timeperiod)``.
+    """
+    return _rolling_sum(real, timeperiod)
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Absolute index of the highest value over the last ``timeperiod`` bars.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 indices into ``real`` (0-based, from the start of the array), same length
+        as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    Ties follow TA-Lib's tracker: a bar equal to the running maximum becomes the new
+    index; after the maximum leaves the window the rescan keeps the oldest of equal
+    values. TA-Lib returns ``int32`` with ``0`` in the warm-up; here the values are the
+    same indices as float64 and the warm-up is NaN, so it composes with other kernels.
+    NaN rule: NaN while a NaN is inside the window, then a fresh warm-up of ``n - 1``.
+
+    Equivalent to ``talib.MAXINDEX(real, timeperiod=timeperiod)`` after the warm-up.
+    """
+    return _extreme_index(real, np.isnan(real), timeperiod, True)
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def minindex(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Absolute index of the lowest value over the last ``timeperiod`` bars.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 indices into ``real`` (0-based, from the start of the array), same length
+        as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    Mirror of :func:`maxindex` (ties: a new bar equal to the running minimum takes over;
+    a rescan keeps the oldest). TA-Lib returns ``int32`` with ``0`` in the warm-up; here
+    float64 with NaN. NaN rule: NaN while a NaN is inside the window, then re-seed.
+
+    Equivalent to ``talib.MININDEX(real, timeperiod=timeperiod)`` after the warm-up.
+    """
+    return _extreme_index(real, np.isnan(real), timeperiod, False)
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def highest(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Highest value over the last ``timeperiod`` bars: :func:`max` under a screener name.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series, usually ``high`` or ``close``.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000 (252 is one trading year of daily bars).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    Same values as ``max(real, timeperiod)``; the name formulas use, e.g. a 52-week
+    breakout ``close > highest(high, 252)[1]`` (``[1]``: the window ending one bar ago,
+    so today's bar is not compared with itself). NaN rule: as :func:`max`.
+
+    Equivalent to ``talib.MAX(real, timeperiod=timeperiod)``.
+    """
+    return _rolling_max(real, timeperiod)
+
+
+@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+def lowest(real: F64Array, timeperiod: int = 30) -> F64Array:
+    """Lowest value over the last ``timeperiod`` bars: :func:`min` under a screener name.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series, usually ``low`` or ``close``.
+    timeperiod : int, default 30
+        Window length ``n``, 2..100000 (252 is one trading year of daily bars).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``n - 1`` values are NaN.
+
+    Notes
+    -----
+    Same values as ``min(real, timeperiod)``; the name formulas use, e.g.
+    ``close < lowest(low, 20)[1]`` for a new 20-bar low. NaN rule: as :func:`min`.
+
+    Equivalent to ``talib.MIN(real, timeperiod=timeperiod)``.
+    """
+    return _rolling_min(real, timeperiod)

@@ -1,0 +1,162 @@
+"""Compiled loops of the non-average overlap studies: bbands, midpoint, midprice, sar.
+
+Private module; the documented kernels are in :mod:`candlescan.kernels.overlap`. Same
+NaN rule: each run of clean bars (every input non-NaN) is computed as a whole series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from candlescan.kernels._averages import _ma, _next_run
+from candlescan.kernels._config import njit
+from candlescan.kernels._meta import F64Array
+from candlescan.kernels.rolling import _clean_run, _extreme_index
+
+_TA_EPSILON = 1e-14  # TA-Lib's TA_IS_ZERO_OR_NEG threshold
+
+
+@njit
+def _stddev_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+    # Population variance as TA-Lib's TA_INT_VAR: mean of squares minus squared mean,
+    # both from running sums; a variance below 1e-14 (flat or rounding noise) gives 0.
+    if e - s < period:
+        return
+    total = 0.0
+    total2 = 0.0
+    for i in range(s, s + period - 1):
+        total += x[i]
+        total2 += x[i] * x[i]
+    trailing = s
+    for i in range(s + period - 1, e):
+        total += x[i]
+        total2 += x[i] * x[i]
+        mean = total / period
+        variance = total2 / period - mean * mean
+        out[i] = np.sqrt(variance) if variance >= _TA_EPSILON else 0.0
+        total -= x[trailing]
+        total2 -= x[trailing] * x[trailing]
+        trailing += 1
+
+
+@njit
+def _stddev_pop(real: F64Array, timeperiod: int) -> F64Array:
+    """Rolling population standard deviation (ddof=0), TA-Lib's STDDEV with nbdev 1."""
+    out = np.full(len(real), np.nan)
+    s, e = _next_run(real, 0)
+    while s < len(real):
+        _stddev_run(real, s, e, timeperiod, out)
+        s, e = _next_run(real, e)
+    return out
+
+
+@njit
+def _bbands(
+    real: F64Array, timeperiod: int, nbdevup: float, nbdevdn: float, matype: int
+) -> tuple[F64Array, F64Array, F64Array]:
+    middle = _ma(real, timeperiod, matype)
+    deviation = _stddev_pop(real, timeperiod)
+    n = len(real)
+    upper = np.full(n, np.nan)
+    lower = np.full(n, np.nan)
+    for i in range(n):
+        if np.isnan(middle[i]) or np.isnan(deviation[i]):
+            middle[i] = np.nan
+            continue
+        upper[i] = middle[i] + deviation[i] * nbdevup
+        lower[i] = middle[i] - deviation[i] * nbdevdn
+    return upper, middle, lower
+
+
+@njit
+def _midpoint(real: F64Array, timeperiod: int) -> F64Array:
+    bad = np.isnan(real)
+    top = _extreme_index(real, bad, timeperiod, True)
+    bottom = _extreme_index(real, bad, timeperiod, False)
+    out = np.full(len(real), np.nan)
+    for i in range(len(real)):
+        if not np.isnan(top[i]):
+            out[i] = (real[int(top[i])] + real[int(bottom[i])]) / 2.0
+    return out
+
+
+@njit
+def _midprice(high: F64Array, low: F64Array, timeperiod: int) -> F64Array:
+    bad = np.isnan(high) | np.isnan(low)
+    top = _extreme_index(high, bad, timeperiod, True)
+    bottom = _extreme_index(low, bad, timeperiod, False)
+    out = np.full(len(high), np.nan)
+    for i in range(len(high)):
+        if not np.isnan(top[i]):
+            out[i] = (high[int(top[i])] + low[int(bottom[i])]) / 2.0
+    return out
+
+
+@njit
+def _sar_run(
+    high: F64Array, low: F64Array, s: int, e: int, accel: float, maximum: float, out: F64Array
+) -> None:
+    if e - s < 2:
+        return
+    accel = min(accel, maximum)  # TA-Lib caps the step at the maximum
+    af = accel
+    # Initial direction from the first two bars' -DM(1): short only when the low fell
+    # by more than the high rose (TA-Lib ta_SAR.c).
+    down = low[s] - low[s + 1]
+    up = high[s + 1] - high[s]
+    is_long = not (down > 0.0 and up < down)
+    if is_long:
+        ep = high[s + 1]
+        sar = low[s]
+    else:
+        ep = low[s + 1]
+        sar = high[s]
+    new_low = low[s + 1]
+    new_high = high[s + 1]
+    for today in range(s + 1, e):
+        prev_low = new_low
+        prev_high = new_high
+        new_low = low[today]
+        new_high = high[today]
+        if is_long:
+            if new_low <= sar:  # reversal to short: SAR jumps to the extreme point
+                is_long = False
+                sar = max(ep, prev_high, new_high)
+                out[today] = sar
+                af = accel
+                ep = new_low
+                sar += af * (ep - sar)
+                sar = max(sar, prev_high, new_high)
+            else:
+                out[today] = sar
+                if new_high > ep:
+                    ep = new_high
+                    af = min(af + accel, maximum)
+                sar += af * (ep - sar)
+                sar = min(sar, prev_low, new_low)
+        elif new_high >= sar:  # reversal to long
+            is_long = True
+            sar = min(ep, prev_low, new_low)
+            out[today] = sar
+            af = accel
+            ep = new_high
+            sar += af * (ep - sar)
+            sar = min(sar, prev_low, new_low)
+        else:
+            out[today] = sar
+            if new_low < ep:
+                ep = new_low
+                af = min(af + accel, maximum)
+            sar += af * (ep - sar)
+            sar = max(sar, prev_high, new_high)
+
+
+@njit
+def _sar(high: F64Array, low: F64Array, acceleration: float, maximum: float) -> F64Array:
+    out = np.full(len(high), np.nan)
+    bad = np.isnan(high) | np.isnan(low)
+    s, e = _clean_run(bad, 0)
+    while s < len(high):
+        _sar_run(high, low, s, e, acceleration, maximum, out)
+        s, e = _clean_run(bad, e)
+    return out
