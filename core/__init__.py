@@ -32,6 +32,7 @@ from candlescan.errors import (
     WorkerCrashedError,
     WorkerTimeoutError,
 )
+from candlescan.formula import FormulaService
 from candlescan.registry import Catalogue, PluginRegistry
 from candlescan.repository import ICandleRepository
 from candlescan.specs import IndicatorSpec, ParamSpec, PresetSpec, SourceSpec
@@ -47,6 +48,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "FormulaLimitError",
+    "FormulaService",
     "FormulaSyntaxError",
     "FormulaTypeError",
     "ICandleRepository",

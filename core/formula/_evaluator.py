@@ -1,0 +1,197 @@
+"""Runs a compiled program over one symbol's candles with NumPy and the kernels.
+
+Numbers are float64 arrays (or Python floats for constants); conditions are bool
+arrays. A comparison with NaN on either side is False, ``!=`` included. Kernels are
+imported by their ``"module:qualname"`` reference, so a worker needs no plugin
+machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from candlescan._refs import resolve
+from candlescan.entities import Candles
+from candlescan.formula._program import Program, Step
+
+__all__ = ["run"]
+
+_Values = list[Any]
+_Op = Callable[[Step, _Values, "_Context"], Any]
+
+
+class _Context:
+    """The candles being evaluated and their length."""
+
+    __slots__ = ("candles", "n", "stop")
+
+    def __init__(self, candles: Candles, stop: int) -> None:
+        self.candles = candles
+        self.stop = stop
+        self.n = stop
+
+
+def run(program: Program, candles: Candles, stop: int) -> _Values:
+    """Evaluate every step over bars ``0:stop`` of ``candles``; return each step's value."""
+    context = _Context(candles, stop)
+    values: _Values = []
+    with np.errstate(all="ignore"):
+        for step in program:
+            values.append(_OPS[step.op](step, values, context))
+    return values
+
+
+def _array(value: Any, n: int) -> npt.NDArray[Any]:
+    """``value`` as a full-length array (constants are broadcast)."""
+    if isinstance(value, np.ndarray):
+        return value
+    dtype = np.bool_ if isinstance(value, bool | np.bool_) else np.float64
+    return np.full(n, value, dtype=dtype)
+
+
+def _column(step: Step, values: _Values, ctx: _Context) -> Any:
+    name = step.data[0]
+    c = ctx.candles
+    stop = ctx.stop
+    if name == "hl2":
+        return (c.high[:stop] + c.low[:stop]) / 2.0
+    if name == "hlc3":
+        return (c.high[:stop] + c.low[:stop] + c.close[:stop]) / 3.0
+    if name == "ohlc4":
+        return (c.open[:stop] + c.high[:stop] + c.low[:stop] + c.close[:stop]) / 4.0
+    return c.column(name)[:stop]
+
+
+def _const(step: Step, values: _Values, ctx: _Context) -> Any:
+    return step.data[0]
+
+
+def _kernel(step: Step, values: _Values, ctx: _Context) -> Any:
+    kernel = resolve(step.data[0])
+    arrays = [_array(values[i], ctx.n) for i in step.args]
+    return kernel(*arrays, **dict(step.data[1]))
+
+
+def _output(step: Step, values: _Values, ctx: _Context) -> Any:
+    return values[step.args[0]][step.data[0]]
+
+
+def _unary(function: Callable[[Any], Any]) -> _Op:
+    def op(step: Step, values: _Values, ctx: _Context) -> Any:
+        return function(values[step.args[0]])
+
+    return op
+
+
+def _binary(function: Callable[[Any, Any], Any]) -> _Op:
+    def op(step: Step, values: _Values, ctx: _Context) -> Any:
+        return function(values[step.args[0]], values[step.args[1]])
+
+    return op
+
+
+def _not_equal(a: Any, b: Any) -> Any:
+    # NaN compares false, so NaN != x is False too (NumPy says True).
+    return np.not_equal(a, b) & ~(np.isnan(a) | np.isnan(b))
+
+
+def _shift_array(x: npt.NDArray[Any], bars: int) -> npt.NDArray[Any]:
+    out = np.empty_like(x)
+    fill = False if x.dtype == np.bool_ else np.nan
+    if bars >= len(x):
+        out[:] = fill
+        return out
+    out[:bars] = fill
+    out[bars:] = x[: len(x) - bars]
+    return out
+
+
+def _shift(step: Step, values: _Values, ctx: _Context) -> Any:
+    return _shift_array(_array(values[step.args[0]], ctx.n), step.data[0])
+
+
+def _cross(step: Step, values: _Values, ctx: _Context) -> Any:
+    a = _array(values[step.args[0]], ctx.n)
+    b = _array(values[step.args[1]], ctx.n)
+    direction = step.data[0]
+    above = np.zeros(len(a), dtype=np.bool_)
+    below = np.zeros(len(a), dtype=np.bool_)
+    if len(a) > 1:
+        now_a, now_b, was_a, was_b = a[1:], b[1:], a[:-1], b[:-1]
+        if direction in ("above", "any"):
+            above[1:] = (now_a > now_b) & (was_a <= was_b)
+        if direction in ("below", "any"):
+            below[1:] = (now_a < now_b) & (was_a >= was_b)
+    return above | below
+
+
+def _window_count(condition: npt.NDArray[Any], bars: int) -> npt.NDArray[np.int64]:
+    """How many of the last ``bars`` bars (current included) hold ``condition``."""
+    total = np.cumsum(condition, dtype=np.int64)
+    count = total.copy()
+    count[bars:] -= total[:-bars] if bars < len(total) else total[:0]
+    return count
+
+
+def _within(step: Step, values: _Values, ctx: _Context) -> Any:
+    return _window_count(_array(values[step.args[0]], ctx.n), step.data[0]) > 0
+
+
+def _for(step: Step, values: _Values, ctx: _Context) -> Any:
+    bars = step.data[0]
+    held = _window_count(_array(values[step.args[0]], ctx.n), bars) == bars
+    held[: bars - 1] = False  # the window is not full yet
+    return held
+
+
+def _tf(step: Step, values: _Values, ctx: _Context) -> Any:
+    from candlescan.resample import resample  # imported only by formulas that use tf()
+
+    timeframe, program, results, is_bool = step.data
+    base = ctx.candles if ctx.stop == len(ctx.candles) else ctx.candles.slice(0, ctx.stop)
+    higher = resample(base, timeframe)
+    inner = run(program, higher, len(higher))
+    # A higher-timeframe bar is stamped with its last base bar; it is visible from the
+    # next base bar on, when it is certainly complete (no look-ahead, no repainting).
+    seen = np.searchsorted(higher.timestamps, base.timestamps, side="left") - 1
+    known = seen >= 0
+    mapped = []
+    for index, slot in enumerate(results):
+        series = _array(inner[slot], len(higher))
+        boolean = is_bool if index == 0 else False
+        out = np.zeros(ctx.n, dtype=np.bool_) if boolean else np.full(ctx.n, np.nan)
+        out[known] = series[seen[known]]
+        mapped.append(out)
+    return tuple(mapped)
+
+
+_OPS: dict[str, _Op] = {
+    "column": _column,
+    "const": _const,
+    "kernel": _kernel,
+    "output": _output,
+    "neg": _unary(np.negative),
+    "abs": _unary(np.abs),
+    "not": _unary(np.logical_not),
+    "add": _binary(np.add),
+    "sub": _binary(np.subtract),
+    "mul": _binary(np.multiply),
+    "div": _binary(np.divide),
+    "gt": _binary(np.greater),
+    "ge": _binary(np.greater_equal),
+    "lt": _binary(np.less),
+    "le": _binary(np.less_equal),
+    "eq": _binary(np.equal),
+    "ne": _binary(_not_equal),
+    "and": _binary(np.logical_and),
+    "or": _binary(np.logical_or),
+    "shift": _shift,
+    "cross": _cross,
+    "within": _within,
+    "for": _for,
+    "tf": _tf,
+}

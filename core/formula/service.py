@@ -1,0 +1,130 @@
+"""The formula language's front door: :class:`FormulaService`."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+
+from candlescan.entities import Formula, ParameterValue, Timeframe
+from candlescan.errors import FormulaTypeError, UnknownNameError
+from candlescan.formula._compiler import compile_tree
+from candlescan.formula._parser import parse
+from candlescan.formula._plan import CompiledFormula
+from candlescan.formula._suggest import did_you_mean
+from candlescan.registry import Catalogue, PluginRegistry
+from candlescan.specs import PresetSpec
+
+__all__ = ["FormulaService"]
+
+_CACHE_SIZE = 256
+
+
+class FormulaService:
+    """Parses and compiles formulas against a plugin registry's catalogue.
+
+    :param registry: where indicator and preset names come from;
+        ``None`` means :meth:`PluginRegistry.default`.
+
+    A third-party indicator is usable in formulas as soon as its plugin is registered:
+    the catalogue is read afresh on each :meth:`compile`. Compiled formulas are cached
+    per (text, parameters, timeframe, catalogue), so compiling the same scan again is a
+    dictionary look-up.
+    """
+
+    __module__ = "candlescan"
+
+    def __init__(self, registry: PluginRegistry | None = None) -> None:
+        self._registry = registry if registry is not None else PluginRegistry.default()
+        self._cache: OrderedDict[tuple[object, ...], CompiledFormula] = OrderedDict()
+
+    @property
+    def registry(self) -> PluginRegistry:
+        """The plugin registry names are resolved against."""
+        return self._registry
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The registry's current catalogue."""
+        return self._registry.catalogue
+
+    def compile(
+        self,
+        formula: Formula | str,
+        parameters: Mapping[str, ParameterValue] | None = None,
+        *,
+        timeframe: Timeframe | str = Timeframe.D1,
+    ) -> CompiledFormula:
+        """Compile ``formula`` with its ``$parameters`` bound from ``parameters``.
+
+        :param timeframe: the bar size the formula will run on; ``tf()`` checks that its
+            timeframe is not shorter and sizes its warm-up from the ratio.
+        :raises FormulaError: a :class:`FormulaSyntaxError`, :class:`UnknownNameError`,
+            :class:`FormulaTypeError`, :class:`FormulaLimitError` or
+            :class:`MissingParameterError` with the position and a hint.
+        """
+        text = formula.expression if isinstance(formula, Formula) else formula
+        if not isinstance(text, str):
+            raise FormulaTypeError(f"a formula must be text, got {type(text).__name__}")
+        params = dict(parameters or {})
+        frame = Timeframe.parse(timeframe)
+        catalogue = self.catalogue
+        key = (text, _freeze(params), frame, id(catalogue))
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        compiled = compile_tree(parse(text), text, catalogue, params, frame)
+        plan = CompiledFormula(
+            expression=text,
+            warmup_bars=compiled.warmup,
+            indicator_terms=tuple(t for t, _ in compiled.terms),
+            program=compiled.program,
+            result=compiled.result,
+            term_steps=tuple(s for _, s in compiled.terms),
+        )
+        self._cache[key] = plan
+        # The catalogue is part of the key by identity; keep it alive with the entry.
+        self._cache_catalogue = catalogue
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return plan
+
+    def validate(self, formula: Formula | str) -> None:
+        """Check the syntax only (no names, no parameters); raise a FormulaError if bad."""
+        parse(formula.expression if isinstance(formula, Formula) else formula)
+
+    # --- presets ----------------------------------------------------------------------
+
+    def presets(self) -> tuple[PresetSpec, ...]:
+        """Every registered preset, sorted by name."""
+        return tuple(sorted(self.catalogue.presets, key=lambda p: p.name))
+
+    def preset(self, name: str) -> PresetSpec:
+        """The preset called ``name``.
+
+        :raises UnknownNameError: no plugin registered it (the hint names close ones).
+        """
+        try:
+            return self.catalogue.preset(name)
+        except KeyError:
+            known = [p.name for p in self.catalogue.presets]
+            hint = did_you_mean(name, known) or "'candlescan presets' lists them"
+            raise UnknownNameError(f"unknown preset {name!r}", "", -1, hint) from None
+
+    def compile_preset(
+        self,
+        name: str,
+        parameters: Mapping[str, ParameterValue] | None = None,
+        *,
+        timeframe: Timeframe | str = Timeframe.D1,
+    ) -> CompiledFormula:
+        """Compile preset ``name``; ``parameters`` override the preset's defaults."""
+        preset = self.preset(name)
+        merged: dict[str, ParameterValue] = dict(preset.parameters)
+        merged.update(parameters or {})
+        return self.compile(preset.formula, merged, timeframe=timeframe)
+
+
+def _freeze(params: Mapping[str, ParameterValue]) -> tuple[tuple[str, str, object], ...]:
+    # The type is part of the key: True, 1 and 1.0 compare equal but compile differently.
+    return tuple(sorted((k, type(v).__name__, v) for k, v in params.items()))

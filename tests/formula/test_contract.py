@@ -1,0 +1,115 @@
+"""The contract the engine relies on: compile, evaluate, pickle, warm-up, errors."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from candlescan import DateRange, Formula, InsufficientHistoryError
+from candlescan.formula import CompiledFormula, Evaluation, FormulaService
+
+from .conftest import synthetic
+
+RANGE = DateRange("2020-06-01", "2020-10-26")
+
+
+def _sma(x: np.ndarray, n: int) -> np.ndarray:
+    return pd.Series(x).rolling(n).mean().to_numpy()
+
+
+def test_compile_exposes_the_contract(service: FormulaService) -> None:
+    plan = service.compile("rsi(close, 14) < 30 and close > sma(close, 200)")
+    assert plan.expression == "rsi(close, 14) < 30 and close > sma(close, 200)"
+    assert plan.indicator_terms == ("rsi(close, 14)", "sma(close, 200)")
+    # sma(200) is NaN for its first 199 bars; rsi(14) for its first 14.
+    assert plan.warmup_bars == 199
+
+
+def test_compile_accepts_a_formula_entity(service: FormulaService) -> None:
+    plan = service.compile(Formula("close > open"))
+    assert plan.expression == "close > open"
+
+
+def test_plan_and_evaluation_pickle(service: FormulaService) -> None:
+    plan = service.compile("sma(close, 10) crosses above sma(close, 30) within 5 bars")
+    clone = pickle.loads(pickle.dumps(plan))
+    assert isinstance(clone, CompiledFormula)
+    assert clone == plan
+    candles = synthetic()
+    ev = clone.evaluate(candles, RANGE)
+    again = pickle.loads(pickle.dumps(ev))
+    assert isinstance(again, Evaluation)
+    assert again.matches == ev.matches
+    assert again.computed_indicators == ev.computed_indicators
+
+
+def test_matches_and_computed_indicators_against_pandas(service: FormulaService) -> None:
+    candles = synthetic(400, seed=3)
+    plan = service.compile("close > sma(close, 20) and volume > 50000")
+    ev = plan.evaluate(candles, RANGE)
+    sma = _sma(candles.close, 20)
+    first, stop = candles.index_range(RANGE)
+    with np.errstate(invalid="ignore"):
+        held = (candles.close > sma) & (candles.volume > 50000)
+    expected = candles.timestamps[first:stop][held[first:stop]]
+    assert list(ev.matches) == list(expected)
+    assert ev.bars == stop - first
+    assert ev.last_bar == candles.timestamps[stop - 1]
+    assert math.isclose(ev.computed_indicators["sma(close, 20)"], sma[stop - 1], rel_tol=1e-12)
+
+
+def test_insufficient_history_is_an_error_not_a_silent_no_match(
+    service: FormulaService,
+) -> None:
+    candles = synthetic(300)
+    plan = service.compile("close > sma(close, 200)")
+    # The range starts on bar 100: 100 bars of history, the formula needs 199.
+    late = DateRange(str(candles.timestamps[100])[:10], str(candles.timestamps[-1])[:10])
+    with pytest.raises(InsufficientHistoryError) as info:
+        plan.evaluate(candles, late)
+    assert info.value.needed == 199
+    assert info.value.available == 100
+    assert info.value.symbol == "SYN"
+
+
+def test_exactly_enough_history_is_fine(service: FormulaService) -> None:
+    candles = synthetic(300)
+    plan = service.compile("close > sma(close, 200)")
+    start = str(candles.timestamps[199])[:10]
+    ev = plan.evaluate(candles, DateRange(start, "2030-01-01"))
+    assert ev.bars == 101
+    assert not math.isnan(ev.computed_indicators["sma(close, 200)"])
+
+
+def test_no_bar_in_range_gives_an_empty_evaluation(service: FormulaService) -> None:
+    plan = service.compile("close > sma(close, 200)")
+    ev = plan.evaluate(synthetic(300), DateRange("2031-01-01", "2031-02-01"))
+    assert ev.matches == () and ev.bars == 0 and ev.last_bar is None
+    assert math.isnan(ev.computed_indicators["sma(close, 200)"])
+
+
+def test_bars_after_the_range_do_not_change_the_result(service: FormulaService) -> None:
+    candles = synthetic(400, seed=5)
+    plan = service.compile("close crosses above ema(close, 10) within 3 bars")
+    full = plan.evaluate(candles, RANGE)
+    _, stop = candles.index_range(RANGE)
+    cut = plan.evaluate(candles.slice(0, stop), RANGE)
+    assert full.matches == cut.matches
+    assert full.computed_indicators == cut.computed_indicators
+
+
+def test_parameters_are_bound_as_constants(service: FormulaService) -> None:
+    plan = service.compile("rsi(close, $period) < $level", {"period": 10, "level": 40})
+    assert plan.indicator_terms == ("rsi(close, 10)",)
+    same = service.compile("rsi(close, 10) < 40")
+    candles = synthetic()
+    assert plan.evaluate(candles, RANGE).matches == same.evaluate(candles, RANGE).matches
+
+
+def test_default_registry_is_used_when_none_given() -> None:
+    plan = FormulaService().compile("close > open")
+    assert plan.warmup_bars == 0
