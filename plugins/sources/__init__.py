@@ -4,6 +4,7 @@
 scheme      ``--source`` example        what
 ==========  ==========================  ===============================================
 memory      ``memory``                  arrays/tables the host holds (Python API only)
+csv         ``csv:/data/daily``         a folder of ``SYMBOL.csv`` (daily bars)
 synthetic   ``synthetic:2500x252``      deterministic random walks, ``NxBARS[,seed=S]``
 ==========  ==========================  ===============================================
 
@@ -15,11 +16,17 @@ or ``1mo`` on request (:mod:`candlescan.resample`).
 from __future__ import annotations
 
 from candlescan._markers import hookimpl
+from candlescan.plugins.sources.csv import CsvRepository
 from candlescan.plugins.sources.memory import MemoryRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 from candlescan.specs import SourceSpec
 
-__all__ = ["MemoryRepository", "SyntheticRepository", "candlescan_register_sources"]
+__all__ = [
+    "CsvRepository",
+    "MemoryRepository",
+    "SyntheticRepository",
+    "candlescan_register_sources",
+]
 
 _HERE = "candlescan.plugins.sources"
 
@@ -33,6 +40,12 @@ def candlescan_register_sources() -> list[SourceSpec]:
             factory_ref=f"{_HERE}.memory:memory_source",
             summary="candles held by the host (MemoryRepository.from_arrays / from_frames)",
             example="memory",
+        ),
+        SourceSpec(
+            scheme="csv",
+            factory_ref=f"{_HERE}.csv:csv_source",
+            summary="a directory of SYMBOL.csv files: date,open,high,low,close,volume (daily)",
+            example="csv:/data/daily",
         ),
         SourceSpec(
             scheme="synthetic",
