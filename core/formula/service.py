@@ -96,8 +96,8 @@ class FormulaService:
     # --- presets ----------------------------------------------------------------------
 
     def presets(self) -> tuple[PresetSpec, ...]:
-        """Every registered preset, sorted by name."""
-        return tuple(sorted(self.catalogue.presets, key=lambda p: p.name))
+        """Every registered preset, in registration order."""
+        return self.catalogue.presets
 
     def preset(self, name: str) -> PresetSpec:
         """The preset called ``name``.
