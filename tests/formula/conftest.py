@@ -33,7 +33,7 @@ def load_candles(folder: Path, symbol: str) -> Candles:
 @pytest.fixture(scope="session")
 def real_candles(shared_data: Path) -> dict[str, Candles]:
     """A few real symbols, including a short history (APTV) and one with gaps (BMY)."""
-    symbols = ("AAPL", "MSFT", "XOM", "BMY", "NVDA", "APTV")
+    symbols = ("AAPL", "MSFT", "XOM", "BMY", "AMD", "APTV")
     return {s: load_candles(shared_data, s) for s in symbols}
 
 
