@@ -6,6 +6,7 @@ scheme      ``--source`` example        what
 memory      ``memory``                  arrays/tables the host holds (Python API only)
 csv         ``csv:/data/daily``         a folder of ``SYMBOL.csv`` (daily bars)
 synthetic   ``synthetic:2500x252``      deterministic random walks, ``NxBARS[,seed=S]``
+sample      ``sample``                  bundled real S&P 500 daily bars, 2013-2018
 ==========  ==========================  ===============================================
 
 Every source is a picklable :class:`~candlescan.ICandleRepository` that returns validated
@@ -18,12 +19,14 @@ from __future__ import annotations
 from candlescan._markers import hookimpl
 from candlescan.plugins.sources.csv import CsvRepository
 from candlescan.plugins.sources.memory import MemoryRepository
+from candlescan.plugins.sources.sample import SampleRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 from candlescan.specs import SourceSpec
 
 __all__ = [
     "CsvRepository",
     "MemoryRepository",
+    "SampleRepository",
     "SyntheticRepository",
     "candlescan_register_sources",
 ]
@@ -52,5 +55,11 @@ def candlescan_register_sources() -> list[SourceSpec]:
             factory_ref=f"{_HERE}.synthetic:synthetic_source",
             summary="deterministic random-walk OHLCV: NxBARS[,seed=S][,start=DATE][,timeframe=TF]",
             example="synthetic:2500x252",
+        ),
+        SourceSpec(
+            scheme="sample",
+            factory_ref=f"{_HERE}.sample:sample_source",
+            summary="bundled real daily OHLCV: 409 S&P 500 stocks, 2013-02-08..2018-02-07",
+            example="sample",
         ),
     ]
