@@ -9,6 +9,7 @@ This package lives in the repository's ``kernels/`` folder.
 """
 
 from candlescan.kernels import momentum as _momentum
+from candlescan.kernels import momentum_diff as _momentum_diff
 from candlescan.kernels import oscillators as _oscillators
 from candlescan.kernels import overlap as _overlap
 from candlescan.kernels import price as _price
@@ -22,6 +23,7 @@ from candlescan.kernels._catalog import FAMILIES, all_kernels
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
 from candlescan.kernels.momentum import *  # noqa: F403
+from candlescan.kernels.momentum_diff import *  # noqa: F403
 from candlescan.kernels.oscillators import *  # noqa: F403
 from candlescan.kernels.overlap import *  # noqa: F403
 from candlescan.kernels.price import *  # noqa: F403
@@ -43,6 +45,7 @@ __all__ = [
     "njit",
     *_overlap.__all__,
     *_momentum.__all__,
+    *_momentum_diff.__all__,
     *_trend.__all__,
     *_oscillators.__all__,
     *_volatility.__all__,

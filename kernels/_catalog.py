@@ -12,6 +12,7 @@ __all__ = ["FAMILIES", "all_kernels"]
 FAMILIES: tuple[str, ...] = (
     "overlap",
     "momentum",
+    "momentum_diff",
     "trend",
     "oscillators",
     "volatility",

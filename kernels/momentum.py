@@ -1,4 +1,4 @@
-"""Momentum oscillators: rsi, cmo, mom, roc, rocp, rocr, trix, stoch, stochf, stochrsi.
+"""Bounded momentum oscillators: rsi, cmo, stoch, stochf, stochrsi.
 
 Every kernel applies the project's NaN rule the same way: the input is cut into
 runs of clean bars (no NaN in any input), and the TA-Lib algorithm runs on each run
@@ -10,28 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from candlescan.kernels._averages import _ma, _ma_lookback, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 
-__all__ = ["rsi"]
-
-#: TA-Lib's ``TA_IS_ZERO``: a sum of average moves below this is "no movement".
-_ZERO = 1e-8
+__all__ = ["cmo", "rsi", "stoch", "stochf", "stochrsi"]
 
 _MAX = 100_000
-
-
-@njit
-def _next_run(real: F64Array, start: int) -> tuple[int, int]:
-    """``(begin, end)`` of the first run of non-NaN values at or after ``start``."""
-    n = real.shape[0]
-    begin = start
-    while begin < n and np.isnan(real[begin]):
-        begin += 1
-    end = begin
-    while end < n and not np.isnan(real[end]):
-        end += 1
-    return begin, end
 
 
 @njit
@@ -52,8 +37,10 @@ def _wilder_run(
             loss -= change
         else:
             gain += change
-    gain /= timeperiod
-    loss /= timeperiod
+    # TA-Lib's RSI divides by multiplying with 1/n (bit-identical only this way); CMO divides.
+    scale = 1.0 / timeperiod
+    gain = gain / timeperiod if cmo else gain * scale
+    loss = loss / timeperiod if cmo else loss * scale
     out[begin + timeperiod] = _wilder_value(gain, loss, cmo)
     keep = timeperiod - 1
     for i in range(begin + timeperiod + 1, end):
@@ -66,15 +53,19 @@ def _wilder_run(
             loss -= change
         else:
             gain += change
-        gain /= timeperiod
-        loss /= timeperiod
+        if cmo:
+            gain /= timeperiod
+            loss /= timeperiod
+        else:
+            gain *= scale
+            loss *= scale
         out[i] = _wilder_value(gain, loss, cmo)
 
 
 @njit
 def _wilder_value(gain: float, loss: float, cmo: bool) -> float:
     total = gain + loss
-    if -_ZERO < total < _ZERO:
+    if total == 0.0:
         # No movement: neutral (RSI 50, CMO 0), where TA-Lib returns 0 for both.
         return 0.0 if cmo else 50.0
     if cmo:
@@ -123,7 +114,7 @@ def rsi(real: F64Array, timeperiod: int = 14) -> F64Array:
     Reference: J. Welles Wilder, *New Concepts in Technical Trading Systems*, 1978.
 
     Equivalent to ``talib.RSI(real, timeperiod)`` on finite data, except where
-    ``avg_gain + avg_loss < 1e-8`` (no movement, e.g. flat prices): this kernel
+    ``avg_gain + avg_loss == 0`` (no movement, e.g. flat prices): this kernel
     returns 50 (neutral), TA-Lib returns 0, which reads as "oversold".
 
     NaN rule: a NaN makes the output NaN at that bar; the next clean bar starts a
@@ -131,3 +122,317 @@ def rsi(real: F64Array, timeperiod: int = 14) -> F64Array:
     bar does not poison the rest (TA-Lib returns 0 for ever after it).
     """
     return _rsi(real, timeperiod)
+
+
+# --- cmo -------------------------------------------------------------------------------------
+
+
+@njit
+def _cmo(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.full(real.shape[0], np.nan)
+    begin, end = _next_run(real, 0)
+    while begin < real.shape[0]:
+        _wilder_run(real, begin, end, timeperiod, True, out)
+        begin, end = _next_run(real, end)
+    return out
+
+
+@indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))
+def cmo(real: F64Array, timeperiod: int = 14) -> F64Array:
+    """Chande Momentum Oscillator (TA-Lib's Wilder-smoothed form).
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 14
+        Smoothing period ``n``, 2..100000.
+
+    Returns
+    -------
+    array of float64
+        CMO in [-100, 100]; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``CMO = 100 * (avg_gain - avg_loss) / (avg_gain + avg_loss)`` with the averages of
+    :func:`rsi` (simple-mean seed, then Wilder smoothing), as TA-Lib computes it; Chande's
+    original uses plain sums over ``n`` bars. Reference: T. Chande and S. Kroll,
+    *The New Technical Trader*, 1994. With no movement (both averages 0) CMO is 0
+    (neutral), as in TA-Lib. NaN rule as for :func:`rsi`.
+
+    Equivalent to ``talib.CMO(real, timeperiod)``.
+    """
+    return _cmo(real, timeperiod)
+
+
+# --- stochastics -----------------------------------------------------------------------------
+
+
+@njit
+def _next_run3(high: F64Array, low: F64Array, close: F64Array, start: int) -> tuple[int, int]:
+    """Like :func:`_next_run`, over bars where none of the three inputs is NaN."""
+    n = close.shape[0]
+    begin = start
+    while begin < n and (np.isnan(high[begin]) or np.isnan(low[begin]) or np.isnan(close[begin])):
+        begin += 1
+    end = begin
+    while end < n and not (np.isnan(high[end]) or np.isnan(low[end]) or np.isnan(close[end])):
+        end += 1
+    return begin, end
+
+
+@njit
+def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int) -> F64Array:
+    """Raw %K per clean run; 50 where the window's range is 0 (TA-Lib: 0)."""
+    out = np.full(close.shape[0], np.nan)
+    begin, end = _next_run3(high, low, close, 0)
+    while begin < close.shape[0]:
+        # The extremes are re-scanned only when they leave the window, as TA-Lib does.
+        hi_at = -1
+        lo_at = -1
+        highest = 0.0
+        lowest = 0.0
+        for today in range(begin + period - 1, end):
+            first = today - period + 1
+            if lo_at < first:
+                lo_at = first
+                lowest = low[first]
+                for j in range(first + 1, today + 1):
+                    if low[j] < lowest:
+                        lowest = low[j]
+                        lo_at = j
+            elif low[today] <= lowest:
+                lowest = low[today]
+                lo_at = today
+            if hi_at < first:
+                hi_at = first
+                highest = high[first]
+                for j in range(first + 1, today + 1):
+                    if high[j] > highest:
+                        highest = high[j]
+                        hi_at = j
+            elif high[today] >= highest:
+                highest = high[today]
+                hi_at = today
+            span = highest - lowest
+            out[today] = 50.0 if span == 0.0 else (close[today] - lowest) / span * 100.0
+        begin, end = _next_run3(high, low, close, end)
+    return out
+
+
+@njit
+def _blank_before(values: F64Array, other: F64Array) -> F64Array:
+    """``values`` with NaN wherever ``other`` is NaN (TA-Lib aligns all outputs)."""
+    out = values.copy()
+    for i in range(out.shape[0]):
+        if np.isnan(other[i]):
+            out[i] = np.nan
+    return out
+
+
+@njit
+def _stochf(
+    high: F64Array, low: F64Array, close: F64Array, fastk: int, fastd: int, fastd_matype: int
+) -> tuple[F64Array, F64Array]:
+    k = _fastk(high, low, close, fastk)
+    d = _ma(k, fastd, fastd_matype)
+    return _blank_before(k, d), d
+
+
+@njit
+def _stoch(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    fastk: int,
+    slowk: int,
+    slowk_matype: int,
+    slowd: int,
+    slowd_matype: int,
+) -> tuple[F64Array, F64Array]:
+    k = _ma(_fastk(high, low, close, fastk), slowk, slowk_matype)
+    d = _ma(k, slowd, slowd_matype)
+    return _blank_before(k, d), d
+
+
+def _stoch_lookback(
+    fastk_period: int, slowk_period: int, slowk_matype: int, slowd_period: int, slowd_matype: int
+) -> int:
+    return (
+        fastk_period
+        - 1
+        + _ma_lookback(slowk_period, slowk_matype)
+        + _ma_lookback(slowd_period, slowd_matype)
+    )
+
+
+def _stochf_lookback(fastk_period: int, fastd_period: int, fastd_matype: int) -> int:
+    return fastk_period - 1 + _ma_lookback(fastd_period, fastd_matype)
+
+
+def _stochrsi_lookback(
+    timeperiod: int, fastk_period: int, fastd_period: int, fastd_matype: int
+) -> int:
+    return timeperiod + _stochf_lookback(fastk_period, fastd_period, fastd_matype)
+
+
+_MATYPE = Param(0, 0, 8)
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_stoch_lookback,
+    outputs=("slowk", "slowd"),
+    fastk_period=Param(5, 1, _MAX),
+    slowk_period=Param(3, 1, _MAX),
+    slowk_matype=_MATYPE,
+    slowd_period=Param(3, 1, _MAX),
+    slowd_matype=_MATYPE,
+)
+def stoch(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    fastk_period: int = 5,
+    slowk_period: int = 3,
+    slowk_matype: int = 0,
+    slowd_period: int = 3,
+    slowd_matype: int = 0,
+) -> tuple[F64Array, F64Array]:
+    """Slow stochastic oscillator (Lane): smoothed %K and its signal %D.
+
+    Parameters
+    ----------
+    high, low, close : array of float64
+        Bar prices, same length.
+    fastk_period : int, default 5
+        Window ``n`` of the raw %K, 1..100000.
+    slowk_period : int, default 3
+        Smoothing of the raw %K into slow %K, 1..100000.
+    slowk_matype : int, default 0
+        Moving average for slow %K: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
+    slowd_period : int, default 3
+        Smoothing of slow %K into slow %D, 1..100000.
+    slowd_matype : int, default 0
+        Moving average for slow %D (same codes).
+
+    Returns
+    -------
+    slowk, slowd : array of float64
+        In [0, 100]; both NaN for the first ``stoch.lookback(...)`` bars
+        (``fastk_period - 1`` plus both averages' lookbacks; 8 with the defaults).
+
+    Notes
+    -----
+    ``fastk = 100 * (close - LL) / (HH - LL)`` with ``HH``/``LL`` the highest high and
+    lowest low of the last ``n`` bars; ``slowk = MA(fastk)``, ``slowd = MA(slowk)``.
+    Reference: G. Lane, "Lane's Stochastics", *Technical Analysis of Stocks &
+    Commodities*, 1984. Where ``HH == LL`` (flat window) raw %K is 50 (neutral); TA-Lib
+    returns 0 there, which reads as "oversold". NaN rule: a bar with a NaN in any input
+    is NaN and starts a fresh warm-up of the whole lookback.
+
+    Equivalent to ``talib.STOCH(high, low, close, fastk_period, slowk_period,
+    slowk_matype, slowd_period, slowd_matype)``.
+    """
+    return _stoch(
+        high, low, close, fastk_period, slowk_period, slowk_matype, slowd_period, slowd_matype
+    )
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_stochf_lookback,
+    outputs=("fastk", "fastd"),
+    fastk_period=Param(5, 1, _MAX),
+    fastd_period=Param(3, 1, _MAX),
+    fastd_matype=_MATYPE,
+)
+def stochf(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    fastk_period: int = 5,
+    fastd_period: int = 3,
+    fastd_matype: int = 0,
+) -> tuple[F64Array, F64Array]:
+    """Fast stochastic oscillator: raw %K and its moving average %D.
+
+    Parameters
+    ----------
+    high, low, close : array of float64
+        Bar prices, same length.
+    fastk_period : int, default 5
+        Window ``n`` of %K, 1..100000.
+    fastd_period : int, default 3
+        Smoothing of %K into %D, 1..100000.
+    fastd_matype : int, default 0
+        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
+
+    Returns
+    -------
+    fastk, fastd : array of float64
+        In [0, 100]; both NaN for the first ``fastk_period - 1`` plus the average's
+        lookback bars (6 with the defaults): TA-Lib aligns %K with %D.
+
+    Notes
+    -----
+    ``fastk = 100 * (close - LL) / (HH - LL)`` over the last ``n`` bars,
+    ``fastd = MA(fastk)``; 50 where ``HH == LL`` (TA-Lib: 0). Reference: G. Lane, 1984.
+    NaN rule as for :func:`stoch`.
+
+    Equivalent to ``talib.STOCHF(high, low, close, fastk_period, fastd_period,
+    fastd_matype)``.
+    """
+    return _stochf(high, low, close, fastk_period, fastd_period, fastd_matype)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_stochrsi_lookback,
+    outputs=("fastk", "fastd"),
+    timeperiod=Param(14, 2, _MAX),
+    fastk_period=Param(5, 1, _MAX),
+    fastd_period=Param(3, 1, _MAX),
+    fastd_matype=_MATYPE,
+)
+def stochrsi(
+    real: F64Array,
+    timeperiod: int = 14,
+    fastk_period: int = 5,
+    fastd_period: int = 3,
+    fastd_matype: int = 0,
+) -> tuple[F64Array, F64Array]:
+    """Stochastic RSI (Chande and Kroll): the fast stochastic of RSI.
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 14
+        RSI period, 2..100000.
+    fastk_period : int, default 5
+        Stochastic window over the RSI, 1..100000.
+    fastd_period : int, default 3
+        Smoothing of %K into %D, 1..100000.
+    fastd_matype : int, default 0
+        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
+
+    Returns
+    -------
+    fastk, fastd : array of float64
+        In [0, 100]; NaN for the first ``timeperiod`` plus :func:`stochf`'s lookback bars
+        (20 with the defaults).
+
+    Notes
+    -----
+    ``stochf(r, r, r, fastk_period, fastd_period, fastd_matype)`` with
+    ``r = rsi(real, timeperiod)`` (TA-Lib applies STOCHF, not STOCH). Reference:
+    T. Chande and S. Kroll, *The New Technical Trader*, 1994. Where the RSI window is
+    flat, %K is 50 (TA-Lib: 0). NaN rule as for :func:`rsi`.
+
+    Equivalent to ``talib.STOCHRSI(real, timeperiod, fastk_period, fastd_period,
+    fastd_matype)``.
+    """
+    r = _rsi(real, timeperiod)
+    return _stochf(r, r, r, fastk_period, fastd_period, fastd_matype)
