@@ -13,30 +13,38 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
 from candlescan.kernels.rolling import _clean_run, _extreme_index
 
-_TA_EPSILON = 1e-14  # TA-Lib's TA_IS_ZERO_OR_NEG threshold
-
 
 @njit
 def _stddev_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
-    # Population variance as TA-Lib's TA_INT_VAR: mean of squares minus squared mean,
-    # both from running sums; a variance below 1e-14 (flat or rounding noise) gives 0.
+    # Population variance mean(d^2) - mean(d)^2 of d = x - K, from running sums, with the
+    # pivot K re-centred on a window's first value (and the sums rebuilt) every ``period``
+    # bars: O(n), no drift, and no cancellation at the price level. A plain running
+    # mean(x^2) - mean(x)^2 leaves ~1e-12 noise on flat windows, which sqrt turns into a
+    # 1e-6 band width where TA-Lib 0.8 reports 0.
     if e - s < period:
         return
-    total = 0.0
-    total2 = 0.0
-    for i in range(s, s + period - 1):
-        total += x[i]
-        total2 += x[i] * x[i]
-    trailing = s
-    for i in range(s + period - 1, e):
-        total += x[i]
-        total2 += x[i] * x[i]
-        mean = total / period
-        variance = total2 / period - mean * mean
-        out[i] = np.sqrt(variance) if variance >= _TA_EPSILON else 0.0
-        total -= x[trailing]
-        total2 -= x[trailing] * x[trailing]
-        trailing += 1
+    first = s
+    while first + period - 1 < e:
+        pivot = x[first]
+        total = 0.0
+        total2 = 0.0
+        for i in range(first, first + period - 1):
+            d = x[i] - pivot
+            total += d
+            total2 += d * d
+        trailing = first
+        for i in range(first + period - 1, min(first + 2 * period - 1, e)):
+            d = x[i] - pivot
+            total += d
+            total2 += d * d
+            mean = total / period
+            variance = total2 / period - mean * mean
+            out[i] = np.sqrt(variance) if variance > 0.0 else 0.0
+            d = x[trailing] - pivot
+            total -= d
+            total2 -= d * d
+            trailing += 1
+        first += period
 
 
 @njit

@@ -534,9 +534,10 @@ def bbands(
     ``middle = MA(x, n, matype)``; ``sd`` = population standard deviation (ddof=0) of the
     last ``n`` values around their SMA, whatever ``matype`` is; ``upper = middle +
     nbdevup*sd``, ``lower = middle - nbdevdn*sd`` (J. Bollinger, *Bollinger on Bollinger
-    Bands*, McGraw-Hill 2001, ISBN 0-07-137368-3; TA-Lib ``ta_BBANDS.c``). A variance
-    below 1e-14 counts as 0 (flat prices: the three bands coincide). NaN rule: NaN while
-    a NaN is inside the window, then a fresh warm-up.
+    Bands*, McGraw-Hill 2001, ISBN 0-07-137368-3; TA-Lib ``ta_BBANDS.c``). The variance
+    comes from running sums around a pivot re-centred every ``n`` bars, so a flat window
+    gives exactly 0 (the three bands coincide) and a negative rounding residue gives 0.
+    NaN rule: NaN while a NaN is inside the window, then a fresh warm-up.
 
     Equivalent to ``talib.BBANDS(real, timeperiod, nbdevup, nbdevdn, matype)``.
     """

@@ -1,8 +1,9 @@
-"""Overlap kernels: TA-Lib parity on real data, hand cases, the NaN re-seed rule, bounds."""
+"""Overlap kernels: TA-Lib parity on real data, fixtures, hand cases, the NaN rule, bounds."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -10,99 +11,304 @@ import pytest
 
 import candlescan
 from candlescan.kernels import overlap as k
+from candlescan.kernels._config import njit
 from tests.reference import overlap as ref
 
 F64 = npt.NDArray[np.float64]
 
+AVERAGES = ["sma", "ema", "wma", "dema", "tema", "trima", "kama", "rma", "hma", "zlema"]
+
 
 def _ohlcv(shared_data: Path, symbol: str = "AAPL") -> dict[str, F64]:
     rows = np.genfromtxt(
-        shared_data / "ohlcv" / f"{symbol}.csv",
-        delimiter=",",
-        skip_header=1,
-        usecols=(1, 2, 3, 4, 5),
+        shared_data / "ohlcv" / f"{symbol}.csv", delimiter=",", skip_header=1, usecols=(1, 2, 3, 4)
     )
-    return {
-        name: rows[:, i].copy() for i, name in enumerate(("open", "high", "low", "close", "volume"))
-    }
+    return {name: rows[:, i].copy() for i, name in enumerate(("open", "high", "low", "close"))}
 
 
-def assert_same(actual: F64, expected: F64, rtol: float = 1e-9) -> None:
-    """Same NaN positions, values within ``rtol`` relative (absolute near zero)."""
-    actual = np.asarray(actual)
-    expected = np.asarray(expected)
+def _fixture(shared_data: Path, name: str) -> Any:
+    pd = pytest.importorskip("pandas")
+    return pd.read_csv(shared_data / "reference" / name)
+
+
+def assert_same(actual: Any, expected: Any, rtol: float = 1e-9) -> None:
+    """Same NaN positions, values within ``rtol`` relative (absolute 1e-12 near zero)."""
+    actual = np.asarray(actual, dtype=float)
+    expected = np.asarray(expected, dtype=float)
     assert actual.shape == expected.shape
     np.testing.assert_array_equal(np.isnan(actual), np.isnan(expected))
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=1e-12, equal_nan=True)
 
 
-def _with_gap(x: F64, at: int) -> F64:
-    y = x.copy()
-    y[at] = np.nan
-    return y
+def _walk(n: int = 400, seed: int = 1) -> tuple[F64, F64, F64]:
+    rng = np.random.default_rng(seed)
+    close = 100 + np.cumsum(rng.normal(0, 1, n))
+    return close + rng.uniform(0, 2, n), close - rng.uniform(0, 2, n), close
 
 
-# --- sma / ema --------------------------------------------------------------------------
+# --- TA-Lib parity on a real symbol ---------------------------------------------------------
 
 
-def test_sma_hand_case() -> None:
-    out = k.sma(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 3)
-    assert_same(out, np.array([np.nan, np.nan, 2.0, 3.0, 4.0]))
-
-
-def test_ema_hand_case() -> None:
-    # seed mean(1,2,3) = 2, k = 0.5: 2 + 0.5*(4-2) = 3, 3 + 0.5*(8-3) = 5.5
-    out = k.ema(np.array([1.0, 2.0, 3.0, 4.0, 8.0]), 3)
-    assert_same(out, np.array([np.nan, np.nan, 2.0, 3.0, 5.5]))
-
-
-@pytest.mark.parametrize("name", ["sma", "ema"])
-@pytest.mark.parametrize("period", [2, 5, 30, 200])
-def test_sma_ema_match_talib(shared_data: Path, name: str, period: int) -> None:
+@pytest.mark.talib
+@pytest.mark.parametrize("name", AVERAGES)
+@pytest.mark.parametrize("period", [1, 2, 3, 9, 30, 200])
+def test_averages_match_talib(shared_data: Path, name: str, period: int) -> None:
     talib = pytest.importorskip("talib")
     close = _ohlcv(shared_data)["close"]
     assert_same(getattr(k, name)(close, period), getattr(talib, name.upper())(close, period))
+    assert (
+        getattr(k, name).lookback(timeperiod=period)
+        == np.isnan(getattr(talib, name.upper())(close, period)).sum()
+    )
 
 
-@pytest.mark.parametrize("name", ["sma", "ema"])
-def test_sma_ema_match_twin(name: str) -> None:
-    x = np.random.default_rng(1).normal(100, 5, 300)
-    x[[0, 1, 50, 51, 120, 299]] = np.nan
-    assert_same(getattr(k, name)(x, 10), getattr(ref, name)(x, 10))
-
-
-@pytest.mark.parametrize("name", ["sma", "ema"])
-def test_interior_nan_reseeds(name: str) -> None:
-    x = np.arange(1.0, 61.0)
-    y = _with_gap(x, 20)
-    out = getattr(k, name)(y, 5)
-    assert np.isnan(out[20:25]).all()  # the NaN bar and a fresh warm-up of 4 bars
-    # after the gap the kernel equals itself on the clean tail: re-seeded like a new series
-    assert_same(out[21:], getattr(k, name)(x[21:], 5))
-    assert_same(out[:20], getattr(k, name)(x[:20], 5))
-
-
-def test_leading_nans_shift_warmup_like_talib() -> None:
+@pytest.mark.talib
+@pytest.mark.parametrize("matype", range(14))
+@pytest.mark.parametrize("period", [1, 2, 10, 21])
+def test_ma_and_bbands_every_matype_match_talib(
+    shared_data: Path, matype: int, period: int
+) -> None:
     talib = pytest.importorskip("talib")
-    x = np.r_[np.full(5, np.nan), np.linspace(1.0, 2.0, 40)]
-    assert_same(k.sma(x, 14), talib.SMA(x, 14))
-    assert_same(k.ema(x, 14), talib.EMA(x, 14))
+    close = _ohlcv(shared_data, "MSFT")["close"]
+    assert_same(k.ma(close, period, matype), talib.MA(close, period, matype))
+    assert (
+        k.ma.lookback(timeperiod=period, matype=matype)
+        == np.isnan(talib.MA(close, period, matype)).sum()
+    )
+    if period > 1:
+        ours = k.bbands(close, period, 2.0, 1.5, matype)
+        theirs = talib.BBANDS(close, period, 2.0, 1.5, matype)
+        for a, b in zip(ours, theirs, strict=True):
+            assert_same(a, b)
+        assert k.bbands.lookback(timeperiod=period, matype=matype) == np.isnan(theirs[0]).sum()
 
 
-@pytest.mark.parametrize("name", ["sma", "ema"])
+@pytest.mark.talib
+def test_t3_mama_midpoint_midprice_sar_match_talib(shared_data: Path) -> None:
+    talib = pytest.importorskip("talib")
+    bars = _ohlcv(shared_data, "XOM")
+    high, low, close = bars["high"], bars["low"], bars["close"]
+    for period, vfactor in [(5, 0.7), (2, 0.0), (9, 1.0), (1, 0.7)]:
+        assert_same(k.t3(close, period, vfactor), talib.T3(close, period, vfactor))
+    for fast, slow in [(0.5, 0.05), (0.9, 0.2), (0.2, 0.01)]:
+        for a, b in zip(k.mama(close, fast, slow), talib.MAMA(close, fast, slow), strict=True):
+            assert_same(a, b)
+    for period in (2, 14, 50):
+        assert_same(k.midpoint(close, period), talib.MIDPOINT(close, period))
+        assert_same(k.midprice(high, low, period), talib.MIDPRICE(high, low, period))
+    for accel, maximum in [(0.02, 0.2), (0.01, 0.1), (0.05, 0.5), (0.3, 0.2), (0.0, 0.2)]:
+        assert_same(k.sar(high, low, accel, maximum), talib.SAR(high, low, accel, maximum))
+
+
+# --- StockCharts fixtures (conventions agree per shared/data/reference/README.md) ---------
+
+
+def test_bbands_fixture(shared_data: Path) -> None:
+    df = _fixture(shared_data, "cs-bbands.csv")
+    upper, middle, lower = k.bbands(df["Close"].to_numpy(), 20, 2.0, 2.0, 0)
+    rows = slice(19, None)
+    np.testing.assert_allclose(middle[rows], df["MiddleBand"][rows], atol=1e-5)
+    np.testing.assert_allclose(upper[rows], df["HighBand"][rows], atol=1e-5)
+    np.testing.assert_allclose(lower[rows], df["LowBand"][rows], atol=1e-5)
+    assert np.isnan(middle[:19]).all()
+
+
+def test_kama_fixture(shared_data: Path) -> None:
+    # The file seeds KAMA at row 9 with the close; TA-Lib (and we) first output row 10.
+    df = _fixture(shared_data, "cs-kama.csv")
+    out = k.kama(df["Close"].to_numpy(), 10)
+    np.testing.assert_allclose(out[10:], df["KAMA"][10:], atol=1e-5)
+
+
+def test_wma_fixture(shared_data: Path) -> None:
+    df = _fixture(shared_data, "cs-wma.csv")
+    out = k.wma(df["Close"].to_numpy(), 9)
+    np.testing.assert_allclose(out[8:], df["WMA"][8:], atol=1e-4)
+
+
+def test_sar_fixture_after_startup(shared_data: Path) -> None:
+    # The fixture's start-up rule differs for 8 rows (README); from row 8 on they agree.
+    df = _fixture(shared_data, "cs-psar.csv")
+    out = k.sar(df["High"].to_numpy(), df["Low"].to_numpy(), 0.02, 0.2)
+    expected = df["psar_up"].fillna(df["psar_down"]).to_numpy()
+    np.testing.assert_allclose(out[8:], expected[8:], atol=1e-4)
+
+
+# --- hand-derived cases ---------------------------------------------------------------------
+
+
+def test_sma_ema_hand_cases() -> None:
+    assert_same(k.sma(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 3), [np.nan, np.nan, 2.0, 3.0, 4.0])
+    # seed mean(1,2,3) = 2, k = 0.5: 2 + 0.5*(4-2) = 3, 3 + 0.5*(8-3) = 5.5
+    assert_same(k.ema(np.array([1.0, 2.0, 3.0, 4.0, 8.0]), 3), [np.nan, np.nan, 2.0, 3.0, 5.5])
+
+
+def test_wma_rma_trima_hand_cases() -> None:
+    x = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+    assert_same(k.wma(x, 3), [np.nan, np.nan, 14 / 6, 20 / 6, 41 / 6])
+    # Wilder: seed mean(1,2,3) = 2, then (2*2 + 4)/3, ((8/3)*2 + 10)/3
+    assert_same(k.rma(x, 3), [np.nan, np.nan, 2.0, 8 / 3, (16 / 3 + 10) / 3])
+    # odd 3: weights 1,2,1; even 4: weights 1,2,2,1
+    assert_same(k.trima(x, 3), [np.nan, np.nan, 2.0, 3.0, 21 / 4])
+    assert_same(k.trima(x, 4), [np.nan, np.nan, np.nan, 15 / 6, 26 / 6])
+
+
+def test_bbands_hand_case() -> None:
+    upper, middle, lower = k.bbands(np.array([1.0, 2.0, 3.0, 4.0]), 4, 2.0, 1.0, 0)
+    sd = np.sqrt(1.25)  # population std of 1, 2, 3, 4
+    assert_same(middle, [np.nan] * 3 + [2.5])
+    assert_same(upper, [np.nan] * 3 + [2.5 + 2 * sd])
+    assert_same(lower, [np.nan] * 3 + [2.5 - sd])
+
+
+def test_midprice_and_sar_hand_cases() -> None:
+    high = np.array([10.0, 11.0, 12.0, 13.0])
+    low = np.array([9.0, 10.0, 11.0, 8.0])
+    assert_same(k.midprice(high, low, 2), [np.nan, 10.0, 11.0, 10.5])
+    # Long from bar 1 (low did not fall): sar = low[0] = 9, ep = high[1] = 11. After bar 1:
+    # 9 + 0.02*(11-9) = 9.04. Bar 2 is a new high (ep 12, af 0.04): 9.04 + 0.04*(12-9.04)
+    # = 9.1584. Bar 3's low 8 <= 9.1584: reverse to short at max(ep 12, highs 12, 13) = 13.
+    assert_same(k.sar(high, low), [np.nan, 9.0, 9.04, 13.0])
+
+
+# --- flat prices, the NaN rule --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [*AVERAGES, "t3", "midpoint"])
 def test_flat_prices_give_the_price(name: str) -> None:
-    out = getattr(k, name)(np.full(50, 7.25), 10)
-    assert np.all(out[9:] == 7.25)
+    out = getattr(k, name)(np.full(200, 7.25), 5)
+    valid = out[~np.isnan(out)]
+    assert len(valid) > 100
+    np.testing.assert_allclose(valid, 7.25, rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["sma", "ema"])
-@pytest.mark.parametrize("bad", [0, -3, 100_001, 2.5])
-def test_timeperiod_bounds(name: str, bad: float) -> None:
-    with pytest.raises(candlescan.InvalidParameterError, match="timeperiod"):
-        getattr(k, name)(np.ones(10), bad)
+def test_flat_prices_collapse_the_bands() -> None:
+    upper, middle, lower = k.bbands(np.full(60, 42.5), 20)
+    np.testing.assert_array_equal(upper[19:], 42.5)
+    np.testing.assert_array_equal(lower[19:], 42.5)
+    assert np.isnan(middle[:19]).all()
 
 
-def test_short_input_is_all_nan() -> None:
-    assert np.isnan(k.sma(np.ones(3), 5)).all()
-    assert np.isnan(k.ema(np.ones(3), 5)).all()
-    assert len(k.sma(np.array([]), 5)) == 0
+def _gap_cases() -> list[tuple[str, dict[str, Any]]]:
+    cases: list[tuple[str, dict[str, Any]]] = [(name, {"timeperiod": 5}) for name in AVERAGES]
+    cases += [
+        ("t3", {"timeperiod": 3}),
+        ("ma", {"timeperiod": 6, "matype": 7}),
+        ("mama", {}),
+        ("bbands", {"timeperiod": 5, "matype": 1}),
+        ("midpoint", {"timeperiod": 5}),
+    ]
+    return cases
+
+
+@pytest.mark.parametrize(("name", "params"), _gap_cases())
+def test_interior_nan_reseeds_like_a_new_series(name: str, params: dict[str, Any]) -> None:
+    _, _, x = _walk(300)
+    gap = 120
+    y = x.copy()
+    y[gap] = np.nan
+    kernel = getattr(k, name)
+    lookback = kernel.lookback(**params)
+    outs = kernel(y, **params)
+    heads = kernel(x[:gap], **params)
+    tails = kernel(x[gap + 1 :], **params)
+    if not isinstance(outs, tuple):
+        outs, heads, tails = (outs,), (heads,), (tails,)
+    for out, head, tail in zip(outs, heads, tails, strict=True):
+        assert np.isnan(out[gap : gap + 1 + lookback]).all()  # the NaN bar and a fresh warm-up
+        assert_same(out[:gap], head)  # nothing before the gap changes
+        assert_same(out[gap + 1 :], tail)  # after it: exactly a new series
+        assert not np.isnan(out[-1])
+
+
+@pytest.mark.parametrize("name", ["midprice", "sar"])
+def test_high_low_kernels_reseed_after_a_nan_in_either_input(name: str) -> None:
+    high, low, _ = _walk(200)
+    h = high.copy()
+    h[80] = np.nan
+    out = getattr(k, name)(h, low)
+    tail = getattr(k, name)(high[81:], low[81:])
+    assert np.isnan(out[80])
+    assert_same(out[81:], tail)
+    assert_same(out[:80], getattr(k, name)(high[:80], low[:80]))
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [(name, (5,)) for name in AVERAGES]
+    + [
+        ("t3", (3, 0.5)),
+        ("mama", (0.5, 0.05)),
+        ("bbands", (5, 2.0, 1.0, 2)),
+        ("midpoint", (5,)),
+        ("ma", (4, 8)),
+    ],
+)
+def test_matches_naive_twin_with_gaps(name: str, args: tuple[Any, ...]) -> None:
+    _, _, x = _walk(300, seed=4)
+    x[[0, 1, 60, 61, 62, 200]] = np.nan
+    ours = getattr(k, name)(x, *args)
+    theirs = getattr(ref, name)(x, *args)
+    if not isinstance(ours, tuple):
+        ours, theirs = (ours,), (theirs,)
+    for a, b in zip(ours, theirs, strict=True):
+        assert_same(a, b)
+
+
+def test_leading_nans_match_talib() -> None:
+    talib = pytest.importorskip("talib")
+    _, _, x = _walk(120)
+    x[:7] = np.nan
+    for name in AVERAGES:
+        assert_same(getattr(k, name)(x, 14), getattr(talib, name.upper())(x, 14))
+
+
+# --- parameters and the njit dispatcher -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "bad"),
+    [
+        ("sma", {"timeperiod": 0}, "timeperiod"),
+        ("ema", {"timeperiod": 100_001}, "timeperiod"),
+        ("wma", {"timeperiod": 2.5}, "timeperiod"),
+        ("ma", {"matype": 14}, "matype"),
+        ("ma", {"matype": -1}, "matype"),
+        ("t3", {"vfactor": 1.5}, "vfactor"),
+        ("mama", {"fastlimit": 1.0}, "fastlimit"),
+        ("mama", {"slowlimit": 0.0}, "slowlimit"),
+        ("bbands", {"timeperiod": 1}, "timeperiod"),
+        ("bbands", {"matype": 20}, "matype"),
+        ("midpoint", {"timeperiod": 1}, "timeperiod"),
+        ("sar", {"acceleration": -0.1}, "acceleration"),
+    ],
+)
+def test_out_of_range_parameters_raise(name: str, params: dict[str, Any], bad: str) -> None:
+    high, low, close = _walk(50)
+    args = (high, low) if name == "sar" else (close,)
+    with pytest.raises(candlescan.InvalidParameterError, match=bad):
+        getattr(k, name)(*args, **params)
+
+
+def test_short_and_empty_inputs_are_all_nan() -> None:
+    for name in AVERAGES:
+        assert np.isnan(getattr(k, name)(np.ones(3), 5)).all()
+        assert len(getattr(k, name)(np.array([]), 5)) == 0
+    assert np.isnan(k.sar(np.ones(1), np.ones(1))).all()
+    assert all(np.isnan(band).all() for band in k.bbands(np.ones(4), 5))
+
+
+def test_ma_dispatcher_is_callable_from_njit_code() -> None:
+    @njit
+    def smoothed_twice(x: F64, n: int) -> F64:
+        return k._ma(k._ma(x, n, 1), n, 0)
+
+    _, _, x = _walk(100)
+    assert_same(smoothed_twice(x, 5), k.sma(k.ema(x, 5), 5))
+    assert k._ma_lookback(5, 1) + k._ma_lookback(5, 0) == np.isnan(smoothed_twice(x, 5)).sum()
+
+
+def test_ma_period_one_is_the_identity_for_every_type() -> None:
+    _, _, x = _walk(60)
+    for matype in range(14):
+        assert_same(k.ma(x, 1, matype), x)
