@@ -256,8 +256,9 @@ class _Compiler:
 
     def param(self, node: Param) -> _Val:
         if node.name not in self.parameters:
-            given = ", ".join(f"${k}" for k in sorted(self.parameters)) or "none"
-            hint = did_you_mean(node.name, self.parameters) or f"the job gives: {given}"
+            hint = did_you_mean(node.name, self.parameters) or (
+                f"add {node.name!r} to the job's parameters"
+            )
             self.fail(
                 MissingParameterError,
                 f"parameter ${node.name} is not given by the job",
@@ -544,6 +545,14 @@ class _Compiler:
                     pos,
                     f"usage: {_usage(spec)}",
                 )
+        if series_count > n_inputs and spec.params:
+            self.fail(
+                FormulaTypeError,
+                f"{name}() parameter {spec.params[0].name!r} must be a constant number, "
+                "got a series",
+                positional[n_inputs][1],
+                f"usage: {_usage(spec)}",
+            )
         if series_count > n_inputs:
             self.fail(
                 FormulaTypeError,

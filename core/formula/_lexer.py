@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from candlescan.errors import FormulaLimitError, FormulaSyntaxError
@@ -20,6 +21,9 @@ KEYWORDS = frozenset(
 _TWO_CHAR = frozenset({">=", "<=", "==", "!="})
 _ONE_CHAR = frozenset("()[],.+-*/<>=")
 _OPENERS = {"(": ")", "[": "]"}
+_DIGITS = frozenset("0123456789")
+# ASCII only: str.isdigit() and str.isalpha() accept other scripts ("²", "٣").
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") | _DIGITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,7 @@ def tokenize(text: str) -> list[Token]:
         if len(tokens) >= MAX_TOKENS:
             raise FormulaLimitError(f"formula has more than {MAX_TOKENS} tokens", text, i)
         start = i
-        if ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             tokens.append(_number(text, i))
             i = start + len(tokens[-1].text)
             if i < n and text[i] == "%":
@@ -77,20 +81,18 @@ def tokenize(text: str) -> list[Token]:
                 tokens[-1] = Token("num", text[start : i + 1], start, last.value / 100.0)
                 i += 1
             continue
-        if ch.isalpha() or ch == "_":
-            while i < n and (text[i].isalnum() or text[i] == "_"):
+        if ch in _WORD:
+            while i < n and text[i] in _WORD:
                 i += 1
             word = text[start:i]
-            if not word.isascii():
-                raise _error(f"unexpected character {text[start]!r}", text, start)
             tokens.append(Token("name", word.lower(), start))
             continue
         if ch == "$":
             i += 1
-            while i < n and (text[i].isalnum() or text[i] == "_"):
+            while i < n and text[i] in _WORD:
                 i += 1
             name = text[start + 1 : i]
-            if not name or not name.isidentifier() or not name.isascii():
+            if not name or not name.isidentifier():
                 raise _error(
                     "'$' must be followed by a parameter name", text, start, "e.g. $period"
                 )
@@ -141,24 +143,27 @@ def tokenize(text: str) -> list[Token]:
 
 def _number(text: str, start: int) -> Token:
     i, n = start, len(text)
-    while i < n and text[i].isdigit():
+    while i < n and text[i] in _DIGITS:
         i += 1
     is_int = True
-    if i < n and text[i] == "." and not (i + 1 < n and text[i + 1].isalpha()):
+    if i < n and text[i] == "." and not (i + 1 < n and text[i + 1] in _WORD - _DIGITS):
         is_int = False
         i += 1
-        while i < n and text[i].isdigit():
+        while i < n and text[i] in _DIGITS:
             i += 1
     if i < n and text[i] in "eE":
         j = i + 1
         if j < n and text[j] in "+-":
             j += 1
-        if j < n and text[j].isdigit():
+        if j < n and text[j] in _DIGITS:
             is_int = False
             i = j
-            while i < n and text[i].isdigit():
+            while i < n and text[i] in _DIGITS:
                 i += 1
     literal = text[start:i]
     # float() never raises on a digit string and caps huge values at inf (int() would
     # refuse strings past 4300 digits).
-    return Token("num", literal, start, float(literal), is_int)
+    value = float(literal)
+    if math.isinf(value):
+        raise FormulaSyntaxError(f"number {literal[:20]!r} is too large", text, start)
+    return Token("num", literal, start, value, is_int)

@@ -130,6 +130,8 @@ class _Parser:
             hint = ""
             if self.at_op("="):
                 hint = "use '==' to compare"
+            elif self.at_op("(") and self.i >= 2 and self.tokens[self.i - 2].text == ".":
+                hint = "there are no methods; '.name' only selects an indicator's output"
             elif self.tok.kind in {"name", "num", "param", "str"} or self.at_op("("):
                 hint = "two terms need an operator between them, e.g. 'and'"
             self.error(f"unexpected {_describe(self.tok)}", hint=hint)

@@ -28,6 +28,7 @@ OR, AND, NOT, TEMPORAL, COMPARE, SUM, PRODUCT, UNARY, POSTFIX, ATOM = range(1, 1
 
 def format_number(value: float) -> str:
     """``200`` for 200.0, ``0.05`` for 5%, ``inf``/``nan`` spelled out."""
+    value = float(value)
     if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(float(value))
