@@ -1,0 +1,367 @@
+"""Contract test suites for third-party plugin authors.
+
+Subclass a contract in your own test module (its name must start with ``Test`` so pytest
+collects it) and provide the fixture it asks for; every check below then runs against
+your plugin. This is how candlescan tests its own built-in sources and indicators.
+
+Data source::
+
+    import pytest
+    from candlescan.testing import DataSourceContract
+
+    class TestMySource(DataSourceContract):
+        known_symbol = "AAPL"          # optional; default: the first symbol
+
+        @pytest.fixture
+        def repository(self):
+            return MyRepository("/data/daily")
+
+Indicator plugin::
+
+    from candlescan.testing import IndicatorPluginContract
+    import my_package.plugin
+
+    class TestMyIndicators(IndicatorPluginContract):
+        @pytest.fixture
+        def plugin(self):
+            return my_package.plugin   # a module or object with hook implementations
+
+This module imports :mod:`pytest`, a test-time dependency that candlescan itself does
+not need; import it only from tests.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from candlescan._refs import reference_of, resolve
+from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.errors import SymbolNotFoundError
+from candlescan.registry import PluginRegistry
+from candlescan.repository import ICandleRepository
+from candlescan.specs import PRICE_INPUTS, IndicatorSpec
+
+__all__ = ["DataSourceContract", "IndicatorPluginContract", "random_ohlcv"]
+
+_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
+
+
+# --- data sources ------------------------------------------------------------------------
+
+
+class DataSourceContract:
+    """Checks every promise of :class:`~candlescan.ICandleRepository`.
+
+    Provide a ``repository`` fixture. Optionally set :attr:`known_symbol` (a symbol with
+    at least a handful of bars inside :attr:`full_range`), :attr:`unknown_symbol`,
+    :attr:`timeframe` (a timeframe the source serves natively) and :attr:`full_range`.
+    """
+
+    #: A symbol the source serves; ``None`` means the first of ``repository.symbols()``.
+    known_symbol: str | None = None
+    #: A symbol the source must not know.
+    unknown_symbol: str = "NO-SUCH-SYMBOL-ZZ9"
+    #: A timeframe the source serves.
+    timeframe: Timeframe = Timeframe.D1
+    #: A range holding all (or most) of the known symbol's bars.
+    full_range: DateRange = DateRange(date(1900, 1, 1), date(2199, 12, 31))
+
+    # --- fixtures -------------------------------------------------------------------------
+
+    @pytest.fixture
+    def repository(self) -> ICandleRepository:
+        """The repository under test: override this fixture in your subclass."""
+        pytest.fail(f"{type(self).__name__} must define a 'repository' fixture")
+
+    @pytest.fixture
+    def symbol(self, repository: ICandleRepository) -> str:
+        """The symbol the checks load."""
+        if self.known_symbol is not None:
+            return self.known_symbol
+        symbols = repository.symbols()
+        assert symbols, "the repository lists no symbols; set known_symbol"
+        return symbols[0]
+
+    @pytest.fixture
+    def full(self, repository: ICandleRepository, symbol: str) -> Candles:
+        """All bars of ``symbol`` inside :attr:`full_range`."""
+        candles = repository.get_candles(symbol, self.timeframe, self.full_range)
+        assert len(candles) >= 2, f"{symbol!r} needs at least 2 bars in {self.full_range}"
+        return candles
+
+    def _later_range(self, full: Candles) -> tuple[DateRange, npt.NDArray[np.bool_]]:
+        """A sub-range starting mid-history, and the mask of ``full`` bars inside it."""
+        days = full.timestamps.astype("datetime64[D]")
+        start = days[len(days) // 2].item()
+        end = days[max(len(days) // 2, (3 * len(days)) // 4)].item()
+        date_range = DateRange(start, end)
+        inside = (full.timestamps >= date_range.start64) & (full.timestamps < date_range.stop64)
+        return date_range, inside
+
+    # --- the interface --------------------------------------------------------------------
+
+    def test_is_a_repository(self, repository: ICandleRepository) -> None:
+        assert isinstance(repository, ICandleRepository)
+        description = repository.describe()
+        assert isinstance(description, str) and description.strip()
+
+    def test_symbols_are_sorted_unique_strings(
+        self, repository: ICandleRepository, symbol: str
+    ) -> None:
+        symbols = repository.symbols()
+        assert isinstance(symbols, tuple)
+        assert all(isinstance(s, str) and s for s in symbols)
+        assert list(symbols) == sorted(set(symbols)), "symbols() must be sorted and unique"
+        assert symbol in symbols
+
+    def test_unknown_symbol_raises_symbol_not_found(self, repository: ICandleRepository) -> None:
+        with pytest.raises(SymbolNotFoundError) as info:
+            repository.get_candles(self.unknown_symbol, self.timeframe, self.full_range)
+        assert isinstance(info.value, KeyError)  # SymbolNotFoundError is one
+        assert self.unknown_symbol in str(info.value)
+
+    # --- what get_candles returns ---------------------------------------------------------
+
+    def test_candles_are_kernel_ready(self, full: Candles, symbol: str) -> None:
+        assert isinstance(full, Candles)
+        assert full.symbol == symbol
+        assert full.timestamps.dtype == np.dtype("datetime64[ns]")
+        for name in _PRICE_COLUMNS:
+            column = full.column(name)
+            assert column.dtype == np.float64, name
+            assert column.ndim == 1 and len(column) == len(full), name
+            assert column.flags.c_contiguous, f"{name} is not C-contiguous"
+            assert column.flags.writeable, f"{name} is read-only"
+
+    def test_candles_are_valid(self, full: Candles) -> None:
+        full.validate()  # raises InvalidCandlesError: sorted, unique, high >= low, volume >= 0
+
+    def test_bars_lie_inside_the_range(self, repository: ICandleRepository, full: Candles) -> None:
+        date_range, inside = self._later_range(full)
+        got = repository.get_candles(full.symbol, self.timeframe, date_range)
+        assert len(got) == int(inside.sum())
+        assert (got.timestamps >= date_range.start64).all()
+        assert (got.timestamps < date_range.stop64).all()
+        np.testing.assert_array_equal(got.timestamps, full.timestamps[inside])
+        for name in _PRICE_COLUMNS:
+            np.testing.assert_array_equal(got.column(name), full.column(name)[inside])
+
+    def test_warmup_bars_precede_the_range(
+        self, repository: ICandleRepository, full: Candles
+    ) -> None:
+        date_range, inside = self._later_range(full)
+        first = int(np.argmax(inside))
+        stop = first + int(inside.sum())
+        warmup = min(5, first)
+        got = repository.get_candles(full.symbol, self.timeframe, date_range, warmup_bars=warmup)
+        assert len(got) == stop - first + warmup
+        np.testing.assert_array_equal(got.timestamps, full.timestamps[first - warmup : stop])
+        for name in _PRICE_COLUMNS:
+            np.testing.assert_array_equal(
+                got.column(name), full.column(name)[first - warmup : stop]
+            )
+
+    def test_warmup_is_capped_by_history(
+        self, repository: ICandleRepository, full: Candles
+    ) -> None:
+        date_range, inside = self._later_range(full)
+        stop = int(np.argmax(inside)) + int(inside.sum())
+        got = repository.get_candles(
+            full.symbol, self.timeframe, date_range, warmup_bars=len(full) + 1000
+        )
+        np.testing.assert_array_equal(got.timestamps, full.timestamps[:stop])
+
+    def test_range_after_the_data(self, repository: ICandleRepository, full: Candles) -> None:
+        last = full.timestamps[-1].astype("datetime64[D]").item()
+        later = DateRange(last.replace(year=last.year + 2), last.replace(year=last.year + 3))
+        assert len(repository.get_candles(full.symbol, self.timeframe, later)) == 0
+        got = repository.get_candles(full.symbol, self.timeframe, later, warmup_bars=2)
+        np.testing.assert_array_equal(got.timestamps, full.timestamps[-2:])
+
+    def test_returned_arrays_are_private_copies(
+        self, repository: ICandleRepository, full: Candles
+    ) -> None:
+        expected = full.close.copy()
+        mine = repository.get_candles(full.symbol, self.timeframe, self.full_range)
+        mine.close[:] = -1.0
+        again = repository.get_candles(full.symbol, self.timeframe, self.full_range)
+        np.testing.assert_array_equal(again.close, expected)
+
+    # --- processes ------------------------------------------------------------------------
+
+    def test_repository_pickles(self, repository: ICandleRepository, symbol: str) -> None:
+        fresh = pickle.loads(pickle.dumps(repository))
+        assert type(fresh) is type(repository)
+        assert fresh.symbols() == repository.symbols()
+        assert fresh.describe() == repository.describe()
+        a = repository.get_candles(symbol, self.timeframe, self.full_range)
+        assert fresh.get_candles(symbol, self.timeframe, self.full_range) == a
+        # after use (files opened, caches filled) it must still pickle, and work again
+        used = pickle.loads(pickle.dumps(repository))
+        assert used.get_candles(symbol, self.timeframe, self.full_range) == a
+
+    def test_candles_pickle(self, full: Candles) -> None:
+        assert pickle.loads(pickle.dumps(full)) == full
+
+    def test_close_is_idempotent(self, repository: ICandleRepository) -> None:
+        repository.close()
+        repository.close()
+
+
+# --- indicator plugins -------------------------------------------------------------------
+
+
+def random_ohlcv(bars: int, seed: int = 0) -> dict[str, npt.NDArray[np.float64]]:
+    """A geometric random walk as ``{"open", "high", "low", "close", "volume"}`` arrays,
+    with consistent bars (``low <= open, close <= high``)."""
+    rng = np.random.default_rng(seed)
+    close = 100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.02, bars)))
+    open_ = np.r_[100.0, close[:-1]] * np.exp(rng.normal(0.0, 0.005, bars))
+    wick = np.exp(np.abs(rng.normal(0.0, 0.01, (2, bars))))
+    return {
+        "open": open_,
+        "high": np.maximum(open_, close) * wick[0],
+        "low": np.minimum(open_, close) / wick[1],
+        "close": close,
+        "volume": np.floor(rng.lognormal(13.0, 0.5, bars)),
+    }
+
+
+class IndicatorPluginContract:
+    """Checks an indicator plugin: registration, references, kernel outputs, warm-up.
+
+    Provide a ``plugin`` fixture returning the module or object that implements
+    ``candlescan_register_indicators``. Override :meth:`make_inputs` if an indicator
+    needs special input arrays, and list in :attr:`nan_after_lookback` the indicators
+    whose output may legitimately be NaN after the lookback on ordinary data (for example
+    "bars since a condition", NaN until it first holds).
+    """
+
+    #: Bars of random-walk data each kernel is called with.
+    bars: int = 400
+    #: Seed of that data.
+    seed: int = 0
+    #: Indicator names exempt from "the first value after the lookback is a number".
+    nan_after_lookback: frozenset[str] = frozenset()
+
+    @pytest.fixture
+    def plugin(self) -> Any:
+        """The plugin under test: override this fixture in your subclass."""
+        pytest.fail(f"{type(self).__name__} must define a 'plugin' fixture")
+
+    @pytest.fixture
+    def specs(self, plugin: Any) -> tuple[IndicatorSpec, ...]:
+        """What the plugin's hook returns."""
+        hook = getattr(plugin, "candlescan_register_indicators", None)
+        assert callable(hook), "the plugin has no candlescan_register_indicators hook"
+        returned = hook()
+        assert isinstance(returned, list | tuple), "the hook must return a list of specs"
+        assert returned, "the hook returned no indicators"
+        for spec in returned:
+            assert isinstance(spec, IndicatorSpec), f"{spec!r} is not an IndicatorSpec"
+        return tuple(returned)
+
+    def make_inputs(self, spec: IndicatorSpec, bars: int) -> dict[str, npt.NDArray[np.float64]]:
+        """Input arrays by input name: candle columns for price names, the close for any
+        other first input and the open for any other second one (``real0``, ``real1``)."""
+        data = random_ohlcv(bars, self.seed)
+        inputs: dict[str, npt.NDArray[np.float64]] = {}
+        others = iter(("close", "open", "high", "low", "volume"))
+        for name in spec.inputs:
+            inputs[name] = data[name] if name in PRICE_INPUTS else data[next(others, "close")]
+        return inputs
+
+    def _call(self, spec: IndicatorSpec, bars: int) -> tuple[Any, ...]:
+        inputs = self.make_inputs(spec, bars)
+        result = spec.kernel()(*(inputs[name] for name in spec.inputs), **spec.bind_params({}))
+        outputs = result if isinstance(result, tuple) else (result,)
+        assert len(outputs) == len(spec.outputs), (
+            f"{spec.name}: returned {len(outputs)} arrays for outputs {spec.outputs}"
+        )
+        return outputs
+
+    # --- registration ---------------------------------------------------------------------
+
+    def test_registers_beside_the_builtins(
+        self, plugin: Any, specs: tuple[IndicatorSpec, ...]
+    ) -> None:
+        registry = PluginRegistry(builtins=True, entrypoints=False)
+        if getattr(plugin, "__name__", None) not in registry.plugin_names():
+            registry.register(plugin, name="plugin-under-test")
+        catalogue = registry.catalogue  # raises PluginError on clashes or bad references
+        for spec in specs:
+            found = catalogue.indicator(spec.name)
+            assert found.kernel_ref == spec.kernel_ref
+            assert found.lookback_ref == spec.lookback_ref
+
+    def test_specs_pickle(self, specs: tuple[IndicatorSpec, ...]) -> None:
+        assert pickle.loads(pickle.dumps(specs)) == specs
+
+    def test_references_name_module_level_objects(self, specs: tuple[IndicatorSpec, ...]) -> None:
+        for spec in specs:
+            for ref in (spec.kernel_ref, spec.lookback_ref):
+                target = resolve(ref)
+                assert callable(target), f"{ref} is not callable"
+                assert reference_of(target) == ref, f"{ref} does not name its own target"
+
+    def test_references_import_in_a_fresh_process(self, specs: tuple[IndicatorSpec, ...]) -> None:
+        refs = sorted({ref for s in specs for ref in (s.kernel_ref, s.lookback_ref)})
+        script = (
+            "import sys\nfrom candlescan._refs import resolve\n"
+            "for ref in sys.argv[1:]:\n    assert callable(resolve(ref)), ref\n"
+        )
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        done = subprocess.run(
+            [sys.executable, "-c", script, *refs],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"a worker process could not import: {done.stderr[-2000:]}"
+
+    # --- kernels --------------------------------------------------------------------------
+
+    def test_kernels_return_float64_arrays_of_input_length(
+        self, specs: tuple[IndicatorSpec, ...]
+    ) -> None:
+        for spec in specs:
+            for name, output in zip(spec.outputs, self._call(spec, self.bars), strict=True):
+                assert isinstance(output, np.ndarray), f"{spec.name}.{name} is not an array"
+                assert output.dtype == np.float64, f"{spec.name}.{name} is {output.dtype}"
+                assert output.shape == (self.bars,), f"{spec.name}.{name} has {output.shape}"
+
+    def test_lookback_leading_nans(self, specs: tuple[IndicatorSpec, ...]) -> None:
+        for spec in specs:
+            lookback = spec.lookback()
+            assert isinstance(lookback, int) and lookback >= 0, f"{spec.name}: {lookback!r}"
+            if lookback >= self.bars:
+                continue
+            for name, output in zip(spec.outputs, self._call(spec, self.bars), strict=True):
+                assert np.isnan(output[:lookback]).all(), (
+                    f"{spec.name}.{name}: a value before bar {lookback} (its lookback)"
+                )
+                if spec.name not in self.nan_after_lookback:
+                    assert not np.isnan(output[lookback]), (
+                        f"{spec.name}.{name}: NaN at bar {lookback}, right after its lookback"
+                    )
+
+    def test_input_shorter_than_lookback_is_all_nan(self, specs: tuple[IndicatorSpec, ...]) -> None:
+        for spec in specs:
+            lookback = spec.lookback()
+            if lookback == 0:
+                continue
+            short = min(lookback, self.bars)
+            for name, output in zip(spec.outputs, self._call(spec, short), strict=True):
+                assert output.shape == (short,), f"{spec.name}.{name}: {output.shape}"
+                assert np.isnan(output).all(), f"{spec.name}.{name}: a value inside the lookback"
