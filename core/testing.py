@@ -50,7 +50,7 @@ from candlescan.registry import PluginRegistry
 from candlescan.repository import ICandleRepository
 from candlescan.specs import PRICE_INPUTS, IndicatorSpec
 
-__all__ = ["DataSourceContract", "IndicatorPluginContract", "random_ohlcv"]
+__all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
 
 _PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 
@@ -236,6 +236,19 @@ def random_ohlcv(bars: int, seed: int = 0) -> dict[str, npt.NDArray[np.float64]]
     }
 
 
+def indicator_specs_of(plugin: Any) -> tuple[IndicatorSpec, ...]:
+    """Call ``plugin.candlescan_register_indicators()`` and check it returned a non-empty
+    list of :class:`~candlescan.IndicatorSpec` (``AssertionError`` otherwise)."""
+    hook = getattr(plugin, "candlescan_register_indicators", None)
+    assert callable(hook), "the plugin has no candlescan_register_indicators hook"
+    returned = hook()
+    assert isinstance(returned, list | tuple), "the hook must return a list of specs"
+    assert returned, "the hook returned no indicators"
+    for spec in returned:
+        assert isinstance(spec, IndicatorSpec), f"{spec!r} is not an IndicatorSpec"
+    return tuple(returned)
+
+
 class IndicatorPluginContract:
     """Checks an indicator plugin: registration, references, kernel outputs, warm-up.
 
@@ -260,15 +273,8 @@ class IndicatorPluginContract:
 
     @pytest.fixture
     def specs(self, plugin: Any) -> tuple[IndicatorSpec, ...]:
-        """What the plugin's hook returns."""
-        hook = getattr(plugin, "candlescan_register_indicators", None)
-        assert callable(hook), "the plugin has no candlescan_register_indicators hook"
-        returned = hook()
-        assert isinstance(returned, list | tuple), "the hook must return a list of specs"
-        assert returned, "the hook returned no indicators"
-        for spec in returned:
-            assert isinstance(spec, IndicatorSpec), f"{spec!r} is not an IndicatorSpec"
-        return tuple(returned)
+        """What the plugin's hook returns (checked by :func:`indicator_specs_of`)."""
+        return indicator_specs_of(plugin)
 
     def make_inputs(self, spec: IndicatorSpec, bars: int) -> dict[str, npt.NDArray[np.float64]]:
         """Input arrays by input name: candle columns for price names, the close for any
