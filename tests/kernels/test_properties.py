@@ -1,0 +1,160 @@
+"""Hypothesis properties of every registered kernel, parametrized over the registry.
+
+For each kernel in ``all_kernels()``: output length and dtype, the NaN warm-up equals
+``lookback``, no look-ahead (appending bars never changes earlier outputs), parity with
+its naive twin on finite data and on data with missing bars, and the project's NaN rule
+(after a NaN run the kernel re-seeds exactly as at the start of a series).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.kernels.cases import (
+    NAN_RULE_EXCEPTIONS,
+    POSITION_OUTPUTS,
+    Case,
+    all_cases,
+    synthetic_ohlcv,
+)
+from tests.kernels.compare import assert_identical, assert_outputs_close
+from tests.kernels.strategies import nan_runs, scenario
+
+CASES = all_cases()
+NAMES = list(CASES)
+WITH_TWIN = [name for name, c in CASES.items() if c.reference is not None]
+FRESH_START = [name for name in CASES if name not in NAN_RULE_EXCEPTIONS]
+
+#: A few hundred JIT-compiled calls per kernel are plenty; the profile's count is shared by
+#: ~8 properties x every kernel, so each property uses a quarter of it.
+EXAMPLES = max(5, settings().max_examples // 4)
+
+
+# Module-scoped, so hypothesis may share them between examples (they are read-only).
+@pytest.fixture(scope="module", params=NAMES)
+def kernel_case(request: pytest.FixtureRequest) -> Case:
+    return CASES[request.param]
+
+
+@pytest.fixture(scope="module", params=WITH_TWIN)
+def twin_case(request: pytest.FixtureRequest) -> Case:
+    return CASES[request.param]
+
+
+@pytest.fixture(scope="module", params=FRESH_START)
+def fresh_start_case(request: pytest.FixtureRequest) -> Case:
+    return CASES[request.param]
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_length_and_dtype(kernel_case: Case, data: st.DataObject) -> None:
+    # Includes series shorter than the warm-up (all-NaN output) and empty ones.
+    params, bars = data.draw(scenario(kernel_case, min_extra=-40), label="params, bars")
+    outputs = kernel_case.run(bars, params)
+    assert len(outputs) == len(kernel_case.outputs), (
+        f"{kernel_case.name} returned {len(outputs)} arrays, info.outputs declares "
+        f"{kernel_case.outputs}"
+    )
+    for name, output in zip(kernel_case.outputs, outputs, strict=True):
+        assert isinstance(output, np.ndarray), f"{name}: {type(output).__name__}"
+        assert output.dtype == np.float64, f"{name}: dtype {output.dtype}"
+        assert output.shape == (len(bars),), f"{name}: shape {output.shape}, {len(bars)} bars"
+
+
+def test_single_output_is_an_array(kernel_case: Case) -> None:
+    # One output returns the bare array (like talib.SMA), several a tuple (like talib.MACD).
+    bars_needed = kernel_case.lookback(kernel_case.defaults) + 5
+    result = kernel_case.kernel(*kernel_case.arrays(synthetic_ohlcv(bars_needed)))
+    if len(kernel_case.outputs) == 1:
+        assert isinstance(result, np.ndarray)
+    else:
+        assert isinstance(result, tuple) and len(result) == len(kernel_case.outputs)
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_warmup_equals_lookback(kernel_case: Case, data: st.DataObject) -> None:
+    params, bars = data.draw(scenario(kernel_case), label="params, bars")
+    lookback = kernel_case.lookback(params)
+    assert lookback >= 0
+    for name, output in zip(kernel_case.outputs, kernel_case.run(bars, params), strict=True):
+        assert np.isnan(output[:lookback]).all(), (
+            f"{name}: finite values inside the warm-up of {lookback} bars at "
+            f"{np.flatnonzero(~np.isnan(output[:lookback])).tolist()}"
+        )
+        assert np.isfinite(output[lookback]), (
+            f"{name}: first value after the {lookback}-bar warm-up is {output[lookback]!r}"
+        )
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_no_lookahead(kernel_case: Case, data: st.DataObject) -> None:
+    # numbagg's "have same beginning": a prefix of the input gives a prefix of the output.
+    params, bars = data.draw(scenario(kernel_case, min_extra=-10), label="params, bars")
+    cut = data.draw(st.integers(0, len(bars)), label="cut")
+    whole = kernel_case.run(bars, params)
+    prefix = kernel_case.run(bars.slice(0, cut), params)
+    assert_identical(
+        prefix,
+        [output[:cut] for output in whole],
+        kernel_case.outputs,
+        f"{kernel_case.name}{params}: outputs on the first {cut} bars change when bars follow",
+    )
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_twin_parity(twin_case: Case, data: st.DataObject) -> None:
+    params, bars = data.draw(scenario(twin_case, min_extra=-5), label="params, bars")
+    assert_outputs_close(
+        twin_case.run(bars, params),
+        twin_case.run_reference(bars, params),
+        twin_case.outputs,
+        f"{twin_case.name}{params} vs its naive twin on {bars.label}",
+    )
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_twin_parity_with_missing_bars(twin_case: Case, data: st.DataObject) -> None:
+    params, bars = data.draw(scenario(twin_case, min_extra=10), label="params, bars")
+    holes = data.draw(nan_runs(len(bars)), label="NaN bars")
+    holed = bars.with_nan_bars(holes)
+    assert_outputs_close(
+        twin_case.run(holed, params),
+        twin_case.run_reference(holed, params),
+        twin_case.outputs,
+        f"{twin_case.name}{params} vs its naive twin, NaN at bars {holes}",
+    )
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_nan_run_then_fresh_start(fresh_start_case: Case, data: st.DataObject) -> None:
+    # The documented rule: NaN at the missing bars, then the kernel re-seeds from the
+    # next clean bars exactly as at the start of a series (a fresh warm-up).
+    params, bars = data.draw(scenario(fresh_start_case, min_extra=20), label="params, bars")
+    n = len(bars)
+    start = data.draw(st.integers(1, n - 2), label="first NaN bar")
+    stop = data.draw(st.integers(start + 1, min(n - 1, start + 3)), label="first clean bar")
+    holed = bars.with_nan_bars(np.arange(start, stop))
+    outputs = fresh_start_case.run(holed, params)
+    for name, output in zip(fresh_start_case.outputs, outputs, strict=True):
+        assert np.isnan(output[start:stop]).all(), (
+            f"{name}: a value at a NaN bar in [{start}, {stop}): {output[start:stop]}"
+        )
+    fresh = fresh_start_case.run(holed.slice(stop), params)
+    if fresh_start_case.name in POSITION_OUTPUTS:
+        fresh = tuple(output + stop for output in fresh)  # positions in the whole input
+    assert_outputs_close(
+        [output[stop:] for output in outputs],
+        fresh,
+        fresh_start_case.outputs,
+        f"{fresh_start_case.name}{params}: after NaN bars [{start}, {stop}) the output differs "
+        "from a fresh run on the bars that follow",
+    )
