@@ -24,6 +24,7 @@ class FormulaService:
 
     :param registry: where indicator and preset names come from;
         ``None`` means :meth:`PluginRegistry.default`.
+    :param cache_size: how many compiled formulas to keep (0 disables the cache).
 
     A third-party indicator is usable in formulas as soon as its plugin is registered:
     the catalogue is read afresh on each :meth:`compile`. Compiled formulas are cached
@@ -33,9 +34,13 @@ class FormulaService:
 
     __module__ = "candlescan"
 
-    def __init__(self, registry: PluginRegistry | None = None) -> None:
+    def __init__(
+        self, registry: PluginRegistry | None = None, *, cache_size: int = _CACHE_SIZE
+    ) -> None:
         self._registry = registry if registry is not None else PluginRegistry.default()
         self._cache: OrderedDict[tuple[object, ...], CompiledFormula] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_catalogue: Catalogue | None = None
 
     @property
     def registry(self) -> PluginRegistry:
@@ -68,8 +73,8 @@ class FormulaService:
         params = dict(parameters or {})
         frame = Timeframe.parse(timeframe)
         catalogue = self.catalogue
-        key = (text, _freeze(params), frame, id(catalogue))
-        cached = self._cache.get(key)
+        key = (text, _freeze(params), frame)
+        cached = self._cache.get(key) if self._cache_catalogue is catalogue else None
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
@@ -82,11 +87,14 @@ class FormulaService:
             result=compiled.result,
             term_steps=tuple(s for _, s in compiled.terms),
         )
-        self._cache[key] = plan
-        # The catalogue is part of the key by identity; keep it alive with the entry.
-        self._cache_catalogue = catalogue
-        if len(self._cache) > _CACHE_SIZE:
-            self._cache.popitem(last=False)
+        if self._cache_size > 0:
+            if self._cache_catalogue is not catalogue:
+                # A plugin was (un)registered: every cached plan is stale.
+                self._cache.clear()
+                self._cache_catalogue = catalogue
+            self._cache[key] = plan
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return plan
 
     def validate(self, formula: Formula | str) -> None:
