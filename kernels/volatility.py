@@ -1,5 +1,625 @@
-"""Volatility measures (atr, natr, trange, stddev, var, keltner, donchian, supertrend)."""
+"""Volatility measures (atr, natr, trange, stddev, var, keltner, donchian, supertrend).
+
+NaN rule shared by every kernel here (see :mod:`candlescan.kernels._runs`): the inputs
+are cut into runs of bars where every input is non-NaN, and each run is computed as if
+it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. A NaN bar
+is NaN in the output, and so is every bar whose window (or recursive seed) would reach
+back across it. On finite input this is exactly TA-Lib.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from candlescan.kernels._averages import _ema_run, _rma_run
+from candlescan.kernels._config import njit
+from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._runs import _bad2, _bad3, _next_clean, _zero_flat
+
+__all__: list[str] = [
+    "atr",
+    "donchian",
+    "keltner",
+    "natr",
+    "stddev",
+    "supertrend",
+    "trange",
+    "var",
+]
+
+#: TA-Lib's bound for real-valued parameters (TA_REAL_MAX).
+_REAL_MAX = 3e37
+
+
+# --- true range and ATR -----------------------------------------------------------------
+
+
+@njit
+def _tr(high: F64Array, low: F64Array, close: F64Array, i: int) -> float:
+    # TA-Lib's order: high-low, then the two distances to the previous close.
+    greatest: float = high[i] - low[i]
+    val2 = abs(close[i - 1] - high[i])
+    if val2 > greatest:
+        greatest = val2
+    val3 = abs(close[i - 1] - low[i])
+    if val3 > greatest:
+        greatest = val3
+    return greatest
+
+
+@njit
+def _atr_run(
+    high: F64Array, low: F64Array, close: F64Array, s: int, e: int, period: int, out: F64Array
+) -> None:
+    """ATR on the run ``[s, e)``: TR from ``s + 1``; seed = mean of the first ``period`` TRs."""
+    if e - s <= period:
+        return
+    tr = np.empty(e - s)
+    for i in range(s + 1, e):
+        tr[i - s] = _tr(high, low, close, i)
+    # Wilder smoothing is overlap's RMA loop: one implementation in the codebase.
+    # With period 1 it returns the true range itself, as TA-Lib's ATR(1) does.
+    view = out[s:e]
+    _rma_run(tr, 1, e - s, period, view)
+
+
+@njit
+def _trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
+    out = np.full(len(close), np.nan)
+    bad = _bad3(high, low, close)
+    s, e = _next_clean(bad, 0)
+    while s < len(close):
+        for i in range(s + 1, e):
+            out[i] = _tr(high, low, close, i)
+        s, e = _next_clean(bad, e)
+    return out
+
+
+@njit
+def _atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
+    out = np.full(len(close), np.nan)
+    bad = _bad3(high, low, close)
+    s, e = _next_clean(bad, 0)
+    while s < len(close):
+        _atr_run(high, low, close, s, e, timeperiod, out)
+        s, e = _next_clean(bad, e)
+    return out
+
+
+@njit
+def _natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
+    out = _atr(high, low, close, timeperiod)
+    if timeperiod == 1:  # TA-Lib's quirk, kept for parity: NATR(1) is the raw true range
+        return out
+    for i in range(len(out)):
+        if not np.isnan(out[i]):
+            # TA-Lib writes 0 rather than dividing by a zero close.
+            out[i] = (out[i] / close[i]) * 100.0 if close[i] != 0.0 else 0.0
+    return out
+
+
+def _trange_lookback() -> int:
+    return 1
+
+
+def _atr_lookback(timeperiod: int) -> int:
+    return timeperiod
+
+
+@indicator(inputs=("high", "low", "close"), lookback=_trange_lookback)
+def trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
+    """True range.
+
+    Parameters
+    ----------
+    high, low, close : array_like
+        Bar prices, same length.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first value is NaN (no previous close).
+
+    Notes
+    -----
+    ``tr[t] = max(high[t] - low[t], |high[t] - close[t-1]|, |low[t] - close[t-1]|)``.
+    Reference: J. Welles Wilder, *New Concepts in Technical Trading Systems* (1978);
+    TA-Lib ``ta_TRANGE.c``. NaN rule: a bar with a NaN input is NaN, and so is the next
+    bar (its previous close is missing).
+
+    Equivalent to ``talib.TRANGE(high, low, close)``.
+    """
+    return _trange(high, low, close)
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_atr_lookback,
+    timeperiod=Param(14, 1, 100_000),
+)
+def atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
+    """Average true range (Wilder).
+
+    Parameters
+    ----------
+    high, low, close : array_like
+        Bar prices, same length.
+    timeperiod : int, default 14
+        Smoothing period ``n``, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    The true range starts at bar 1 (bar 0 has no previous close). The first ATR, at bar
+    ``n``, is the mean of the true ranges of bars ``1..n``; then
+    ``atr[t] = (atr[t-1] * (n - 1) + tr[t]) / n``. ``timeperiod=1`` gives the true range.
+    Reference: Wilder (1978); TA-Lib ``ta_ATR.c`` (unstable period 0). NaN rule: a NaN
+    bar is NaN; the ATR then re-seeds on the next clean bars exactly as at the start of
+    the series (``timeperiod + 1`` bars later).
+
+    Equivalent to ``talib.ATR(high, low, close, timeperiod=timeperiod)``.
+    """
+    return _atr(high, low, close, timeperiod)
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_atr_lookback,
+    timeperiod=Param(14, 1, 100_000),
+)
+def natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
+    """Normalized average true range: ATR as a percentage of the close.
+
+    Parameters
+    ----------
+    high, low, close : array_like
+        Bar prices, same length.
+    timeperiod : int, default 14
+        Smoothing period, 1..100000. With 1, TA-Lib returns the plain true range, not
+        normalized by the close, and so do we (parity); divide :func:`trange` by the
+        close yourself for a one-bar normalized range.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``natr[t] = atr[t] / close[t] * 100`` (see :func:`atr`); a close of exactly 0 gives
+    0, as in TA-Lib. Reference: TA-Lib ``ta_NATR.c``. NaN rule as for :func:`atr`.
+
+    Equivalent to ``talib.NATR(high, low, close, timeperiod=timeperiod)``.
+    """
+    return _natr(high, low, close, timeperiod)
+
+
+# --- variance and standard deviation ----------------------------------------------------
+
+
+@njit
+def _var_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+    # Running sums of (x - K) and (x - K)^2, with K re-centred on the window's first
+    # value (and both sums recomputed) every ``period`` bars: O(n), no drift, and no
+    # cancellation between mean(x^2) and mean(x)^2 when the level is far from 0.
+    if e - s < period:
+        return
+    first = s
+    while first + period - 1 < e:
+        # One block: outputs for windows starting at first .. first + period - 1.
+        shift = x[first]
+        total1 = 0.0
+        total2 = 0.0
+        for i in range(first, first + period - 1):
+            d = x[i] - shift
+            total1 += d
+            total2 += d * d
+        last = min(first + 2 * period - 1, e)
+        trailing = first
+        for i in range(first + period - 1, last):
+            d = x[i] - shift
+            total1 += d
+            total2 += d * d
+            mean1 = total1 / period
+            out[i] = total2 / period - mean1 * mean1
+            d = x[trailing] - shift
+            total1 -= d
+            total2 -= d * d
+            trailing += 1
+        first += period
+
+
+@njit
+def _var(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.full(len(real), np.nan)
+    bad = np.isnan(real)
+    s, e = _next_clean(bad, 0)
+    while s < len(real):
+        _var_run(real, s, e, timeperiod, out)
+        # A window of equal values has variance exactly 0, not rounding noise.
+        _zero_flat(real, s, e, timeperiod, out)
+        s, e = _next_clean(bad, e)
+    return out
+
+
+@njit
+def _stddev(real: F64Array, timeperiod: int, nbdev: float) -> F64Array:
+    out = _var(real, timeperiod)
+    for i in range(len(out)):
+        v = out[i]
+        if not np.isnan(v):
+            # Rounding can leave a tiny negative variance on flat windows: TA-Lib gives 0.
+            out[i] = np.sqrt(v) * nbdev if v > 0.0 else 0.0
+    return out
+
+
+def _window_lookback(timeperiod: int, nbdev: float = 1.0) -> int:
+    return timeperiod - 1
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_window_lookback,
+    timeperiod=Param(5, 2, 100_000),
+    nbdev=Param(1.0, -_REAL_MAX, _REAL_MAX),
+)
+def stddev(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
+    """Rolling population standard deviation, times ``nbdev``.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 5
+        Window length ``n``, 2..100000.
+    nbdev : float, default 1.0
+        Multiplier applied to the standard deviation.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``timeperiod - 1`` values are NaN.
+
+    Notes
+    -----
+    ``stddev[t] = nbdev * sqrt(mean(x^2) - mean(x)^2)`` over the last ``n`` values
+    (population, ddof = 0), with the variance of :func:`var`; a window of equal values
+    gives exactly 0. Reference: TA-Lib ``ta_STDDEV.c``. NaN rule: NaN while a
+    NaN is inside the window, then a fresh warm-up of ``timeperiod - 1`` bars.
+
+    Equivalent to ``talib.STDDEV(real, timeperiod=timeperiod, nbdev=nbdev)``.
+    """
+    return _stddev(real, timeperiod, nbdev)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_window_lookback,
+    timeperiod=Param(5, 1, 100_000),
+    nbdev=Param(1.0, -_REAL_MAX, _REAL_MAX),
+)
+def var(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
+    """Rolling population variance.
+
+    Parameters
+    ----------
+    real : array_like
+        Input series.
+    timeperiod : int, default 5
+        Window length ``n``, 1..100000.
+    nbdev : float, default 1.0
+        Accepted for TA-Lib compatibility and ignored, as TA-Lib ignores it.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``real``; the first ``timeperiod - 1`` values are NaN.
+
+    Notes
+    -----
+    ``var[t] = mean(x^2) - mean(x)^2`` over the last ``n`` values (population, ddof = 0),
+    computed from running sums of the values minus a reference value that is reset (and
+    the sums rebuilt) every ``n`` bars: O(n), no drift, no cancellation against the
+    price level. A window of equal values gives exactly 0. TA-Lib 0.8.1 uses its own
+    summation: values agree within about 1e-11 relative, and both are within rounding
+    of the exact variance (TA-Lib's error reaches ~4e-9 relative where two near-equal
+    closes make the variance tiny, e.g. ``timeperiod=2``). Reference: TA-Lib ``ta_VAR.c``.
+    NaN rule: NaN while a NaN is inside the window, then a fresh warm-up of
+    ``timeperiod - 1`` bars.
+
+    Equivalent to ``talib.VAR(real, timeperiod=timeperiod, nbdev=nbdev)``.
+    """
+    return _var(real, timeperiod)
+
+
+# --- Keltner channel --------------------------------------------------------------------
+
+
+@njit
+def _keltner(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    timeperiod: int,
+    multiplier: float,
+    atr_period: int,
+) -> tuple[F64Array, F64Array, F64Array]:
+    n = len(close)
+    middle = np.full(n, np.nan)
+    width = np.full(n, np.nan)
+    upper = np.full(n, np.nan)
+    lower = np.full(n, np.nan)
+    first = max(timeperiod - 1, atr_period)
+    k = 2.0 / (timeperiod + 1)
+    bad = _bad3(high, low, close)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        # One EMA implementation in the codebase: overlap's private loop.
+        _ema_run(close, s, e, timeperiod, k, middle)
+        _atr_run(high, low, close, s, e, atr_period, width)
+        # All three lines start together, at the later of the two warm-ups.
+        for i in range(s, min(s + first, e)):
+            middle[i] = np.nan
+        for i in range(s + first, e):
+            band = multiplier * width[i]
+            upper[i] = middle[i] + band
+            lower[i] = middle[i] - band
+        s, e = _next_clean(bad, e)
+    return upper, middle, lower
+
+
+def _keltner_lookback(timeperiod: int, multiplier: float, atr_period: int) -> int:
+    return max(timeperiod - 1, atr_period)
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_keltner_lookback,
+    outputs=("upperband", "middleband", "lowerband"),
+    timeperiod=Param(20, 2, 100_000),
+    multiplier=Param(2.0, 0.0, _REAL_MAX),
+    atr_period=Param(10, 1, 100_000),
+)
+def keltner(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    timeperiod: int = 20,
+    multiplier: float = 2.0,
+    atr_period: int = 10,
+) -> tuple[F64Array, F64Array, F64Array]:
+    """Keltner channel: EMA of the close with ATR bands (StockCharts definition).
+
+    Parameters
+    ----------
+    high, low, close : array_like
+        Bar prices, same length.
+    timeperiod : int, default 20
+        EMA period of the middle line, 2..100000.
+    multiplier : float, default 2.0
+        Band width in ATRs, >= 0.
+    atr_period : int, default 10
+        ATR period, 1..100000.
+
+    Returns
+    -------
+    upperband, middleband, lowerband : numpy.ndarray
+        float64, same length as the inputs; the first
+        ``max(timeperiod - 1, atr_period)`` values of all three are NaN.
+
+    Notes
+    -----
+    ``middle = EMA(close, timeperiod)`` (seeded with the SMA, as :func:`~candlescan.
+    kernels.ema`), ``upper/lower = middle +/- multiplier * ATR(atr_period)`` (Wilder, as
+    :func:`atr`). Reference: StockCharts ChartSchool, "Keltner Channels" (Linda Raschke's
+    EMA/ATR version of Chester Keltner's 1960 channel). This is not ``talib.KC``, which
+    centres an EMA of the typical price and seeds its ATR at the EMA's first bar.
+    The bundled ``cs-kc.csv`` fixture seeds its EMA with the first close and its ATR with
+    bar 0's high-low, so it agrees only as the seeds wash out. NaN rule: each run of bars
+    with clean high, low and close is computed as a series of its own.
+    """
+    return _keltner(high, low, close, timeperiod, multiplier, atr_period)
+
+
+# --- Donchian channel -------------------------------------------------------------------
+
+
+@njit
+def _donchian(
+    high: F64Array, low: F64Array, timeperiod: int
+) -> tuple[F64Array, F64Array, F64Array]:
+    n = len(high)
+    upper = np.full(n, np.nan)
+    middle = np.full(n, np.nan)
+    lower = np.full(n, np.nan)
+    bad = _bad2(high, low)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        # Track the index of the extreme; rescan the window only when it falls out.
+        hi_idx = -1
+        lo_idx = -1
+        for i in range(s + timeperiod - 1, e):
+            start = i - timeperiod + 1
+            if hi_idx < start:
+                hi_idx = start
+                for j in range(start + 1, i + 1):
+                    if high[j] >= high[hi_idx]:
+                        hi_idx = j
+            elif high[i] >= high[hi_idx]:
+                hi_idx = i
+            if lo_idx < start:
+                lo_idx = start
+                for j in range(start + 1, i + 1):
+                    if low[j] <= low[lo_idx]:
+                        lo_idx = j
+            elif low[i] <= low[lo_idx]:
+                lo_idx = i
+            upper[i] = high[hi_idx]
+            lower[i] = low[lo_idx]
+            middle[i] = (upper[i] + lower[i]) / 2.0
+        s, e = _next_clean(bad, e)
+    return upper, middle, lower
+
+
+def _donchian_lookback(timeperiod: int) -> int:
+    return timeperiod - 1
+
+
+@indicator(
+    inputs=("high", "low"),
+    lookback=_donchian_lookback,
+    outputs=("upperband", "middleband", "lowerband"),
+    timeperiod=Param(20, 2, 100_000),
+)
+def donchian(
+    high: F64Array, low: F64Array, timeperiod: int = 20
+) -> tuple[F64Array, F64Array, F64Array]:
+    """Donchian channel: highest high, lowest low and their midpoint.
+
+    Parameters
+    ----------
+    high, low : array_like
+        Bar prices, same length.
+    timeperiod : int, default 20
+        Window length, 2..100000.
+
+    Returns
+    -------
+    upperband, middleband, lowerband : numpy.ndarray
+        float64, same length as the inputs; the first ``timeperiod - 1`` values are NaN.
+
+    Notes
+    -----
+    ``upper = max(high[t-n+1..t])``, ``lower = min(low[t-n+1..t])``,
+    ``middle = (upper + lower) / 2``; the window includes the current bar (offset 0).
+    Reference: Richard Donchian's channel; StockCharts ChartSchool "Donchian Channels".
+    NaN rule: NaN while a NaN is inside the window, then a fresh warm-up.
+
+    Equivalent to ``talib.DONCHIAN(high, low, timeperiod=timeperiod)``.
+    """
+    return _donchian(high, low, timeperiod)
+
+
+# --- SuperTrend -------------------------------------------------------------------------
+
+
+@njit
+def _supertrend_run(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    atr: F64Array,
+    first: int,
+    e: int,
+    multiplier: float,
+    line: F64Array,
+    trend: F64Array,
+) -> None:
+    """Bands and trend on ``[first, e)``, ``first`` being the run's first ATR bar."""
+    median = (high[first] + low[first]) / 2.0
+    band = multiplier * atr[first]
+    final_upper = median + band
+    final_lower = median - band
+    # The first bar has no band to ratchet against: both bands start unclamped, trend up.
+    up = True
+    line[first] = final_lower
+    trend[first] = 1.0
+    for i in range(first + 1, e):
+        median = (high[i] + low[i]) / 2.0
+        band = multiplier * atr[i]
+        basic_upper = median + band
+        basic_lower = median - band
+        # Each band ratchets toward price and is released by a close beyond it.
+        if basic_upper < final_upper or close[i - 1] > final_upper:
+            final_upper = basic_upper
+        if basic_lower > final_lower or close[i - 1] < final_lower:
+            final_lower = basic_lower
+        # The trend is carried, not recovered from the bands: they can coincide.
+        if up:
+            if close[i] < final_lower:
+                up = False
+        elif close[i] > final_upper:
+            up = True
+        if up:
+            line[i] = final_lower
+            trend[i] = 1.0
+        else:
+            line[i] = final_upper
+            trend[i] = -1.0
+
+
+@njit
+def _supertrend(
+    high: F64Array, low: F64Array, close: F64Array, timeperiod: int, multiplier: float
+) -> tuple[F64Array, F64Array]:
+    n = len(close)
+    atr = np.full(n, np.nan)
+    line = np.full(n, np.nan)
+    trend = np.full(n, np.nan)
+    bad = _bad3(high, low, close)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        if e - s > timeperiod:
+            _atr_run(high, low, close, s, e, timeperiod, atr)
+            _supertrend_run(high, low, close, atr, s + timeperiod, e, multiplier, line, trend)
+        s, e = _next_clean(bad, e)
+    return line, trend
+
+
+def _supertrend_lookback(timeperiod: int, multiplier: float) -> int:
+    return timeperiod
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_supertrend_lookback,
+    outputs=("supertrend", "trend"),
+    timeperiod=Param(10, 2, 100_000),
+    multiplier=Param(3.0, 0.0, _REAL_MAX),
+)
+def supertrend(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    timeperiod: int = 10,
+    multiplier: float = 3.0,
+) -> tuple[F64Array, F64Array]:
+    """SuperTrend: a trailing ATR stop that flips with the trend.
+
+    Parameters
+    ----------
+    high, low, close : array_like
+        Bar prices, same length.
+    timeperiod : int, default 10
+        ATR period, 2..100000.
+    multiplier : float, default 3.0
+        Band distance in ATRs, >= 0.
+
+    Returns
+    -------
+    supertrend : numpy.ndarray
+        The active band: the lower band in an uptrend, the upper band in a downtrend.
+    trend : numpy.ndarray
+        ``1.0`` in an uptrend, ``-1.0`` in a downtrend (TA-Lib returns int32 here).
+        Both are float64, same length as the inputs; the first ``timeperiod`` values
+        are NaN.
+
+    Notes
+    -----
+    ``basic = (high + low) / 2 +/- multiplier * ATR(timeperiod)`` (Wilder ATR, as
+    :func:`atr`). The final upper band only moves down unless the previous close was
+    above it, the final lower band only moves up unless the previous close was below
+    it. An uptrend turns down when the close falls below the final lower band, a
+    downtrend turns up when it rises above the final upper band. The first bar starts
+    in an uptrend with unclamped bands (the ta4j / TA-Lib convention). Reference: Olivier
+    Seban's SuperTrend as documented by TradingView (``ta.supertrend``, whose direction
+    sign is the opposite) and TA-Lib ``ta_SUPERTREND.c``. NaN rule: each run of bars
+    with clean high, low and close is computed as a series of its own.
+
+    Equivalent to ``talib.SUPERTREND(high, low, close, timeperiod, multiplier)``.
+    """
+    return _supertrend(high, low, close, timeperiod, multiplier)

@@ -1,5 +1,499 @@
-"""Volume indicators (obv, ad, adosc, vwap, vwma, rvol)."""
+"""Volume indicators (obv, ad, adosc, vwap, avwap, vwma, rvol).
+
+NaN rule shared by every kernel here (see :mod:`candlescan.kernels._runs`): the inputs
+are cut into runs of bars where every input is non-NaN, and each run is computed as if
+it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. For the
+cumulative indicators (obv, ad, vwap, avwap) this means the running total restarts at
+the first clean bar after a gap. On finite input this is exactly TA-Lib.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from candlescan.kernels._config import njit
+from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._runs import _bad2, _bad4, _next_clean
+
+__all__: list[str] = ["ad", "adosc", "avwap", "obv", "rvol", "vwap", "vwma"]
+
+#: Largest bar index accepted as an anchor.
+_MAX_ANCHOR = 2**31 - 1
+
+
+# --- OBV --------------------------------------------------------------------------------
+
+
+@njit
+def _obv(real: F64Array, volume: F64Array) -> F64Array:
+    n = len(real)
+    out = np.full(n, np.nan)
+    bad = _bad2(real, volume)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        # TA-Lib seeds with the first bar's volume, not 0.
+        total = volume[s]
+        out[s] = total
+        for i in range(s + 1, e):
+            if real[i] > real[i - 1]:
+                total += volume[i]
+            elif real[i] < real[i - 1]:
+                total -= volume[i]
+            out[i] = total
+        s, e = _next_clean(bad, e)
+    return out
+
+
+def _no_lookback() -> int:
+    return 0
+
+
+@indicator(inputs=("real", "volume"), lookback=_no_lookback)
+def obv(real: F64Array, volume: F64Array) -> F64Array:
+    """On-balance volume.
+
+    Parameters
+    ----------
+    real : array_like
+        Price series (usually the close).
+    volume : array_like
+        Volume, same length.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; no warm-up.
+
+    Notes
+    -----
+    ``obv[0] = volume[0]``; then ``obv[t] = obv[t-1] + volume[t]`` if the price rose,
+    ``- volume[t]`` if it fell, unchanged if it is equal. TA-Lib seeds with the first
+    volume where Granville's and StockCharts' OBV start at 0, so the two differ by the
+    constant ``volume[0]``. Reference: Joseph Granville, *New Key to Stock Market Profits*
+    (1963); TA-Lib ``ta_OBV.c``. NaN rule: a bar with a NaN input is NaN and the total
+    restarts, seeded with the volume of the next clean bar.
+
+    Equivalent to ``talib.OBV(real, volume)``.
+    """
+    return _obv(real, volume)
+
+
+# --- Chaikin A/D line and oscillator ----------------------------------------------------
+
+
+@njit
+def _money_flow(high: float, low: float, close: float, volume: float) -> float:
+    # TA-Lib's order of operations; a bar with high == low adds nothing.
+    spread = high - low
+    if spread > 0.0:
+        return (close - low - (high - close)) / spread * volume
+    return 0.0
+
+
+@njit
+def _ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64Array:
+    n = len(close)
+    out = np.full(n, np.nan)
+    bad = _bad4(high, low, close, volume)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        total = 0.0
+        for i in range(s, e):
+            total += _money_flow(high[i], low[i], close[i], volume[i])
+            out[i] = total
+        s, e = _next_clean(bad, e)
+    return out
+
+
+@njit
+def _adosc(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    volume: F64Array,
+    fastperiod: int,
+    slowperiod: int,
+) -> F64Array:
+    n = len(close)
+    out = np.full(n, np.nan)
+    lookback = max(fastperiod, slowperiod) - 1
+    fastk = 2.0 / (fastperiod + 1.0)
+    slowk = 2.0 / (slowperiod + 1.0)
+    bad = _bad4(high, low, close, volume)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        if e - s > lookback:
+            # TA-Lib seeds both EMAs with the first A/D value (not an SMA) and emits
+            # from bar ``max(fast, slow) - 1``.
+            ad = _money_flow(high[s], low[s], close[s], volume[s])
+            fast = ad
+            slow = ad
+            for i in range(s + 1, e):
+                ad += _money_flow(high[i], low[i], close[i], volume[i])
+                fast = fastk * ad + (1.0 - fastk) * fast
+                slow = slowk * ad + (1.0 - slowk) * slow
+                if i >= s + lookback:
+                    out[i] = fast - slow
+        s, e = _next_clean(bad, e)
+    return out
+
+
+def _adosc_lookback(fastperiod: int, slowperiod: int) -> int:
+    return max(fastperiod, slowperiod) - 1
+
+
+@indicator(inputs=("high", "low", "close", "volume"), lookback=_no_lookback)
+def ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64Array:
+    """Chaikin accumulation/distribution line.
+
+    Parameters
+    ----------
+    high, low, close, volume : array_like
+        Bar prices and volume, same length.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; no warm-up.
+
+    Notes
+    -----
+    ``ad[t] = ad[t-1] + ((close - low) - (high - close)) / (high - low) * volume``,
+    starting from 0; a bar with ``high == low`` adds 0 (the 0/0 money-flow multiplier
+    reads as neutral, as in TA-Lib). Reference: Marc Chaikin; StockCharts ChartSchool
+    "Accumulation Distribution Line"; TA-Lib ``ta_AD.c``. NaN rule: a bar with a NaN
+    input is NaN and the line restarts from 0 at the next clean bar.
+
+    Equivalent to ``talib.AD(high, low, close, volume)``.
+    """
+    return _ad(high, low, close, volume)
+
+
+@indicator(
+    inputs=("high", "low", "close", "volume"),
+    lookback=_adosc_lookback,
+    fastperiod=Param(3, 2, 100_000),
+    slowperiod=Param(10, 2, 100_000),
+)
+def adosc(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    volume: F64Array,
+    fastperiod: int = 3,
+    slowperiod: int = 10,
+) -> F64Array:
+    """Chaikin A/D oscillator: fast EMA minus slow EMA of the A/D line.
+
+    Parameters
+    ----------
+    high, low, close, volume : array_like
+        Bar prices and volume, same length.
+    fastperiod : int, default 3
+        Period of the first EMA, 2..100000.
+    slowperiod : int, default 10
+        Period of the second EMA, 2..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first
+        ``max(fastperiod, slowperiod) - 1`` values are NaN.
+
+    Notes
+    -----
+    ``adosc = EMA(ad, fastperiod) - EMA(ad, slowperiod)`` with ``k = 2 / (n + 1)``; both
+    EMAs are seeded with the first A/D value (TA-Lib's and Metastock's convention, not
+    the SMA seed of :func:`~candlescan.kernels.ema`) and run through the warm-up.
+    ``fastperiod`` need not be the smaller one: the result is always fast minus slow.
+    Reference: Marc Chaikin; TA-Lib ``ta_ADOSC.c``. NaN rule: each run of clean bars is
+    computed as a series of its own (A/D from 0, fresh EMA seeds).
+
+    Equivalent to ``talib.ADOSC(high, low, close, volume, fastperiod, slowperiod)``.
+    """
+    return _adosc(high, low, close, volume, fastperiod, slowperiod)
+
+
+# --- VWAP -------------------------------------------------------------------------------
+
+
+@njit
+def _cumulative_vwap(
+    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, s: int, e: int, out: F64Array
+) -> None:
+    total_pv = 0.0
+    total_v = 0.0
+    for i in range(s, e):
+        total_pv += (high[i] + low[i] + close[i]) / 3.0 * volume[i]
+        total_v += volume[i]
+        # No volume yet: the average is undefined (TA-Lib writes 0 here).
+        out[i] = total_pv / total_v if total_v != 0.0 else np.nan
+
+
+@njit
+def _rolling_vwap(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    volume: F64Array,
+    s: int,
+    e: int,
+    period: int,
+    out: F64Array,
+) -> None:
+    if e - s < period:
+        return
+    # Sums are rebuilt every ``period`` bars so add/subtract drift cannot build up.
+    first = s
+    while first + period - 1 < e:
+        total_pv = 0.0
+        total_v = 0.0
+        for i in range(first, first + period - 1):
+            total_pv += (high[i] + low[i] + close[i]) / 3.0 * volume[i]
+            total_v += volume[i]
+        trailing = first
+        for i in range(first + period - 1, min(first + 2 * period - 1, e)):
+            total_pv += (high[i] + low[i] + close[i]) / 3.0 * volume[i]
+            total_v += volume[i]
+            out[i] = total_pv / total_v if total_v != 0.0 else np.nan
+            j = trailing
+            total_pv -= (high[j] + low[j] + close[j]) / 3.0 * volume[j]
+            total_v -= volume[j]
+            trailing += 1
+        first += period
+
+
+@njit
+def _vwap(
+    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, timeperiod: int
+) -> F64Array:
+    n = len(close)
+    out = np.full(n, np.nan)
+    bad = _bad4(high, low, close, volume)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        if timeperiod == 0:
+            _cumulative_vwap(high, low, close, volume, s, e, out)
+        else:
+            _rolling_vwap(high, low, close, volume, s, e, timeperiod, out)
+        s, e = _next_clean(bad, e)
+    return out
+
+
+@njit
+def _avwap(
+    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, anchor: int
+) -> F64Array:
+    n = len(close)
+    out = np.full(n, np.nan)
+    bad = _bad4(high, low, close, volume)
+    s, e = _next_clean(bad, min(anchor, n))
+    while s < n:
+        _cumulative_vwap(high, low, close, volume, s, e, out)
+        s, e = _next_clean(bad, e)
+    return out
+
+
+def _vwap_lookback(timeperiod: int) -> int:
+    return max(timeperiod - 1, 0)
+
+
+def _avwap_lookback(anchor: int) -> int:
+    return anchor
+
+
+@indicator(
+    inputs=("high", "low", "close", "volume"),
+    lookback=_vwap_lookback,
+    timeperiod=Param(0, 0, 100_000),
+)
+def vwap(
+    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, timeperiod: int = 0
+) -> F64Array:
+    """Volume-weighted average price of the typical price: cumulative or rolling.
+
+    Parameters
+    ----------
+    high, low, close, volume : array_like
+        Bar prices and volume, same length.
+    timeperiod : int, default 0
+        0 (the default, TA-Lib's VWAP): cumulative from the first bar.
+        ``n >= 1``: rolling over the last ``n`` bars (``n`` up to 100000).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; no warm-up when cumulative, else the first
+        ``timeperiod - 1`` values are NaN.
+
+    Notes
+    -----
+    ``tp = (high + low + close) / 3``; ``vwap = sum(tp * volume) / sum(volume)`` over all
+    bars so far (``timeperiod=0``) or over the last ``timeperiod`` bars. A window whose
+    total volume is 0 gives NaN (the average is undefined; TA-Lib's cumulative VWAP
+    writes 0 there). The rolling form is the ``ta`` library's ``VolumeWeightedAverage
+    Price(window=14)`` after its 13-bar expanding start (fixture ``cs-vwap.csv``); for a
+    VWAP anchored at a chosen bar (session, earnings day) see :func:`avwap`. Reference:
+    Berkowitz, Logue & Noser, "The Total Cost of Transactions on the NYSE", *Journal of
+    Finance* 43 (1988); TA-Lib ``ta_VWAP.c``. NaN rule: each run of clean bars is
+    computed as a series of its own (the cumulative sums restart after a gap).
+
+    Equivalent to ``talib.VWAP(high, low, close, volume)`` when ``timeperiod=0`` and some
+    volume has traded.
+    """
+    return _vwap(high, low, close, volume, timeperiod)
+
+
+@indicator(
+    inputs=("high", "low", "close", "volume"),
+    lookback=_avwap_lookback,
+    anchor=Param(0, 0, _MAX_ANCHOR),
+)
+def avwap(
+    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, anchor: int = 0
+) -> F64Array:
+    """Anchored VWAP: cumulative VWAP of the typical price from bar ``anchor`` on.
+
+    Parameters
+    ----------
+    high, low, close, volume : array_like
+        Bar prices and volume, same length.
+    anchor : int, default 0
+        Index of the first bar of the average (0-based position in the arrays).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; NaN before ``anchor`` (all NaN when the
+        anchor is past the end).
+
+    Notes
+    -----
+    ``avwap[t] = sum(tp * volume) / sum(volume)`` over bars ``anchor..t``, with
+    ``tp = (high + low + close) / 3``; NaN while no volume has traded. ``anchor=0`` is
+    ``vwap(timeperiod=0)``. The anchor is a bar position, so a caller that anchors on a
+    date or event looks its index up first. Reference: Brian Shannon, *Maximum Trading
+    Gains with Anchored VWAP* (2023). NaN rule: a NaN bar at or after the anchor is NaN
+    and the average re-anchors at the next clean bar (as if the series started there).
+    """
+    return _avwap(high, low, close, volume, anchor)
+
+
+# --- VWMA and relative volume ------------------------------------------------------------
+
+
+@njit
+def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
+    n = len(real)
+    out = np.full(n, np.nan)
+    bad = _bad2(real, volume)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        if timeperiod == 1:  # TA-Lib: no averaging at period 1, even with zero volume
+            for i in range(s, e):
+                out[i] = real[i]
+        elif e - s >= timeperiod:
+            # TA-Lib's running sums: add the new bar, snapshot, drop the oldest one.
+            total_pv = 0.0
+            total_v = 0.0
+            for i in range(s, s + timeperiod - 1):
+                total_pv += real[i] * volume[i]
+                total_v += volume[i]
+            trailing = s
+            for i in range(s + timeperiod - 1, e):
+                total_pv += real[i] * volume[i]
+                total_v += volume[i]
+                # 0/0 (no volume in the window) is NaN, as in TA-Lib.
+                out[i] = total_pv / timeperiod / (total_v / timeperiod)
+                total_pv -= real[trailing] * volume[trailing]
+                total_v -= volume[trailing]
+                trailing += 1
+        s, e = _next_clean(bad, e)
+    return out
+
+
+@njit
+def _rvol(volume: F64Array, timeperiod: int) -> F64Array:
+    n = len(volume)
+    out = np.full(n, np.nan)
+    bad = np.isnan(volume)
+    s, e = _next_clean(bad, 0)
+    while s < n:
+        if e - s > timeperiod:
+            total = 0.0
+            for i in range(s, s + timeperiod):
+                total += volume[i]
+            for i in range(s + timeperiod, e):
+                # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
+                out[i] = volume[i] / (total / timeperiod)
+                total += volume[i] - volume[i - timeperiod]
+        s, e = _next_clean(bad, e)
+    return out
+
+
+def _vwma_lookback(timeperiod: int) -> int:
+    return timeperiod - 1
+
+
+def _rvol_lookback(timeperiod: int) -> int:
+    return timeperiod
+
+
+@indicator(inputs=("real", "volume"), lookback=_vwma_lookback, timeperiod=Param(30, 1, 100_000))
+def vwma(real: F64Array, volume: F64Array, timeperiod: int = 30) -> F64Array:
+    """Volume-weighted moving average.
+
+    Parameters
+    ----------
+    real : array_like
+        Price series.
+    volume : array_like
+        Volume, same length.
+    timeperiod : int, default 30
+        Window length, 1..100000 (TA-Lib's default).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as the inputs; the first ``timeperiod - 1`` values are NaN.
+
+    Notes
+    -----
+    ``vwma[t] = sum(real * volume) / sum(volume)`` over the last ``timeperiod`` bars,
+    from TA-Lib's running sums. A window with no volume gives NaN (0/0, as TA-Lib);
+    ``timeperiod=1`` returns ``real``. Reference: Buff Dormeier, *Investing with Volume
+    Analysis* (2011); TA-Lib ``ta_VWMA.c``. NaN rule: NaN while a NaN is inside the
+    window, then a fresh warm-up.
+
+    Equivalent to ``talib.VWMA(real, volume, timeperiod=timeperiod)``.
+    """
+    return _vwma(real, volume, timeperiod)
+
+
+@indicator(inputs=("volume",), lookback=_rvol_lookback, timeperiod=Param(20, 1, 100_000))
+def rvol(volume: F64Array, timeperiod: int = 20) -> F64Array:
+    """Relative volume: today's volume over the average of the previous ``timeperiod``.
+
+    Parameters
+    ----------
+    volume : array_like
+        Volume series.
+    timeperiod : int, default 20
+        Number of previous bars averaged, 1..100000.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same length as ``volume``; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``rvol[t] = volume[t] / mean(volume[t-n .. t-1])``: the average *excludes* the
+    current bar, so a spike is measured against the days before it (2.0 = twice the
+    usual volume). After ``n`` bars of zero volume the ratio is ``inf`` (or NaN when the
+    current volume is 0 too), as in TA-Lib. Reference: TA-Lib ``ta_RVOL.c``. NaN rule:
+    NaN while a NaN is inside ``t-n .. t``, then a fresh warm-up of ``n`` bars.
+
+    Equivalent to ``talib.RVOL(volume, timeperiod=timeperiod)``.
+    """
+    return _rvol(volume, timeperiod)
