@@ -36,7 +36,7 @@ import os
 import pickle
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -182,7 +182,7 @@ class DataSourceContract:
 
     def test_range_after_the_data(self, repository: ICandleRepository, full: Candles) -> None:
         last = full.timestamps[-1].astype("datetime64[D]").item()
-        later = DateRange(last.replace(year=last.year + 2), last.replace(year=last.year + 3))
+        later = DateRange(last + timedelta(days=800), last + timedelta(days=1200))
         assert len(repository.get_candles(full.symbol, self.timeframe, later)) == 0
         got = repository.get_candles(full.symbol, self.timeframe, later, warmup_bars=2)
         np.testing.assert_array_equal(got.timestamps, full.timestamps[-2:])
