@@ -1,0 +1,382 @@
+"""The supervisor: runs one batch on a backend with real per-symbol deadlines.
+
+How a batch runs:
+
+* Symbols travel in chunks (``clamp(ceil(n / (workers * 4)), 1, 100)`` by default); at
+  most ``backend.inflight_limit`` chunks are submitted at once.
+* The supervisor waits with ``asyncio.wait(FIRST_COMPLETED, timeout=next deadline)``
+  on wrapped futures, so the event loop keeps running.
+* Each running chunk writes ``(token, symbol index, start time, pid)`` to the beacon
+  before each symbol, so the deadline of the symbol running now is its *own* start +
+  ``timeout``, however long the chunk has been running.
+* **Timeout**: that symbol is recorded as ``"Processing timeout"``; on the process
+  backend all workers are killed (the only way to stop machine code), a new pool is
+  started (20-40 ms from the warm forkserver) and every other unfinished symbol is
+  resubmitted. Thread and Dask backends abandon the late task instead.
+* **Crash** (``BrokenProcessPool``: ``os._exit``, segfault, OOM kill): the pool is
+  replaced; symbols that had not started, or had finished, are resubmitted; the symbol
+  each dead chunk was running is a *suspect* and runs again **alone**. A suspect that
+  kills its worker while alone is the culprit: ``WorkerCrashedError`` with the exit code.
+* Restarts that isolate nothing (the pool dies before any symbol starts) are capped at
+  ``max_restarts`` per batch; after that the remaining symbols fail with that reason.
+
+Every symbol gets exactly one result: the supervisor tracks the unresolved set and
+drops anything that arrives for a symbol already resolved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import BrokenExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from candlescan._worker import (
+    Chunk,
+    ThreadBeacon,
+    WorkSpec,
+    decode_results,
+    describe_error,
+    error_result,
+)
+from candlescan.backends import Backend
+from candlescan.entities import ProcessingResult
+from candlescan.errors import WorkerCrashedError
+
+__all__ = ["TIMEOUT_ERROR", "BatchStats", "Supervisor", "chunk_size_for"]
+
+#: The exact error text of a symbol that ran past its deadline (the spec's tests use it).
+TIMEOUT_ERROR = "Processing timeout"
+
+_MAX_CHUNK = 100
+_SIGTERM_EXIT = -15  # how the executor stops the innocent workers of a broken pool
+
+
+def chunk_size_for(n_symbols: int, workers: int) -> int:
+    """``clamp(ceil(n / (workers * 4)), 1, 100)``: ~4 chunks per worker, at most 100."""
+    return max(1, min(_MAX_CHUNK, math.ceil(n_symbols / (workers * 4))))
+
+
+@dataclass(slots=True)
+class BatchStats:
+    """What happened in one batch (``ProcessingEngine.last_batch``)."""
+
+    symbols: int = 0
+    chunks: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    restarts: int = 0
+    idle_restarts: int = 0
+    quarantined: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+    pool_exit_codes: list[int | None] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Task:
+    token: int
+    slot: int
+    symbols: tuple[str, ...]
+    solo: bool
+    submitted: float
+
+
+class Supervisor:
+    """Runs batches on ``backend`` (started by the engine before :meth:`run`).
+
+    :param timeout: per-symbol deadline in seconds, from the symbol's start.
+    :param chunk_size: symbols per task; ``None`` picks :func:`chunk_size_for`.
+    :param max_restarts: pool restarts per batch that isolate no symbol before giving up.
+    :param startup_timeout: how long submitted work may wait for a worker to start it.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        timeout: float,
+        chunk_size: int | None,
+        max_restarts: int,
+        startup_timeout: float,
+    ) -> None:
+        self._backend = backend
+        self._timeout = timeout
+        self._chunk_size = chunk_size
+        self._max_restarts = max_restarts
+        self._startup_timeout = startup_timeout
+        self._poll = max(0.01, min(0.25, timeout / 10))
+        self._token = 0
+        self.stats = BatchStats()
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    async def run(self, symbols: Sequence[str], spec: WorkSpec) -> AsyncIterator[ProcessingResult]:
+        """Yield one result per symbol, in completion order."""
+        backend = self._backend
+        started_at = time.monotonic()
+        size = self._chunk_size or chunk_size_for(len(symbols), backend.max_workers)
+        self.stats = stats = BatchStats(symbols=len(symbols))
+        self._queue: deque[tuple[tuple[str, ...], bool]] = deque(
+            (tuple(symbols[i : i + size]), False) for i in range(0, len(symbols), size)
+        )
+        self._inflight: dict[asyncio.Future[Any], _Task] = {}
+        self._free = list(range(backend.inflight_limit - 1, -1, -1))
+        self._unresolved = set(symbols)
+        self._progress = time.monotonic()
+        self._idle_restarts = 0
+        try:
+            while self._unresolved:
+                broken = self._submit(spec)
+                if not self._inflight and not broken:
+                    raise RuntimeError(
+                        f"internal error: {len(self._unresolved)} symbols neither queued nor "
+                        "running"
+                    )
+                if not broken and self._inflight:
+                    await asyncio.wait(
+                        self._inflight, timeout=self._wait_time(), return_when="FIRST_COMPLETED"
+                    )
+                for result in self._harvest():
+                    if result is None:
+                        broken = True
+                    else:
+                        yield result
+                if self._unresolved and (broken or self._inflight):
+                    for result in await self._check(broken):
+                        yield result
+        finally:
+            if self._inflight:  # cancelled, or the consumer stopped: stop the workers now
+                for future in list(self._inflight):
+                    self._release(future)
+                backend.abort()
+            stats.seconds = time.monotonic() - started_at
+
+    def _submit(self, spec: WorkSpec) -> bool:
+        """Submit queued chunks; ``True`` if the executor turned out to be broken."""
+        backend = self._backend
+        while self._queue and self._free:
+            symbols, solo = self._queue[0]
+            if solo and self._inflight:
+                break  # a suspect runs alone: wait for the pool to drain
+            if self._inflight and any(task.solo for task in self._inflight.values()):
+                break
+            self._token += 1
+            slot = self._free.pop()
+            chunk = Chunk(self._token, slot, symbols, spec)
+            try:
+                future = backend.submit(chunk)
+            except (BrokenExecutor, RuntimeError):
+                self._free.append(slot)
+                return True
+            self._queue.popleft()
+            self.stats.chunks += 1
+            wrapped = asyncio.wrap_future(future)
+            self._inflight[wrapped] = _Task(self._token, slot, symbols, solo, time.monotonic())
+            if solo:
+                break
+        return False
+
+    def _wait_time(self) -> float | None:
+        """Seconds until the next deadline could pass (``None``: wait for a completion)."""
+        backend = self._backend
+        if not backend.can_timeout:
+            return None
+        now = time.monotonic()
+        wake = math.inf
+        beacon = backend.beacon
+        for task in self._inflight.values():
+            if beacon is None:
+                wake = min(wake, task.submitted + self._timeout)
+                continue
+            state = beacon.read(task.slot, task.token)
+            if state is None:  # not started yet: look again soon
+                wake = min(wake, now + self._poll, self._progress + self._startup_timeout)
+            else:
+                wake = min(wake, state[1] + self._timeout)
+        return None if wake == math.inf else max(0.0, wake - now)
+
+    def _harvest(self) -> list[ProcessingResult | None]:
+        """Results of finished chunks; a ``None`` entry means the pool is broken."""
+        out: list[ProcessingResult | None] = []
+        for future in [f for f in self._inflight if f.done()]:
+            task = self._inflight[future]
+            if future.cancelled():
+                continue  # left in flight; recovered with the others
+            exc = future.exception()
+            if isinstance(exc, BrokenExecutor):
+                out.append(None)
+                continue  # recovered in _check(), with everything else in flight
+            self._release(future)
+            self._progress = time.monotonic()
+            if exc is None:
+                results = decode_results(future.result())
+            else:  # the chunk itself failed (e.g. could not be sent): all its symbols
+                message = describe_error(exc)
+                results = [error_result(symbol, message) for symbol in task.symbols]
+            out.extend(self._resolve(results))
+        return out
+
+    def _resolve(self, results: list[ProcessingResult]) -> list[ProcessingResult]:
+        fresh = [r for r in results if r.symbol in self._unresolved]
+        for result in fresh:
+            self._unresolved.discard(result.symbol)
+            if result.error is not None:
+                self.stats.errors += 1
+        return fresh
+
+    def _release(self, future: asyncio.Future[Any]) -> _Task:
+        task = self._inflight.pop(future)
+        if not future.done():
+            future.cancel()  # nobody will look at it; its late outcome is dropped
+        elif not future.cancelled():
+            future.exception()  # mark a failure as seen (asyncio logs unseen ones)
+        self._free.append(task.slot)
+        beacon = self._backend.beacon
+        if isinstance(beacon, ThreadBeacon):
+            beacon.forget(task.token)
+        return task
+
+    # -- deadlines and crashes ----------------------------------------------------------------
+
+    async def _check(self, broken: bool) -> list[ProcessingResult]:
+        """Handle a broken pool, expired deadlines or a pool that never starts work."""
+        if broken:
+            return await self._recover(expired={}, crashed=True)
+        backend = self._backend
+        if not backend.can_timeout:
+            return []
+        now = time.monotonic()
+        beacon = backend.beacon
+        expired: dict[int, int | None] = {}  # token -> index of the late symbol
+        any_started = False
+        for task in self._inflight.values():
+            if beacon is None:
+                if now >= task.submitted + self._timeout:
+                    expired[task.token] = 0 if len(task.symbols) == 1 else None
+                continue
+            state = beacon.read(task.slot, task.token)
+            if state is None:
+                continue
+            any_started = True
+            index, started, _ = state
+            self._progress = max(self._progress, started)
+            if now >= started + self._timeout:
+                expired[task.token] = index
+        if expired:
+            return await self._recover(expired=expired, crashed=False)
+        if (
+            beacon is not None
+            and self._inflight
+            and not any_started
+            and now >= self._progress + self._startup_timeout
+        ):
+            return await self._recover(expired={}, crashed=True, stalled=True)
+        return []
+
+    async def _recover(
+        self, *, expired: dict[int, int | None], crashed: bool, stalled: bool = False
+    ) -> list[ProcessingResult]:
+        backend = self._backend
+        out: list[ProcessingResult] = [r for r in self._harvest() if r is not None]
+        beacon = backend.beacon
+        now = time.monotonic()
+        # Where every task in flight stood when things went wrong.
+        states = {
+            task.token: (beacon.read(task.slot, task.token) if beacon is not None else None)
+            for task in self._inflight.values()
+        }
+        lose_all = crashed or backend.loses_inflight_on_retire
+        codes: dict[int, int | None] = {}
+        if crashed or backend.can_kill or backend.loses_inflight_on_retire:
+            codes = await asyncio.to_thread(backend.retire, not crashed or stalled)
+            self.stats.restarts += 1
+            self.stats.pool_exit_codes.extend(codes.values())
+            backend.start()
+            await asyncio.to_thread(backend.prestart)
+        elif expired:
+            # Cannot stop the late task: keep the executor; a thread backend gets a fresh
+            # one so the abandoned thread does not cost a worker.
+            codes = await asyncio.to_thread(backend.retire, False)
+            if not backend.started:
+                backend.start()
+                await asyncio.to_thread(backend.prestart)
+
+        # Which dead workers died on their own (not stopped by the executor or by us)?
+        died = {pid for pid, code in codes.items() if code not in (None, _SIGTERM_EXIT)}
+        requeue: list[tuple[tuple[str, ...], bool]] = []
+        progressed = False
+        for future, task in list(self._inflight.items()):
+            state = states.get(task.token)
+            late = task.token in expired
+            if not (late or lose_all):
+                continue  # still running on a backend that keeps it
+            self._release(future)
+            if late:
+                index = expired[task.token]
+                if index is None:  # no beacon: split and retry one by one
+                    requeue.extend(((s,), False) for s in task.symbols)
+                    continue
+                symbol = task.symbols[index]
+                started = state[1] if state is not None else task.submitted
+                out.extend(
+                    self._resolve([error_result(symbol, TIMEOUT_ERROR, (now - started) * 1e3)])
+                )
+                self.stats.timeouts += 1
+                progressed = True
+                rest = task.symbols[:index] + task.symbols[index + 1 :]
+                if rest:
+                    requeue.append((rest, False))
+                continue
+            if state is None or not crashed:  # never started, or stopped by us: innocent
+                requeue.append((task.symbols, task.solo))
+                continue
+            index, _, pid = state
+            symbol = task.symbols[index]
+            progressed = True
+            if task.solo:
+                code = codes.get(pid)
+                out.extend(
+                    self._resolve(
+                        [error_result(symbol, describe_error(WorkerCrashedError(symbol, code)))]
+                    )
+                )
+                self.stats.crashes += 1
+                continue
+            rest = task.symbols[:index] + task.symbols[index + 1 :]
+            if rest:
+                requeue.append((rest, False))
+            if not died or pid in died:
+                requeue.append(((symbol,), True))  # a suspect: run it alone
+                self.stats.quarantined += 1
+            else:
+                requeue.append(((symbol,), False))
+        # Suspects go first (each alone), then the innocent chunks, then the rest.
+        suspects = [item for item in requeue if item[1]]
+        others = [item for item in requeue if not item[1]]
+        for item in reversed(suspects + others):
+            self._queue.appendleft(item)
+        self._progress = time.monotonic()
+        if crashed and not progressed:
+            self._idle_restarts += 1
+            self.stats.idle_restarts += 1
+            if self._idle_restarts > self._max_restarts:
+                out.extend(self._give_up(codes))
+        elif progressed:
+            self._idle_restarts = 0
+        return out
+
+    def _give_up(self, codes: dict[int, int | None]) -> list[ProcessingResult]:
+        message = (
+            f"BrokenProcessPool: the worker pool failed {self._idle_restarts} times in a row "
+            f"before running a symbol (exit codes {sorted(set(codes.values()), key=str)}); "
+            "see the workers' stderr"
+        )
+        self._queue.clear()
+        for future in list(self._inflight):
+            self._release(future)
+        return self._resolve([error_result(symbol, message) for symbol in sorted(self._unresolved)])

@@ -1,0 +1,330 @@
+"""What runs inside a worker: the initializer, the chunk runner and the beacon.
+
+A *chunk* is a few dozen symbols of one job. The runner processes them one by one, turns
+every per-symbol exception into that symbol's one-line ``error`` and returns the results
+(pickled once, by the runner itself, when they must cross a process boundary, so an
+unpicklable value costs its symbol rather than the whole chunk).
+
+Before each symbol the runner writes ``(token, index, start time, pid)`` into its slot of
+a :class:`ProcessBeacon` (shared memory). The parent reads it to learn which symbol of
+which chunk is running and since when: that is what makes a per-symbol deadline count
+from the symbol's real start, and what names the culprit when a worker hangs or dies.
+
+Nothing here touches pluggy; everything a worker needs arrives pickled.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from candlescan.entities import Candles, DateRange, ProcessingResult, Timeframe
+from candlescan.errors import DataSourceError
+from candlescan.repository import ICandleRepository
+
+__all__ = [
+    "Beacon",
+    "Chunk",
+    "LoadOnlyPlan",
+    "Plan",
+    "ProcessBeacon",
+    "ThreadBeacon",
+    "WorkSpec",
+    "describe_error",
+    "error_result",
+    "initialize",
+    "ping",
+    "run_chunk",
+    "run_chunk_in_worker",
+    "run_chunk_with",
+]
+
+_FIELDS = 4  # token, symbol index, start time (time.monotonic), pid
+
+if multiprocessing.parent_process() is not None:
+    # A spawned worker: one Numba thread per worker process (workers x cores would
+    # oversubscribe). Numba is not imported yet at this point; the forkserver sets it too.
+    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+
+class Plan(Protocol):
+    """What the engine needs of a compiled formula (:class:`candlescan.formula.CompiledFormula`)."""
+
+    @property
+    def warmup_bars(self) -> int: ...
+
+    def evaluate(self, candles: Candles, date_range: DateRange) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOnlyPlan:
+    """The plan of a job without a formula: load and validate each symbol's candles."""
+
+    warmup_bars: int = 0
+
+    def evaluate(self, candles: Candles, date_range: DateRange) -> _Loaded:
+        candles.validate()
+        first, stop = candles.index_range(date_range)
+        last = candles.timestamps[stop - 1] if stop > first else None
+        return _Loaded((), {}, last, max(0, stop - first))
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    matches: tuple[np.datetime64, ...]
+    computed_indicators: dict[str, float]
+    last_bar: np.datetime64 | None
+    bars: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSpec:
+    """The picklable part of a job that every chunk carries (the spec's ``_prepare_for_worker``)."""
+
+    job_id: str
+    plan: Plan
+    timeframe: Timeframe
+    date_range: DateRange
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One task: ``symbols`` of ``spec``, reporting progress in beacon ``slot`` as ``token``."""
+
+    token: int
+    slot: int
+    symbols: tuple[str, ...]
+    spec: WorkSpec
+
+
+# --- beacons -------------------------------------------------------------------------------
+
+
+class Beacon(Protocol):
+    """Where a running chunk says which of its symbols it is on, and since when."""
+
+    def mark(self, slot: int, token: int, index: int) -> None: ...
+
+    def read(self, slot: int, token: int) -> tuple[int, float, int] | None:
+        """``(index, started, pid)`` of chunk ``token`` if it has started, else ``None``."""
+        ...
+
+
+class ProcessBeacon:
+    """A beacon in shared memory (``multiprocessing.RawArray``), one slot per task in flight.
+
+    Slots are reused only after the task that held them finished or its worker was
+    killed, so a stale writer cannot exist. A reader that catches a writer between two
+    stores sees a NaN start and retries.
+    """
+
+    def __init__(self, slots: int, ctx: Any) -> None:
+        self.slots = slots
+        self._array = ctx.RawArray("d", slots * _FIELDS)
+        for i in range(slots * _FIELDS):
+            self._array[i] = math.nan
+
+    def mark(self, slot: int, token: int, index: int) -> None:
+        base = slot * _FIELDS
+        array = self._array
+        array[base + 2] = math.nan  # "moving": readers retry
+        array[base] = token
+        array[base + 1] = index
+        array[base + 3] = os.getpid()
+        array[base + 2] = time.monotonic()
+
+    def read(self, slot: int, token: int) -> tuple[int, float, int] | None:
+        base = slot * _FIELDS
+        array = self._array
+        for _ in range(100):
+            started = array[base + 2]
+            if array[base] != token:
+                return None
+            index = array[base + 1]
+            pid = array[base + 3]
+            if not math.isnan(started) and array[base + 2] == started:
+                return int(index), started, int(pid)
+            time.sleep(0)
+        return None
+
+    def reset(self) -> None:
+        for i in range(self.slots * _FIELDS):
+            self._array[i] = math.nan
+
+
+class ThreadBeacon:
+    """An in-process beacon keyed by token (threads outlive their slot when abandoned)."""
+
+    def __init__(self) -> None:
+        self._marks: dict[int, tuple[int, float, int]] = {}
+
+    def mark(self, slot: int, token: int, index: int) -> None:
+        self._marks[token] = (index, time.monotonic(), threading.get_ident())
+
+    def read(self, slot: int, token: int) -> tuple[int, float, int] | None:
+        return self._marks.get(token)
+
+    def forget(self, token: int) -> None:
+        self._marks.pop(token, None)
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def describe_error(exc: BaseException) -> str:
+    """``"TypeName: message"`` on one line (multi-line messages are joined with spaces)."""
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def error_result(symbol: str, error: str, elapsed_ms: float = 0.0) -> ProcessingResult:
+    """The result of a symbol that failed with ``error``."""
+    return ProcessingResult(symbol, (), {}, elapsed_ms, error)
+
+
+# --- the chunk runner ----------------------------------------------------------------------
+
+
+def run_chunk(
+    repo: ICandleRepository | None,
+    chunk: Chunk,
+    beacon: Beacon | None,
+    *,
+    serialize: bool,
+    repo_error: str | None = None,
+) -> bytes | list[ProcessingResult]:
+    """Process every symbol of ``chunk``; return the results (pickled if ``serialize``)."""
+    spec = chunk.spec
+    plan = spec.plan
+    warmup = int(plan.warmup_bars)
+    results: list[ProcessingResult] = []
+    for index, symbol in enumerate(chunk.symbols):
+        if beacon is not None:
+            beacon.mark(chunk.slot, chunk.token, index)
+        started = time.perf_counter()
+        try:
+            if repo is None:
+                raise DataSourceError(repo_error or "no data source in this worker")
+            candles = repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
+            if not isinstance(candles, Candles):
+                raise DataSourceError(
+                    f"{repo.describe()} returned {type(candles).__name__}, not Candles"
+                )
+            outcome = plan.evaluate(candles, spec.date_range)
+            result = ProcessingResult(
+                symbol,
+                tuple(outcome.matches),
+                dict(outcome.computed_indicators),
+                (time.perf_counter() - started) * 1000.0,
+                None,
+                outcome.last_bar,
+                int(outcome.bars),
+            )
+        except Exception as exc:  # one symbol's failure must not cost the chunk
+            result = error_result(
+                symbol, describe_error(exc), (time.perf_counter() - started) * 1e3
+            )
+        results.append(result)
+    if not serialize:
+        return results
+    return _pickle_results(results)
+
+
+def _pickle_results(results: list[ProcessingResult]) -> bytes:
+    try:
+        return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        pass  # find the culprits one by one (rare), keep the rest
+    checked: list[ProcessingResult] = []
+    for result in results:
+        try:
+            pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            result = error_result(
+                result.symbol,
+                f"{type(exc).__name__}: result is not picklable: {describe_error(exc)}",
+                result.processing_time_ms,
+            )
+        checked.append(result)
+    return pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_results(payload: bytes | Sequence[ProcessingResult]) -> list[ProcessingResult]:
+    """The results a chunk returned, whether pickled or not."""
+    if isinstance(payload, bytes | bytearray):
+        decoded: list[ProcessingResult] = pickle.loads(payload)
+        return decoded
+    return list(payload)
+
+
+# --- process workers -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _WorkerState:
+    repo: ICandleRepository | None = None
+    repo_error: str | None = None
+    beacon: ProcessBeacon | None = None
+
+
+_STATE = _WorkerState()
+
+
+def initialize(repo_blob: bytes, beacon: ProcessBeacon) -> None:
+    """Worker initializer: die with the parent, open the data source once.
+
+    The repository arrives pickled by the parent, so a repository that fails to load
+    becomes every symbol's error instead of a worker that dies at start-up in a loop.
+    """
+    from candlescan import _preload
+
+    _preload.die_with_parent()
+    _STATE.beacon = beacon
+    try:
+        _STATE.repo = pickle.loads(repo_blob)
+    except Exception as exc:
+        _STATE.repo_error = f"cannot open the data source in a worker: {describe_error(exc)}"
+    else:
+        import multiprocessing.util
+
+        # Workers leave through os._exit, which skips atexit; Finalize still runs.
+        multiprocessing.util.Finalize(None, _close_repo, exitpriority=10)
+
+
+def _close_repo() -> None:
+    if _STATE.repo is not None:
+        try:
+            _STATE.repo.close()
+        except Exception as exc:  # closing must never fail the worker's exit
+            print(f"candlescan worker: closing the data source failed: {exc}", file=sys.stderr)
+
+
+def run_chunk_in_worker(chunk: Chunk) -> bytes:
+    """The task a process worker runs: :func:`run_chunk` on the worker's repository."""
+    payload = run_chunk(
+        _STATE.repo, chunk, _STATE.beacon, serialize=True, repo_error=_STATE.repo_error
+    )
+    assert isinstance(payload, bytes)
+    return payload
+
+
+def run_chunk_with(repo: ICandleRepository, chunk: Chunk) -> bytes:
+    """The task a Dask worker runs: the repository arrives as a scattered argument."""
+    payload = run_chunk(repo, chunk, None, serialize=True)
+    assert isinstance(payload, bytes)
+    return payload
+
+
+def ping() -> int:
+    """A no-op task that makes the pool start a worker; returns its pid."""
+    return os.getpid()
