@@ -5,6 +5,7 @@ This package lives in the repository's ``core/`` folder; ``candlescan.kernels`` 
 """
 
 from candlescan._markers import hookimpl, hookspec
+from candlescan.engine import ProcessingEngine
 from candlescan.entities import (
     Candles,
     DateRange,
@@ -63,6 +64,7 @@ __all__ = [
     "PluginError",
     "PluginRegistry",
     "PresetSpec",
+    "ProcessingEngine",
     "ProcessingJob",
     "ProcessingResult",
     "SourceSpec",
