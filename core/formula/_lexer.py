@@ -57,10 +57,11 @@ def tokenize(text: str) -> list[Token]:
         unbalanced bracket.
     """
     if len(text) > MAX_LENGTH:
+        # Keep only the start of a huge text in the error: it may be megabytes.
         raise FormulaLimitError(
             f"formula is {len(text)} characters long; the limit is {MAX_LENGTH}",
-            text[:200],
-            MAX_LENGTH if MAX_LENGTH < 200 else -1,
+            text[: MAX_LENGTH + 1],
+            MAX_LENGTH,
         )
     tokens: list[Token] = []
     stack: list[tuple[str, int]] = []
