@@ -12,11 +12,18 @@ from __future__ import annotations
 import abc
 from typing import Any
 
+import numpy as np
+
 from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.plugins.sources._window import check_warmup, select_window
 from candlescan.repository import ICandleRepository
 
-__all__ = ["SeriesRepository"]
+__all__ = ["SeriesRepository", "span_of"]
+
+
+def span_of(first: np.datetime64, last: np.datetime64) -> DateRange:
+    """The calendar dates from ``first`` to ``last`` (timestamps of the first and last bar)."""
+    return DateRange(first.astype("datetime64[D]").item(), last.astype("datetime64[D]").item())
 
 
 class SeriesRepository(ICandleRepository):

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from candlescan.entities import Candles, Timeframe
+from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFoundError
-from candlescan.plugins.sources._base import SeriesRepository
+from candlescan.plugins.sources._base import SeriesRepository, span_of
 
 __all__ = ["MemoryRepository", "memory_source"]
 
@@ -105,6 +105,13 @@ class MemoryRepository(SeriesRepository):
     def symbols(self) -> tuple[str, ...]:
         """The symbols held, sorted."""
         return self._symbols
+
+    def coverage(self) -> DateRange | None:
+        """From the earliest to the latest bar held (``None`` when empty)."""
+        spans = [(c.timestamps[0], c.timestamps[-1]) for c in self._data.values() if len(c)]
+        if not spans:
+            return None
+        return span_of(min(first for first, _ in spans), max(last for _, last in spans))
 
     def describe(self) -> str:
         """``"memory(N symbols)"``."""

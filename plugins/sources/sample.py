@@ -22,9 +22,9 @@ from typing import IO
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.entities import Candles, Timeframe
+from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError, SymbolNotFoundError
-from candlescan.plugins.sources._base import SeriesRepository
+from candlescan.plugins.sources._base import SeriesRepository, span_of
 
 __all__ = ["SampleBundle", "SampleRepository", "decode_bundle", "load_bundle", "sample_source"]
 
@@ -111,6 +111,11 @@ class SampleRepository(SeriesRepository):
     def symbols(self) -> tuple[str, ...]:
         """The 409 symbols, sorted."""
         return load_bundle().symbols
+
+    def coverage(self) -> DateRange:
+        """2013-02-08 .. 2018-02-07: from the earliest to the latest bar of any symbol."""
+        stamps = load_bundle().timestamps
+        return span_of(stamps.min(), stamps.max())
 
     def describe(self) -> str:
         """``"sample"``."""

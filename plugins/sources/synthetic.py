@@ -18,9 +18,9 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.entities import Candles, Timeframe
+from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError, SymbolNotFoundError
-from candlescan.plugins.sources._base import SeriesRepository
+from candlescan.plugins.sources._base import SeriesRepository, span_of
 
 __all__ = ["SyntheticRepository", "synthetic_source"]
 
@@ -76,6 +76,11 @@ class SyntheticRepository(SeriesRepository):
     def symbols(self) -> tuple[str, ...]:
         """``SYM0000`` .. in order (zero-padded, so numeric order is sorted order)."""
         return tuple(f"{_PREFIX}{i:0{self._width}d}" for i in range(self.n_symbols))
+
+    def coverage(self) -> DateRange:
+        """From the first to the last generated bar (the same for every symbol)."""
+        stamps = self._timestamps()
+        return span_of(stamps[0], stamps[-1])
 
     def describe(self) -> str:
         """The ``--source`` text that rebuilds this repository."""
