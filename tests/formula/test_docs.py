@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from candlescan.formula import MAX_DEPTH, MAX_LENGTH, MAX_NODES, MAX_TOKENS, MAX_WINDOW
-from candlescan.formula import FormulaService
+from candlescan.formula import (
+    MAX_DEPTH,
+    MAX_LENGTH,
+    MAX_NODES,
+    MAX_TOKENS,
+    MAX_WINDOW,
+    FormulaService,
+)
 from candlescan.plugins.presets import PRESETS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formula-language.md"
