@@ -48,16 +48,39 @@ _numbers = st.one_of(
     st.integers(-5, 300).map(float),
     st.floats(-10, 400, allow_nan=False).map(lambda x: round(x, 3)),
 )
-_const = _numbers.map(lambda v: E(repr(v) if v < 0 else f"{v!r}", "num", "const", (v,)))
+_const = st.one_of(
+    _numbers.map(lambda v: E(repr(v), "num", "const", (v,))),
+    st.integers(0, 300).map(lambda p: E(f"{p}%", "num", "const", (p / 100,))),
+)
 
 
 def _indicator(inner: E, name: str, period: int) -> E:
     return E(f"{name}({inner.text}, {period})", "num", "ind", (name, inner, period))
 
 
+def _band(inner: E, period: int, which: str, spelling: str) -> E:
+    text = f"bbands({inner.text}, period={period}, mult=2).{spelling}"
+    return E(text, "num", "band", (inner, period, which))
+
+
+def _macd(inner: E, which: int, spelling: str) -> E:
+    return E(f"macd({inner.text}, 5, 12, 4).{spelling}", "num", "macd", (inner, which))
+
+
 def _numeric(children: st.SearchStrategy[E]) -> st.SearchStrategy[E]:
     series = children.filter(lambda e: e.kind == "num" and e.op != "const")
     return st.one_of(
+        st.builds(
+            lambda inner, period, pick: _band(inner, period, *pick),
+            series,
+            st.integers(2, 20),
+            st.sampled_from([(0, "upper"), (0, "upperband"), (1, "middle"), (2, "lower")]),
+        ),
+        st.builds(
+            lambda inner, pick: _macd(inner, *pick),
+            series,
+            st.sampled_from([(0, "line"), (1, "signal"), (1, "macdsignal"), (2, "hist")]),
+        ),
         st.builds(
             _indicator,
             series,
@@ -136,6 +159,12 @@ def _reference(e: E, c: Candles) -> np.ndarray:
         if e.op == "ind":
             name, inner, period = e.parts
             return getattr(kernels, name)(_reference(inner, c), period)
+        if e.op == "band":
+            inner, period, which = e.parts
+            return kernels.bbands(_reference(inner, c), period, 2.0, 2.0)[which]
+        if e.op == "macd":
+            inner, which = e.parts
+            return kernels.macd(_reference(inner, c), 5, 12, 4)[which]
         if e.op == "neg":
             return -_reference(e.parts[0], c)
         if e.op == "shift":
@@ -256,7 +285,10 @@ def test_any_text_gives_a_plan_or_a_formula_error(text: str) -> None:
     except FormulaError as exc:
         assert str(exc)  # the message renders
     else:
-        plan.evaluate(synthetic(80), DateRange("2020-01-01", "2020-03-20")) if (
-            plan.warmup_bars < 40
-        ) else None
+        candles = synthetic(80)
+        start = str(candles.timestamps[40])[:10]
+        try:
+            plan.evaluate(candles, DateRange(start, "2020-03-20"))
+        except InsufficientHistoryError:
+            assert plan.warmup_bars > 40
     assert time.perf_counter() - started < 1.0
