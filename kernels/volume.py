@@ -383,6 +383,16 @@ def avwap(
 
 
 @njit
+def _divide(a: float, b: float) -> float:
+    # IEEE division (x/0 = +-inf, 0/0 = NaN), as TA-Lib's C: Numba's ``/`` raises instead.
+    if b == 0.0:
+        if a == 0.0 or np.isnan(a):
+            return np.nan
+        return np.inf if (a > 0.0) == (not np.signbit(b)) else -np.inf
+    return a / b
+
+
+@njit
 def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
     n = len(real)
     out = np.full(n, np.nan)
@@ -404,7 +414,7 @@ def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
                 total_pv += real[i] * volume[i]
                 total_v += volume[i]
                 # 0/0 (no volume in the window) is NaN, as in TA-Lib.
-                out[i] = total_pv / timeperiod / (total_v / timeperiod)
+                out[i] = _divide(total_pv / timeperiod, total_v / timeperiod)
                 total_pv -= real[trailing] * volume[trailing]
                 total_v -= volume[trailing]
                 trailing += 1
@@ -425,7 +435,7 @@ def _rvol(volume: F64Array, timeperiod: int) -> F64Array:
                 total += volume[i]
             for i in range(s + timeperiod, e):
                 # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
-                out[i] = volume[i] / (total / timeperiod)
+                out[i] = _divide(volume[i], total / timeperiod)
                 total += volume[i] - volume[i - timeperiod]
         s, e = _next_clean(bad, e)
     return out

@@ -1,0 +1,337 @@
+"""Volatility kernels: fixtures, hand cases, TA-Lib parity, the NaN rule, flat prices, bounds."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+import candlescan
+from candlescan.kernels import volatility as k
+
+F64 = npt.NDArray[np.float64]
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _ohlcv(shared_data: Path, symbol: str = "AAPL") -> dict[str, F64]:
+    rows = np.genfromtxt(
+        shared_data / "ohlcv" / f"{symbol}.csv",
+        delimiter=",",
+        skip_header=1,
+        usecols=(1, 2, 3, 4, 5),
+    )
+    names = ("open", "high", "low", "close", "volume")
+    return {name: rows[:, i].copy() for i, name in enumerate(names)}
+
+
+def _fixture(shared_data: Path, name: str) -> dict[str, F64]:
+    """Numeric columns of ``reference/<name>.csv`` (blank cells are NaN)."""
+    with (shared_data / "reference" / f"{name}.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns: dict[str, F64] = {}
+    for key in rows[0]:
+        try:
+            columns[key] = np.array([float(r[key]) if r[key] != "" else np.nan for r in rows])
+        except ValueError:
+            continue  # dates
+    return columns
+
+
+def assert_same(actual: F64, expected: F64, rtol: float = 1e-9) -> None:
+    """Same NaN positions; values within ``rtol`` relative plus 1e-11 of the series' scale."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape
+    np.testing.assert_array_equal(np.isnan(actual), np.isnan(expected))
+    finite = ~np.isnan(expected)
+    scale = float(np.max(np.abs(expected[finite]), initial=0.0))
+    np.testing.assert_allclose(
+        actual[finite], expected[finite], rtol=rtol, atol=1e-11 * max(scale, 1e-300)
+    )
+
+
+def _walk(n: int, seed: int = 0) -> tuple[F64, F64, F64]:
+    rng = np.random.default_rng(seed)
+    close = np.round(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), 2)
+    high = close + np.round(np.abs(rng.normal(0, 0.5, n)), 2) + 0.01
+    low = close - np.round(np.abs(rng.normal(0, 0.5, n)), 2) - 0.01
+    return high, low, close
+
+
+# --- hand-derived cases -----------------------------------------------------------------
+
+
+def test_trange_hand_case() -> None:
+    high = np.array([10.0, 12.0, 11.0, 15.0])
+    low = np.array([9.0, 10.5, 8.0, 14.0])
+    close = np.array([9.5, 11.0, 10.0, 14.5])
+    # bar 1: max(1.5, |12-9.5|, |10.5-9.5|) = 2.5; bar 2: max(3, 0, 3) = 3; bar 3: max(1, 5, 4)
+    assert_same(k.trange(high, low, close), np.array([np.nan, 2.5, 3.0, 5.0]))
+
+
+def test_atr_hand_case() -> None:
+    high = np.array([10.0, 12.0, 11.0, 15.0, 15.0])
+    low = np.array([9.0, 10.5, 8.0, 14.0, 13.0])
+    close = np.array([9.5, 11.0, 10.0, 14.5, 14.0])
+    # TR = [-, 2.5, 3, 5, 2]; ATR(2)[2] = (2.5+3)/2 = 2.75; then (2.75+5)/2, (3.875+2)/2
+    assert_same(k.atr(high, low, close, 2), np.array([np.nan, np.nan, 2.75, 3.875, 2.9375]))
+    assert_same(
+        k.natr(high, low, close, 2)[2:], np.array([2.75 / 10, 3.875 / 14.5, 2.9375 / 14]) * 100
+    )
+
+
+def test_stddev_and_var_hand_case() -> None:
+    x = np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])  # population mean 5, sd 2
+    assert k.var(x, 8)[-1] == pytest.approx(4.0, rel=1e-15)
+    assert k.stddev(x, 8)[-1] == pytest.approx(2.0, rel=1e-15)
+    assert k.stddev(x, 8, 2.5)[-1] == pytest.approx(5.0, rel=1e-15)
+    assert k.var(x, 8, 2.5)[-1] == pytest.approx(4.0, rel=1e-15)  # nbdev ignored, as TA-Lib
+
+
+def test_donchian_hand_case() -> None:
+    high = np.array([3.0, 5.0, 4.0, 2.0, 6.0])
+    low = np.array([1.0, 2.0, 0.5, 1.5, 3.0])
+    upper, middle, lower = k.donchian(high, low, 3)
+    assert_same(upper, np.array([np.nan, np.nan, 5.0, 5.0, 6.0]))
+    assert_same(lower, np.array([np.nan, np.nan, 0.5, 0.5, 0.5]))
+    assert_same(middle, np.array([np.nan, np.nan, 2.75, 2.75, 3.25]))
+
+
+def test_supertrend_flips_with_the_trend() -> None:
+    # A steady rise, then a steep fall: up first, down after the close breaks the band.
+    close = np.r_[np.linspace(100, 120, 40), np.linspace(119, 80, 40)]
+    high, low = close + 1.0, close - 1.0
+    line, trend = k.supertrend(high, low, close, 5, 2.0)
+    assert np.isnan(line[:5]).all() and np.isnan(trend[:5]).all()
+    assert (trend[5:40] == 1.0).all()
+    assert (line[5:40] < close[5:40]).all()  # the stop trails below in an uptrend
+    assert trend[-1] == -1.0 and line[-1] > close[-1]
+    flip = 40 + int(np.argmax(trend[40:] == -1.0))
+    assert close[flip] < line[flip - 1]  # it flips on the bar that closes through the stop
+    # the lower band only ratchets up while the uptrend lasts
+    assert np.all(np.diff(line[5:40]) >= 0)
+
+
+# --- TA-Lib parity on a real symbol -----------------------------------------------------
+
+
+@pytest.mark.parametrize("symbol", ["AAPL", "NI"])
+def test_match_talib(shared_data: Path, symbol: str) -> None:
+    talib = pytest.importorskip("talib")
+    bars = _ohlcv(shared_data, symbol)
+    h, lo, c = bars["high"], bars["low"], bars["close"]
+    assert_same(k.trange(h, lo, c), talib.TRANGE(h, lo, c))
+    for period in (1, 2, 14, 50):
+        assert_same(k.atr(h, lo, c, period), talib.ATR(h, lo, c, period))
+        assert_same(k.natr(h, lo, c, period), talib.NATR(h, lo, c, period))
+    for period, nbdev in ((2, 1.0), (5, 1.0), (20, 2.5), (100, -1.0)):
+        assert_same(k.stddev(c, period, nbdev), talib.STDDEV(c, period, nbdev))
+        assert_same(k.var(c, period), talib.VAR(c, period))
+    for period in (2, 20, 55):
+        for ours, theirs in zip(
+            k.donchian(h, lo, period), talib.DONCHIAN(h, lo, period), strict=True
+        ):
+            assert_same(ours, theirs)
+    for period, multiplier in ((10, 3.0), (7, 1.5), (2, 0.0), (30, 4.0)):
+        line, trend = k.supertrend(h, lo, c, period, multiplier)
+        t_line, t_trend = talib.SUPERTREND(h, lo, c, period, multiplier)
+        assert_same(line, t_line)
+        # TA-Lib's trend is int32 with 0 over the warm-up; ours is float64 with NaN
+        assert np.isnan(trend[:period]).all()
+        np.testing.assert_array_equal(trend[period:], t_trend[period:].astype(np.float64))
+
+
+def test_keltner_is_ema_plus_atr_bands(shared_data: Path) -> None:
+    # StockCharts' definition from TA-Lib's own EMA and ATR (talib.KC is another recipe).
+    talib = pytest.importorskip("talib")
+    bars = _ohlcv(shared_data)
+    h, lo, c = bars["high"], bars["low"], bars["close"]
+    for period, multiplier, atr_period in ((20, 2.0, 10), (5, 1.0, 20), (10, 0.5, 10)):
+        upper, middle, lower = k.keltner(h, lo, c, period, multiplier, atr_period)
+        first = max(period - 1, atr_period)
+        ema = talib.EMA(c, period)
+        width = multiplier * talib.ATR(h, lo, c, atr_period)
+        ema[:first] = np.nan
+        assert_same(middle, ema)
+        assert_same(upper, ema + width)
+        assert_same(lower, ema - width)
+    assert k.keltner.lookback() == 19
+
+
+# --- StockCharts fixtures ---------------------------------------------------------------
+
+
+def test_donchian_matches_cs_dc(shared_data: Path) -> None:
+    dc = _fixture(shared_data, "cs-dc")
+    upper, middle, lower = k.donchian(dc["high"], dc["low"], 20)
+    assert np.isnan(upper[:19]).all()
+    np.testing.assert_allclose(upper[19:], dc["upper_band"][19:], atol=1e-9)
+    np.testing.assert_allclose(lower[19:], dc["lower_band"][19:], atol=1e-9)
+    np.testing.assert_allclose(middle[19:], dc["middle_band"][19:], atol=5e-3)  # 2 dp in file
+    # cs-dc2 is the same channel shifted one bar later (offset 1)
+    dc2 = _fixture(shared_data, "cs-dc2")
+    np.testing.assert_allclose(upper[19:-1], dc2["upper_band"][20:], atol=1e-9)
+    np.testing.assert_allclose(lower[19:-1], dc2["lower_band"][20:], atol=1e-9)
+
+
+def test_trange_and_atr_against_cs_atr(shared_data: Path) -> None:
+    fx = _fixture(shared_data, "cs-atr")
+    h, lo, c = fx["High"], fx["Low"], fx["Close"]
+    tr = k.trange(h, lo, c)
+    np.testing.assert_allclose(tr[1:], fx["TR"][1:], atol=1e-9)
+    # The file seeds ATR at row 13 with mean(TR[0..13]) (bar 0's high-low included); TA-Lib
+    # and we seed at row 14 with mean(TR[1..14]). Both then follow Wilder's recursion, so
+    # the gap must shrink by exactly 13/14 per bar.
+    gap = k.atr(h, lo, c, 14)[14:] - fx["ATR"][14:]
+    np.testing.assert_allclose(gap[1:], gap[:-1] * 13 / 14, atol=2e-9)
+    assert abs(gap[0]) > 1e-3  # the seeds really differ
+
+
+def test_stddev_matches_cs_bbands(shared_data: Path) -> None:
+    fx = _fixture(shared_data, "cs-bbands")
+    ours = k.stddev(fx["Close"], 20)
+    want = fx["20-day Standard Deviation"]
+    np.testing.assert_allclose(ours[19:], want[19:], atol=5e-6)  # 6 dp in file
+
+
+def test_keltner_against_cs_kc(shared_data: Path) -> None:
+    # cs-kc (generated by `ta`) seeds its EMA with the first close and its ATR with bar 0's
+    # high-low. Same recursions after that: the gaps must decay geometrically, by (1 - k)
+    # per bar for the middle line and by 9/10 per bar for the ATR.
+    fx = _fixture(shared_data, "cs-kc")
+    upper, middle, _ = k.keltner(fx["High"], fx["Low"], fx["Close"], 20, 2.0, 10)
+    mid_gap = middle[19:] - fx["middle_band"][19:]
+    np.testing.assert_allclose(mid_gap[1:], mid_gap[:-1] * (1 - 2 / 21), atol=1e-9)
+    atr_gap = (upper[19:] - middle[19:]) / 2 - fx["atr"][19:]
+    np.testing.assert_allclose(atr_gap[1:], atr_gap[:-1] * 0.9, atol=1e-9)
+    np.testing.assert_allclose(
+        fx["upper_band"][19:] - fx["middle_band"][19:], 2 * fx["atr"][19:], atol=1e-9
+    )
+
+
+# --- the NaN rule -----------------------------------------------------------------------
+
+_CASES = {
+    "trange": lambda h, lo, c: (k.trange(h, lo, c),),
+    "atr": lambda h, lo, c: (k.atr(h, lo, c, 5),),
+    "natr": lambda h, lo, c: (k.natr(h, lo, c, 5),),
+    "stddev": lambda h, lo, c: (k.stddev(c, 5),),
+    "var": lambda h, lo, c: (k.var(c, 5),),
+    "keltner": lambda h, lo, c: k.keltner(h, lo, c, 6, 2.0, 4),
+    "donchian": lambda h, lo, c: k.donchian(h, lo, 5),
+    "supertrend": lambda h, lo, c: k.supertrend(h, lo, c, 5, 2.0),
+}
+
+
+@pytest.mark.parametrize("name", list(_CASES))
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_interior_nan_reseeds(name: str, column: int) -> None:
+    h, lo, c = _walk(80, seed=3)
+    holed = [h.copy(), lo.copy(), c.copy()]
+    holed[column][30] = np.nan
+    outputs = _CASES[name](*holed)
+    uses_column = name not in ("stddev", "var") or column == 2
+    uses_column = uses_column and not (name == "donchian" and column == 2)
+    if not uses_column:  # the kernel does not read this input: nothing changes
+        for got, want in zip(outputs, _CASES[name](h, lo, c), strict=True):
+            assert_same(got, want)
+        return
+    tail = _CASES[name](h[31:], lo[31:], c[31:])
+    head = _CASES[name](h[:30], lo[:30], c[:30])
+    for output, fresh, before in zip(outputs, tail, head, strict=True):
+        assert np.isnan(output[30])
+        assert_same(output[31:], fresh)  # re-seeded exactly as a new series
+        assert_same(output[:30], before)  # nothing before the NaN changes
+
+
+def test_atr_fresh_warmup_after_gap() -> None:
+    h, lo, c = _walk(60)
+    c = c.copy()
+    c[20] = np.nan
+    out = k.atr(h, lo, c, 14)
+    assert np.isfinite(out[19])
+    assert np.isnan(out[20 : 20 + 15]).all()  # the NaN bar, then 14 bars of warm-up
+    assert np.isfinite(out[35])
+
+
+def test_leading_nans_shift_warmup_like_talib() -> None:
+    talib = pytest.importorskip("talib")
+    h, lo, c = _walk(60)
+    h, lo, c = (np.r_[np.full(5, np.nan), x] for x in (h, lo, c))
+    assert_same(k.atr(h, lo, c, 14), talib.ATR(h, lo, c, 14))
+    assert_same(k.stddev(c, 10), talib.STDDEV(c, 10))
+    assert_same(k.trange(h, lo, c), talib.TRANGE(h, lo, c))
+
+
+# --- flat prices ------------------------------------------------------------------------
+
+
+def test_flat_prices() -> None:
+    flat = np.full(40, 25.5)
+    assert (k.trange(flat, flat, flat)[1:] == 0.0).all()
+    assert (k.atr(flat, flat, flat, 14)[14:] == 0.0).all()
+    assert (k.natr(flat, flat, flat, 14)[14:] == 0.0).all()
+    # exactly 0, not rounding noise of mean(x^2) - mean(x)^2
+    assert (k.var(flat, 5)[4:] == 0.0).all()
+    assert (k.stddev(flat, 5)[4:] == 0.0).all()
+    upper, middle, lower = k.donchian(flat, flat, 5)
+    assert (upper[4:] == 25.5).all() and (lower[4:] == 25.5).all() and (middle[4:] == 25.5).all()
+    upper, middle, lower = k.keltner(flat, flat, flat)
+    assert (upper[19:] == 25.5).all() and (lower[19:] == 25.5).all()
+    line, trend = k.supertrend(flat, flat, flat)
+    assert (line[10:] == 25.5).all() and (trend[10:] == 1.0).all()
+
+
+def test_flat_stretch_inside_moving_series_is_exactly_zero() -> None:
+    x = np.r_[np.linspace(90, 110, 30), np.full(10, 101.37), np.linspace(101, 95, 10)]
+    sd = k.stddev(x, 5)
+    assert (sd[34:40] == 0.0).all()
+    assert (sd[40:] > 0).all()
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "param"),
+    [
+        (lambda x: k.atr(x, x, x, 0), "timeperiod"),
+        (lambda x: k.natr(x, x, x, 100_001), "timeperiod"),
+        (lambda x: k.stddev(x, 1), "timeperiod"),
+        (lambda x: k.var(x, 0), "timeperiod"),
+        (lambda x: k.stddev(x, 5, float("nan")), "nbdev"),
+        (lambda x: k.donchian(x, x, 1), "timeperiod"),
+        (lambda x: k.supertrend(x, x, x, 1), "timeperiod"),
+        (lambda x: k.supertrend(x, x, x, 10, -1.0), "multiplier"),
+        (lambda x: k.keltner(x, x, x, 1), "timeperiod"),
+        (lambda x: k.keltner(x, x, x, 20, -0.5), "multiplier"),
+        (lambda x: k.keltner(x, x, x, 20, 2.0, 0), "atr_period"),
+        (lambda x: k.atr(x, x, x, 2.5), "timeperiod"),
+    ],
+)
+def test_bounds(call: object, param: str) -> None:
+    with pytest.raises(candlescan.InvalidParameterError, match=param):
+        call(np.ones(30))  # type: ignore[operator]
+
+
+def test_lookbacks_match_talib() -> None:
+    abstract = pytest.importorskip("talib.abstract")
+    assert k.atr.lookback(timeperiod=14) == abstract.Function("ATR", timeperiod=14).lookback
+    assert k.trange.lookback() == 1
+    assert k.stddev.lookback(timeperiod=7) == 6
+    assert k.supertrend.lookback(timeperiod=9) == abstract.Function("SUPERTREND", 9).lookback
+    assert k.donchian.lookback(timeperiod=20) == abstract.Function("DONCHIAN", 20).lookback
+    assert k.keltner.lookback(timeperiod=5, atr_period=14) == 14
+
+
+def test_short_and_empty_inputs() -> None:
+    x = np.ones(3)
+    assert np.isnan(k.atr(x, x, x, 5)).all()
+    assert np.isnan(k.supertrend(x, x, x, 5)[0]).all()
+    assert len(k.stddev(np.array([]), 5)) == 0
+    assert len(k.keltner(np.array([]), np.array([]), np.array([]))[0]) == 0

@@ -1,0 +1,254 @@
+"""Volume kernels: fixtures, hand cases, TA-Lib parity, the NaN rule, zero volume, bounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import candlescan
+from candlescan.kernels import volume as k
+from tests.kernels.test_volatility import F64, _fixture, _ohlcv, assert_same
+
+
+def _bars(n: int, seed: int = 0) -> tuple[F64, F64, F64, F64]:
+    rng = np.random.default_rng(seed)
+    close = np.round(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), 2)
+    high = close + np.round(np.abs(rng.normal(0, 0.5, n)), 2) + 0.01
+    low = close - np.round(np.abs(rng.normal(0, 0.5, n)), 2) - 0.01
+    volume = np.round(rng.lognormal(12, 0.5, n))
+    return high, low, close, volume
+
+
+# --- hand-derived cases -----------------------------------------------------------------
+
+
+def test_obv_hand_case() -> None:
+    close = np.array([10.0, 11.0, 11.0, 9.0, 12.0])
+    volume = np.array([100.0, 20.0, 30.0, 40.0, 50.0])
+    # seeded with the first volume (TA-Lib): 100, +20, =, -40, +50
+    assert_same(k.obv(close, volume), np.array([100.0, 120.0, 120.0, 80.0, 130.0]))
+
+
+def test_ad_hand_case() -> None:
+    high = np.array([10.0, 12.0, 5.0])
+    low = np.array([8.0, 10.0, 5.0])
+    close = np.array([9.5, 10.5, 5.0])
+    volume = np.array([100.0, 200.0, 300.0])
+    # multipliers: (1.5-0.5)/2 = 0.5, (0.5-1.5)/2 = -0.5, high == low adds 0
+    assert_same(k.ad(high, low, close, volume), np.array([50.0, -50.0, -50.0]))
+
+
+def test_adosc_hand_case() -> None:
+    high = np.array([10.0, 12.0, 11.0, 13.0])
+    low = np.array([8.0, 10.0, 9.0, 11.0])
+    close = np.array([10.0, 10.0, 11.0, 12.0])
+    volume = np.array([10.0, 10.0, 10.0, 10.0])
+    ad = np.array([10.0, 0.0, 10.0, 10.0])  # multipliers 1, -1, 1, 0
+    fast = slow = ad[0]  # both EMAs start at the first A/D value
+    expected = [np.nan]
+    for value in ad[1:]:
+        fast += (value - fast) * 2 / 3
+        slow += (value - slow) * 2 / 4
+        expected.append(fast - slow)
+    # lookback max(2, 3) - 1 = 2: the EMAs run from bar 0 but emit from bar 2
+    assert_same(k.adosc(high, low, close, volume, 2, 3), np.r_[np.nan, np.nan, expected[2:]])
+
+
+def test_vwap_and_avwap_hand_case() -> None:
+    high = np.array([3.0, 6.0, 9.0, 12.0])
+    low = np.array([1.0, 4.0, 7.0, 10.0])
+    close = np.array([2.0, 5.0, 8.0, 11.0])  # typical prices 2, 5, 8, 11
+    volume = np.array([1.0, 3.0, 1.0, 1.0])
+    cumulative = np.array([2.0, 17 / 4, 25 / 5, 36 / 6])
+    assert_same(k.vwap(high, low, close, volume), cumulative)
+    assert_same(k.avwap(high, low, close, volume, 0), cumulative)
+    assert_same(k.vwap(high, low, close, volume, 2), np.array([np.nan, 17 / 4, 23 / 4, 19 / 2]))
+    assert_same(k.avwap(high, low, close, volume, 2), np.array([np.nan, np.nan, 8.0, 9.5]))
+    assert np.isnan(k.avwap(high, low, close, volume, 10)).all()  # anchor past the end
+
+
+def test_vwma_and_rvol_hand_case() -> None:
+    price = np.array([10.0, 20.0, 30.0, 40.0])
+    volume = np.array([1.0, 1.0, 2.0, 4.0])
+    assert_same(k.vwma(price, volume, 2), np.array([np.nan, 15.0, 80 / 3, 220 / 6]))
+    assert_same(k.vwma(price, volume, 1), price)
+    # today's volume over the mean of the previous two
+    assert_same(k.rvol(volume, 2), np.array([np.nan, np.nan, 2.0, 4.0 / 1.5]))
+
+
+# --- TA-Lib parity on a real symbol -----------------------------------------------------
+
+
+@pytest.mark.parametrize("symbol", ["AAPL", "HLT"])
+def test_match_talib(shared_data: Path, symbol: str) -> None:
+    talib = pytest.importorskip("talib")
+    bars = _ohlcv(shared_data, symbol)
+    h, lo, c, v = bars["high"], bars["low"], bars["close"], bars["volume"]
+    assert_same(k.obv(c, v), talib.OBV(c, v))
+    assert_same(k.ad(h, lo, c, v), talib.AD(h, lo, c, v))
+    for fast, slow in ((3, 10), (10, 3), (2, 2), (5, 30)):
+        assert_same(k.adosc(h, lo, c, v, fast, slow), talib.ADOSC(h, lo, c, v, fast, slow))
+    assert_same(k.vwap(h, lo, c, v), talib.VWAP(h, lo, c, v))
+    assert_same(k.avwap(h, lo, c, v), talib.VWAP(h, lo, c, v))
+    for period in (1, 2, 20, 30):
+        assert_same(k.vwma(c, v, period), talib.VWMA(c, v, period))
+        assert_same(k.rvol(v, period), talib.RVOL(v, period))
+
+
+def test_avwap_is_a_vwap_started_at_the_anchor(shared_data: Path) -> None:
+    talib = pytest.importorskip("talib")
+    bars = _ohlcv(shared_data)
+    h, lo, c, v = bars["high"], bars["low"], bars["close"], bars["volume"]
+    out = k.avwap(h, lo, c, v, 300)
+    assert np.isnan(out[:300]).all()
+    assert_same(out[300:], talib.VWAP(h[300:], lo[300:], c[300:], v[300:]))
+
+
+def test_rolling_vwap_matches_a_window_sum(shared_data: Path) -> None:
+    bars = _ohlcv(shared_data)
+    h, lo, c, v = bars["high"], bars["low"], bars["close"], bars["volume"]
+    typical = (h + lo + c) / 3
+    pv = np.convolve(typical * v, np.ones(14), "valid")
+    vol = np.convolve(v, np.ones(14), "valid")
+    out = k.vwap(h, lo, c, v, 14)
+    assert np.isnan(out[:13]).all()
+    np.testing.assert_allclose(out[13:], pv / vol, rtol=1e-12)
+
+
+# --- StockCharts / ta fixtures ----------------------------------------------------------
+
+
+def test_obv_matches_cs_obv(shared_data: Path) -> None:
+    fx = _fixture(shared_data, "cs-obv")
+    # Row 0 has no volume: under the NaN rule OBV starts at row 1, seeded with its volume,
+    # which is exactly the file's convention (OBV from 0 before row 1).
+    out = k.obv(fx["Close"], fx["Volume"])
+    assert np.isnan(out[0])
+    np.testing.assert_allclose(out[1:], fx["OBV"][1:], atol=1e-9)
+
+
+def test_ad_matches_cs_accum(shared_data: Path) -> None:
+    fx = _fixture(shared_data, "cs-accum")
+    out = k.ad(fx["High"], fx["Low"], fx["Close"], fx["Volume"])
+    np.testing.assert_allclose(out, fx["ADLine"], atol=5e-3)  # 4 dp multipliers in file
+
+
+def test_vwap_matches_cs_vwap(shared_data: Path) -> None:
+    # `ta`'s VWAP is a 14-bar rolling window that expands over rows 0..12: those rows are a
+    # cumulative VWAP from row 0 (vwap(timeperiod=0) / avwap(anchor=0)), the rest rolling.
+    fx = _fixture(shared_data, "cs-vwap")
+    h, lo, c, v = fx["High"], fx["Low"], fx["Close"], fx["Volume"]
+    np.testing.assert_allclose(k.vwap(h, lo, c, v)[:13], fx["vwap"][:13], rtol=1e-12)
+    np.testing.assert_allclose(k.avwap(h, lo, c, v)[:13], fx["vwap"][:13], rtol=1e-12)
+    np.testing.assert_allclose(k.vwap(h, lo, c, v, 14)[13:], fx["vwap"][13:], rtol=1e-12)
+
+
+# --- zero volume (0/0) ------------------------------------------------------------------
+
+
+def test_zero_volume() -> None:
+    price = np.array([10.0, 11.0, 12.0, 13.0, 14.0, 15.0])
+    volume = np.array([0.0, 0.0, 0.0, 5.0, 0.0, 0.0])
+    # no volume yet: the VWAP is undefined (NaN), where TA-Lib writes a misleading 0
+    out = k.vwap(price, price, price, volume)
+    assert np.isnan(out[:3]).all()
+    assert_same(out[3:], np.array([13.0, 13.0, 13.0]))
+    assert np.isnan(k.vwap(price, price, price, volume, 2)[:3]).all()
+    # VWMA: 0/0 window is NaN, as TA-Lib
+    assert_same(k.vwma(price, volume, 2), np.array([np.nan, np.nan, np.nan, 13.0, 13.0, np.nan]))
+    # RVOL after zero-volume days: inf for a trade, NaN for none (TA-Lib's numbers)
+    rvol = k.rvol(volume, 3)
+    assert np.isnan(rvol[:3]).all() and rvol[3] == np.inf and rvol[4] == 0.0 and rvol[5] == 0.0
+
+
+# --- the NaN rule -----------------------------------------------------------------------
+
+_CASES = {
+    "obv": lambda h, lo, c, v: (k.obv(c, v),),
+    "ad": lambda h, lo, c, v: (k.ad(h, lo, c, v),),
+    "adosc": lambda h, lo, c, v: (k.adosc(h, lo, c, v, 3, 10),),
+    "vwap": lambda h, lo, c, v: (k.vwap(h, lo, c, v),),
+    "vwap14": lambda h, lo, c, v: (k.vwap(h, lo, c, v, 14),),
+    "avwap": lambda h, lo, c, v: (k.avwap(h, lo, c, v, 0),),
+    "vwma": lambda h, lo, c, v: (k.vwma(c, v, 5),),
+    "rvol": lambda h, lo, c, v: (k.rvol(v, 5),),
+}
+
+
+@pytest.mark.parametrize("name", list(_CASES))
+def test_interior_nan_reseeds(name: str) -> None:
+    bars = _bars(90, seed=2)
+    holed = [x.copy() for x in bars]
+    for x in holed:
+        x[40] = np.nan
+    (output,) = _CASES[name](*holed)
+    (fresh,) = _CASES[name](*(x[41:] for x in bars))
+    (before,) = _CASES[name](*(x[:40] for x in bars))
+    assert np.isnan(output[40])
+    assert_same(output[41:], fresh)
+    assert_same(output[:40], before)
+
+
+def test_nan_in_volume_alone_restarts_obv() -> None:
+    _, _, close, volume = _bars(30)
+    volume = volume.copy()
+    volume[10] = np.nan
+    out = k.obv(close, volume)
+    assert np.isnan(out[10])
+    assert out[11] == volume[11]  # seeded again with the first clean bar's volume
+
+
+def test_avwap_nan_after_anchor_reanchors() -> None:
+    h, lo, c, v = _bars(60)
+    c = c.copy()
+    c[30] = np.nan
+    out = k.avwap(h, lo, c, v, 20)
+    assert np.isnan(out[:20]).all() and np.isnan(out[30])
+    assert_same(out[20:30], k.vwap(h[20:30], lo[20:30], c[20:30], v[20:30]))
+    assert_same(out[31:], k.vwap(h[31:], lo[31:], c[31:], v[31:]))
+
+
+# --- flat prices ------------------------------------------------------------------------
+
+
+def test_flat_prices() -> None:
+    flat = np.full(30, 42.0)
+    volume = np.full(30, 1000.0)
+    assert (k.obv(flat, volume) == 1000.0).all()  # no price change: the seed stays
+    assert (k.ad(flat, flat, flat, volume) == 0.0).all()  # high == low: neutral money flow
+    assert (k.adosc(flat, flat, flat, volume)[9:] == 0.0).all()
+    assert (k.vwap(flat, flat, flat, volume) == 42.0).all()
+    assert (k.vwma(flat, volume, 5)[4:] == 42.0).all()
+    assert (k.rvol(volume, 5)[5:] == 1.0).all()
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "param"),
+    [
+        (lambda x: k.adosc(x, x, x, x, 1, 10), "fastperiod"),
+        (lambda x: k.adosc(x, x, x, x, 3, 100_001), "slowperiod"),
+        (lambda x: k.vwap(x, x, x, x, -1), "timeperiod"),
+        (lambda x: k.avwap(x, x, x, x, -1), "anchor"),
+        (lambda x: k.avwap(x, x, x, x, 1.5), "anchor"),
+        (lambda x: k.vwma(x, x, 0), "timeperiod"),
+        (lambda x: k.rvol(x, 0), "timeperiod"),
+    ],
+)
+def test_bounds(call: object, param: str) -> None:
+    with pytest.raises(candlescan.InvalidParameterError, match=param):
+        call(np.ones(30))  # type: ignore[operator]
+
+
+def test_lookbacks() -> None:
+    abstract = pytest.importorskip("talib.abstract")
+    assert k.adosc.lookback() == abstract.Function("ADOSC").lookback
+    assert k.adosc.lookback(fastperiod=12, slowperiod=4) == 11
+    assert k.vwap.lookback() == 0 and k.vwap.lookback(timeperiod=14) == 13
+    assert k.avwap.lookback(anchor=7) == 7
+    assert k.vwma.lookback(timeperiod=20) == abstract.Function("VWMA", 20).lookback
+    assert k.rvol.lookback(timeperiod=20) == abstract.Function("RVOL", 20).lookback
