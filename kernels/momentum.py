@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from candlescan.kernels._averages import _ma, _ma_lookback, _next_run
+from candlescan.kernels._averages import _ma, _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 
@@ -20,67 +20,64 @@ _MAX = 100_000
 
 
 @njit
-def _wilder_run(
-    real: F64Array, begin: int, end: int, timeperiod: int, cmo: bool, out: F64Array
-) -> None:
-    """RSI (or CMO) over the clean run ``real[begin:end]``, written into ``out``."""
-    if end - begin <= timeperiod:
-        return
-    # Seed: simple means of the first `timeperiod` gains and losses (changes 1..n).
-    prev = real[begin]
-    gain = 0.0
-    loss = 0.0
-    for i in range(begin + 1, begin + timeperiod + 1):
-        change = real[i] - prev
-        prev = real[i]
-        if change < 0.0:
-            loss -= change
-        else:
-            gain += change
+def _wilder(real: F64Array, timeperiod: int, cmo: bool) -> F64Array:
+    """RSI (or CMO) in one pass; a NaN bar resets the state, so each clean run re-seeds."""
+    out = np.empty(real.shape[0])
     # TA-Lib's RSI divides by multiplying with 1/n (bit-identical only this way); CMO divides.
     scale = 1.0 / timeperiod
-    gain = gain / timeperiod if cmo else gain * scale
-    loss = loss / timeperiod if cmo else loss * scale
-    out[begin + timeperiod] = _wilder_value(gain, loss, cmo)
     keep = timeperiod - 1
-    for i in range(begin + timeperiod + 1, end):
-        change = real[i] - prev
-        prev = real[i]
-        # Same operation order as TA-Lib (multiply, add, divide) for bit-identical output.
-        gain *= keep
-        loss *= keep
-        if change < 0.0:
-            loss -= change
+    count = 0  # clean bars seen in the current run
+    prev = gain = loss = 0.0
+    for i in range(real.shape[0]):
+        x = real[i]
+        if np.isnan(x):
+            count = 0
+            out[i] = np.nan
+            continue
+        change = x - prev
+        prev = x
+        if count < timeperiod:
+            # Warm-up: the seed is the simple mean of changes 1..n.
+            if count == 0:
+                gain = loss = 0.0
+            elif change < 0.0:
+                loss -= change
+            else:
+                gain += change
+            count += 1
+            out[i] = np.nan
+            continue
+        if count == timeperiod:
+            if change < 0.0:
+                loss -= change
+            else:
+                gain += change
+            count += 1
         else:
-            gain += change
+            # Branch-free (a random walk's signs defeat branch prediction); adding 0.0 to
+            # the other side keeps it bit-identical to TA-Lib's if/else.
+            gain = gain * keep + max(change, 0.0)
+            loss = loss * keep + max(-change, 0.0)
         if cmo:
             gain /= timeperiod
             loss /= timeperiod
         else:
             gain *= scale
             loss *= scale
-        out[i] = _wilder_value(gain, loss, cmo)
-
-
-@njit
-def _wilder_value(gain: float, loss: float, cmo: bool) -> float:
-    total = gain + loss
-    if total == 0.0:
-        # No movement: neutral (RSI 50, CMO 0), where TA-Lib returns 0 for both.
-        return 0.0 if cmo else 50.0
-    if cmo:
-        return 100.0 * ((gain - loss) / total)
-    return 100.0 * (gain / total)
+        total = gain + loss
+        if total == 0.0:
+            # No movement: neutral (RSI 50, CMO 0), where TA-Lib returns 0 for both.
+            out[i] = 0.0 if cmo else 50.0
+        elif cmo:
+            out[i] = 100.0 * ((gain - loss) / total)
+        else:
+            out[i] = 100.0 * (gain / total)
+    return out
 
 
 @njit
 def _rsi(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(real.shape[0], np.nan)
-    begin, end = _next_run(real, 0)
-    while begin < real.shape[0]:
-        _wilder_run(real, begin, end, timeperiod, False, out)
-        begin, end = _next_run(real, end)
-    return out
+    return _wilder(real, timeperiod, False)
 
 
 def _rsi_lookback(timeperiod: int) -> int:
@@ -129,12 +126,7 @@ def rsi(real: F64Array, timeperiod: int = 14) -> F64Array:
 
 @njit
 def _cmo(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(real.shape[0], np.nan)
-    begin, end = _next_run(real, 0)
-    while begin < real.shape[0]:
-        _wilder_run(real, begin, end, timeperiod, True, out)
-        begin, end = _next_run(real, end)
-    return out
+    return _wilder(real, timeperiod, True)
 
 
 @indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))

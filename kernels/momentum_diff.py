@@ -8,9 +8,14 @@ seeding, a fresh warm-up of ``lookback`` bars); on finite input this is TA-Lib.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from typing import Any, cast
 
-from candlescan.kernels._averages import _ema, _ema_k, _ma, _ma_lookback, _next_run
+import numpy as np
+from numba import types
+from numba.extending import intrinsic
+
+from candlescan.kernels._averages import _ma, _ma_lookback, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 
@@ -21,6 +26,24 @@ _MAX = 100_000
 _EPSILON = 1e-14
 _MATYPE = Param(0, 0, 8)
 
+
+@intrinsic
+def _fma_intrinsic(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
+    signature = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+        return builder.fma(*args)
+
+    return signature, codegen
+
+
+#: ``a * b + c`` rounded once (LLVM's ``llvm.fma``), callable from ``@njit`` code.
+#: TA-Lib's compiled EMA step ``(x - prev) * k + prev`` is a fused multiply-add; doing the
+#: same makes MACD, MACDFIX, TRIX and EMA APO/PPO bit-identical to TA-Lib (the plain
+#: expression drifts by an ulp now and then, which is large next to a zero crossing).
+_fma = cast(Callable[[float, float, float], float], _fma_intrinsic)
+
+
 # --- mom, roc, rocp, rocr ---------------------------------------------------------------------
 
 # Which difference _change computes.
@@ -29,24 +52,27 @@ _MOM, _ROC, _ROCP, _ROCR = 0, 1, 2, 3
 
 @njit
 def _change(real: F64Array, timeperiod: int, kind: int) -> F64Array:
-    out = np.full(real.shape[0], np.nan)
-    begin, end = _next_run(real, 0)
-    while begin < real.shape[0]:
-        for i in range(begin + timeperiod, end):
-            now = real[i]
-            then = real[i - timeperiod]
-            if kind == _MOM:
-                out[i] = now - then
-            elif then == 0.0:
-                # Undefined ratio: "no change" (TA-Lib: 0 for all three, ROCR included).
-                out[i] = 1.0 if kind == _ROCR else 0.0
-            elif kind == _ROC:
-                out[i] = ((now / then) - 1.0) * 100.0
-            elif kind == _ROCP:
-                out[i] = (now - then) / then
-            else:
-                out[i] = now / then
-        begin, end = _next_run(real, end)
+    out = np.empty(real.shape[0])
+    last_nan = -1  # valid only when no NaN lies in [i - n, i]: a fresh warm-up after a gap
+    for i in range(real.shape[0]):
+        now = real[i]
+        if np.isnan(now):
+            last_nan = i
+        if i - last_nan <= timeperiod:
+            out[i] = np.nan
+            continue
+        then = real[i - timeperiod]
+        if kind == _MOM:
+            out[i] = now - then
+        elif then == 0.0:
+            # Undefined ratio: "no change" (TA-Lib: 0 for all three, ROCR included).
+            out[i] = 1.0 if kind == _ROCR else 0.0
+        elif kind == _ROC:
+            out[i] = ((now / then) - 1.0) * 100.0
+        elif kind == _ROCP:
+            out[i] = (now - then) / then
+        else:
+            out[i] = now / then
     return out
 
 
@@ -163,10 +189,72 @@ def rocr(real: F64Array, timeperiod: int = 10) -> F64Array:
 
 
 @njit
+def _ema_feed(
+    seen: int, total: float, ema: float, x: float, period: int, k: float
+) -> tuple[int, float, float]:
+    """One input to TA-Lib's EMA, streamed: the first ``period`` inputs are summed for the
+    SMA seed, then ``ema = (x - ema) * k + ema``; ``ema`` is valid once ``seen >= period``.
+
+    TA-Lib's EMA one bar at a time (with its fused multiply-add), so that MACD and TRIX
+    run their chained EMAs in one pass without intermediate arrays (5-7x faster).
+    """
+    seen += 1
+    if seen < period:
+        return seen, total + x, ema
+    if seen == period:
+        total += x
+        return seen, total, total / period
+    return seen, total, _fma(x - ema, k, ema)
+
+
+@njit
 def _trix(real: F64Array, timeperiod: int) -> F64Array:
-    # Chained EMAs re-seed at the first valid value of the inner one, as TA-Lib's TRIX does.
-    triple = _ema(_ema(_ema(real, timeperiod), timeperiod), timeperiod)
-    return _change(triple, 1, _ROC)
+    n = real.shape[0]
+    out = np.empty(n)
+    k = 2.0 / (timeperiod + 1)
+    s1 = s2 = s3 = 0
+    t1 = t2 = t3 = e1 = e2 = e3 = previous = 0.0
+    i = 0
+    while i < n:
+        out[i] = np.nan
+        x = real[i]
+        i += 1
+        if np.isnan(x):  # re-seed all three EMAs from the next clean bar
+            s1 = s2 = s3 = 0
+            t1 = t2 = t3 = 0.0
+            continue
+        # Each EMA starts at the first valid value of the one inside it, as in TA-Lib.
+        s1, t1, e1 = _ema_feed(s1, t1, e1, x, timeperiod, k)
+        if s1 < timeperiod:
+            continue
+        s2, t2, e2 = _ema_feed(s2, t2, e2, e1, timeperiod, k)
+        if s2 < timeperiod:
+            continue
+        s3, t3, e3 = _ema_feed(s3, t3, e3, e2, timeperiod, k)
+        if s3 < timeperiod:
+            continue
+        if s3 == timeperiod:
+            previous = e3  # the first triple EMA: TRIX starts one bar later
+            continue
+        out[i - 1] = _roc1(e3, previous)
+        previous = e3
+        # Steady state: plain recurrences until the next NaN.
+        while i < n:
+            x = real[i]
+            if np.isnan(x):
+                break
+            e1 = _fma(x - e1, k, e1)
+            e2 = _fma(e1 - e2, k, e2)
+            e3 = _fma(e2 - e3, k, e3)
+            out[i] = _roc1(e3, previous)
+            previous = e3
+            i += 1
+    return out
+
+
+@njit
+def _roc1(now: float, then: float) -> float:
+    return ((now / then) - 1.0) * 100.0 if then != 0.0 else 0.0
 
 
 def _trix_lookback(timeperiod: int) -> int:
@@ -205,11 +293,91 @@ def trix(real: F64Array, timeperiod: int = 30) -> F64Array:
 
 
 @njit
-def _average(x: F64Array, period: int, matype: int, k: float) -> F64Array:
-    """EMA with factor ``k`` when ``k > 0`` (TA-Lib's MACD), else TA-Lib's ``TA_MA``."""
-    if k > 0.0:
-        return _ema_k(x, period, k)
-    return _ma(x, period, matype)
+def _po_value(fast: float, slow: float, ratio: bool) -> float:
+    if not ratio:
+        return fast - slow
+    if -_EPSILON < slow < _EPSILON:
+        return 0.0  # TA-Lib's PPO for a zero slow average
+    return ((fast - slow) / slow) * 100.0
+
+
+@njit
+def _ema_lines(
+    real: F64Array,
+    fast: int,
+    fast_k: float,
+    fast_skip: int,
+    slow: int,
+    slow_k: float,
+    ratio: bool,
+    signal: int,
+    line: F64Array,
+    sig: F64Array,
+    hist: F64Array,
+) -> None:
+    """EMA spread (APO/PPO) and, when ``signal > 0``, MACD's signal and histogram, in one pass.
+
+    The fast EMA sees its first input ``fast_skip`` bars into each clean run: MACD uses
+    ``slow - fast`` so both EMAs are seeded at bar ``slow - 1`` (TA-Lib's MACD), APO/PPO
+    use 0. All outputs start together, at the first signal value (TA-Lib's alignment).
+    """
+    signal_k = 2.0 / (signal + 1)
+    n = real.shape[0]
+    count = fs = ss = gs = 0
+    ft = st = gt = fe = se = ge = 0.0
+    i = 0
+    while i < n:
+        line[i] = np.nan
+        if signal > 0:
+            sig[i] = np.nan
+            hist[i] = np.nan
+        x = real[i]
+        i += 1
+        if np.isnan(x):  # the next clean bar starts a fresh series
+            count = fs = ss = gs = 0
+            ft = st = gt = 0.0
+            continue
+        if count >= fast_skip:
+            fs, ft, fe = _ema_feed(fs, ft, fe, x, fast, fast_k)
+        count += 1
+        ss, st, se = _ema_feed(ss, st, se, x, slow, slow_k)
+        if ss < slow:
+            continue
+        value = _po_value(fe, se, ratio)
+        if signal > 0:
+            gs, gt, ge = _ema_feed(gs, gt, ge, value, signal, signal_k)
+            if gs < signal:
+                continue
+            sig[i - 1] = ge
+            hist[i - 1] = value - ge
+        line[i - 1] = value
+        # Steady state: every EMA is seeded; plain recurrences until the next NaN.
+        while i < n:
+            x = real[i]
+            if np.isnan(x):
+                break
+            fe = _fma(x - fe, fast_k, fe)
+            se = _fma(x - se, slow_k, se)
+            value = _po_value(fe, se, ratio)
+            line[i] = value
+            if signal > 0:
+                ge = _fma(value - ge, signal_k, ge)
+                sig[i] = ge
+                hist[i] = value - ge
+            i += 1
+
+
+def _ordered(fast: int, slow: int) -> tuple[int, int]:
+    # TA-Lib swaps the periods when slow < fast.
+    return (slow, fast) if slow < fast else (fast, slow)
+
+
+def _macd_ema(
+    real: F64Array, fast: int, slow: int, signal: int, fast_k: float, slow_k: float
+) -> tuple[F64Array, F64Array, F64Array]:
+    line, sig, hist = (np.empty(real.shape[0]) for _ in range(3))
+    _ema_lines(real, fast, fast_k, slow - fast, slow, slow_k, False, signal, line, sig, hist)
+    return line, sig, hist
 
 
 @njit
@@ -217,46 +385,35 @@ def _spread(
     real: F64Array,
     fast: int,
     fast_matype: int,
-    fast_k: float,
     fast_skip: int,
     slow: int,
     slow_matype: int,
-    slow_k: float,
     slow_skip: int,
     start: int,
-    ratio: bool,
 ) -> F64Array:
-    """``fast MA - slow MA`` (or PPO's percent ratio), valid from ``start`` in each run.
+    """MACDEXT's ``fast MA - slow MA``, valid from ``start`` in each clean run.
 
     TA-Lib starts both averages so that they produce their first value together, at
     ``start``: each is computed on its run as if the series began ``*_skip`` bars late.
-    For MACD(12, 26) the fast EMA is therefore seeded with the SMA of bars 14..25.
     """
     out = np.full(real.shape[0], np.nan)
     begin, end = _next_run(real, 0)
     while begin < real.shape[0]:
         if end - begin > start:
-            fast_ma = _average(real[begin + fast_skip : end], fast, fast_matype, fast_k)
-            slow_ma = _average(real[begin + slow_skip : end], slow, slow_matype, slow_k)
+            fast_ma = _ma(real[begin + fast_skip : end], fast, fast_matype)
+            slow_ma = _ma(real[begin + slow_skip : end], slow, slow_matype)
             for i in range(begin + start, end):
-                f = fast_ma[i - begin - fast_skip]
-                s = slow_ma[i - begin - slow_skip]
-                if not ratio:
-                    out[i] = f - s
-                elif -_EPSILON < s < _EPSILON:
-                    out[i] = 0.0  # TA-Lib's PPO for a zero slow average
-                else:
-                    out[i] = ((f - s) / s) * 100.0
+                out[i] = fast_ma[i - begin - fast_skip] - slow_ma[i - begin - slow_skip]
         begin, end = _next_run(real, end)
     return out
 
 
 @njit
 def _macd_lines(
-    line: F64Array, signal: int, signal_matype: int, signal_k: float
+    line: F64Array, signal: int, signal_matype: int
 ) -> tuple[F64Array, F64Array, F64Array]:
     """(macd, signal, hist): the signal is the average of the line, all aligned to it."""
-    sig = _average(line, signal, signal_matype, signal_k)
+    sig = _ma(line, signal, signal_matype)
     macd_out = line.copy()
     hist = np.full(line.shape[0], np.nan)
     for i in range(line.shape[0]):
@@ -265,19 +422,6 @@ def _macd_lines(
         else:
             hist[i] = line[i] - sig[i]
     return macd_out, sig, hist
-
-
-def _ordered(fast: int, slow: int) -> tuple[int, int]:
-    # TA-Lib swaps the periods when slow < fast.
-    return (slow, fast) if slow < fast else (fast, slow)
-
-
-@njit
-def _macd_ema(
-    real: F64Array, fast: int, slow: int, signal: int, fast_k: float, slow_k: float
-) -> tuple[F64Array, F64Array, F64Array]:
-    line = _spread(real, fast, 1, fast_k, slow - fast, slow, 1, slow_k, 0, slow - 1, False)
-    return _macd_lines(line, signal, 1, 2.0 / (signal + 1))
 
 
 def _macd_lookback(fastperiod: int, slowperiod: int, signalperiod: int) -> int:
@@ -449,21 +593,34 @@ def macdext(
     fast, fast_type, fast_skip, slow, slow_type, slow_skip, start = _macdext_offsets(
         fastperiod, fastmatype, slowperiod, slowmatype
     )
-    line = _spread(
-        real, fast, fast_type, 0.0, fast_skip, slow, slow_type, 0.0, slow_skip, start, False
-    )
-    return _macd_lines(line, signalperiod, signalmatype, 0.0)
+    line = _spread(real, fast, fast_type, fast_skip, slow, slow_type, slow_skip, start)
+    return _macd_lines(line, signalperiod, signalmatype)
 
 
 def _po_lookback(fastperiod: int, slowperiod: int, matype: int) -> int:
     return _macdext_offsets(fastperiod, matype, slowperiod, matype)[-1]
 
 
+@njit
+def _po_ma(real: F64Array, fast: int, slow: int, matype: int, ratio: bool) -> F64Array:
+    # Both averages start at the first bar of each run (their own NaN rule); the slow
+    # one's warm-up is the longer, and NaN propagates through the difference.
+    fast_ma = _ma(real, fast, matype)
+    slow_ma = _ma(real, slow, matype)
+    out = np.empty(real.shape[0])
+    for i in range(real.shape[0]):
+        out[i] = _po_value(fast_ma[i], slow_ma[i], ratio)
+    return out
+
+
 def _po(real: F64Array, fastperiod: int, slowperiod: int, matype: int, ratio: bool) -> F64Array:
     # Unlike MACD, TA-Lib's APO/PPO start both averages at the first bar (no late seed).
     fast, slow = _ordered(fastperiod, slowperiod)
-    start = _po_lookback(fast, slow, matype)
-    return _spread(real, fast, matype, 0.0, 0, slow, matype, 0.0, 0, start, ratio)
+    if matype != 1:
+        return _po_ma(real, fast, slow, matype, ratio)
+    out = np.empty(real.shape[0])
+    _ema_lines(real, fast, 2.0 / (fast + 1), 0, slow, 2.0 / (slow + 1), ratio, 0, out, out, out)
+    return out
 
 
 @indicator(
