@@ -266,6 +266,8 @@ class _Compiler:
                 hint,
             )
         value = self.parameters[node.name]
+        if isinstance(value, np.generic):  # numpy scalars from a host's arrays
+            value = value.item()
         if isinstance(value, bool):
             return _Val("bool", -1, value, 0, "true" if value else "false", tx.ATOM)
         if isinstance(value, int | float):

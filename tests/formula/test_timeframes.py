@@ -107,3 +107,26 @@ def test_appending_bars_never_changes_earlier_results(
     short = plan.evaluate(candles.slice(0, cut), date_range)
     stop = candles.timestamps[cut - 1]
     assert short.matches == tuple(t for t in full.matches if t <= stop)
+
+
+def test_daily_values_on_hourly_bars(service: FormulaService) -> None:
+    # Ten days of hourly bars 09:00..16:00; the close counts up 1, 2, 3, ...
+    stamps = [
+        np.datetime64(f"2021-03-{d:02d}T{h:02d}:00", "ns")
+        for d in range(1, 11)
+        for h in range(9, 17)
+    ]
+    c = np.arange(1.0, len(stamps) + 1)
+    candles = Candles("H", np.array(stamps), c, c, c, c, np.ones(len(c)))
+    plan = service.compile('tf("1d", close) == 56', timeframe="1h")
+    assert plan.warmup_bars == 2 * 24
+    ev = plan.evaluate(candles, DateRange("2021-03-08", "2021-03-10"))
+    # Day 7 closes at 56 (its last hourly bar); every bar of day 8 sees it, none other.
+    assert [str(t)[:13] for t in ev.matches] == [f"2021-03-08T{h:02d}" for h in range(9, 17)]
+
+
+def test_own_timeframe_is_the_previous_bar(service: FormulaService) -> None:
+    candles = weekdays(6)
+    a = service.compile('tf("1d", close) == close[1]', timeframe="1d")
+    ev = a.evaluate(candles, DateRange("2021-01-13", "2021-02-12"))
+    assert ev.bars == len(ev.matches) > 0
