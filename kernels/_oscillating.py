@@ -83,44 +83,63 @@ def _cci(hi: F64Array, lo: F64Array, cl: F64Array, p: int) -> F64Array:
 
 
 @njit
-def _willr_run(hi: F64Array, lo: F64Array, cl: F64Array, p: int, begin: int, out: F64Array) -> int:
-    """TA-Lib's scheme: keep the extremes' bars, rescan the window only when one leaves it.
+def _willr_run(
+    hi: F64Array,
+    lo: F64Array,
+    cl: F64Array,
+    p: int,
+    begin: int,
+    out: F64Array,
+    suffix_high: F64Array,
+    suffix_low: F64Array,
+) -> int:
+    """Window extremes by van Herk / Gil-Werman blocks: O(1) a bar, whatever the data.
 
-    (Monotonic deques were measured 3x slower here: their pops mispredict every bar.)
+    The run is cut into blocks of ``p`` bars. The window ending at bar ``j`` of a block is
+    the block's prefix up to ``j`` plus the previous block's suffix from ``j + 1``; suffix
+    extremes are computed backwards once per block (``suffix_*`` hold ``p + 1`` values).
+    Max and min are exact, so the values equal TA-Lib's rescanning scheme (which costs a
+    rescan whenever an extreme leaves the window, 2-3x slower here).
     """
     n = len(hi)
-    low_at = -1
-    high_at = -1
-    lowest = 0.0
-    highest = 0.0
+    block = begin  # first bar of the current block
+    prefix_high = 0.0
+    prefix_low = 0.0
     t = begin
     while t < n:
-        low = lo[t]
         high = hi[t]
+        low = lo[t]
         if not (math.isfinite(high) and math.isfinite(low) and math.isfinite(cl[t])):
             return t
+        j = t - block
+        if j == p:  # the previous block is complete: its suffix extremes, backwards
+            most = -np.inf
+            least = np.inf
+            suffix_high[p] = most
+            suffix_low[p] = least
+            for k in range(p - 1, -1, -1):
+                x = hi[block + k]
+                y = lo[block + k]
+                most = x if x > most else most
+                least = y if y < least else least
+                suffix_high[k] = most
+                suffix_low[k] = least
+            block = t
+            j = 0
+        if j == 0:
+            prefix_high = high
+            prefix_low = low
+        else:
+            prefix_high = high if high > prefix_high else prefix_high
+            prefix_low = low if low < prefix_low else prefix_low
         if t - begin >= p - 1:
-            trailing = t - p + 1
-            if low_at < trailing:
-                low_at = trailing
-                lowest = lo[trailing]
-                for i in range(trailing + 1, t + 1):
-                    if lo[i] < lowest:
-                        low_at = i
-                        lowest = lo[i]
-            elif low <= lowest:
-                low_at = t
-                lowest = low
-            if high_at < trailing:
-                high_at = trailing
-                highest = hi[trailing]
-                for i in range(trailing + 1, t + 1):
-                    if hi[i] > highest:
-                        high_at = i
-                        highest = hi[i]
-            elif high >= highest:
-                high_at = t
-                highest = high
+            highest = prefix_high
+            lowest = prefix_low
+            if j < p - 1:  # the window reaches back into the previous block
+                x = suffix_high[j + 1]
+                y = suffix_low[j + 1]
+                highest = x if x > highest else highest
+                lowest = y if y < lowest else lowest
             spread = highest - lowest
             # 0/0 on a flat window reads -50, the middle (TA-Lib: 0, the overbought end).
             out[t] = -100.0 * ((highest - cl[t]) / spread) if spread != 0.0 else -50.0
@@ -132,9 +151,12 @@ def _willr_run(hi: F64Array, lo: F64Array, cl: F64Array, p: int, begin: int, out
 def _willr(hi: F64Array, lo: F64Array, cl: F64Array, p: int) -> F64Array:
     n = len(hi)
     out = np.full(n, np.nan)
+    suffix_high = np.empty(p + 1)
+    suffix_low = np.empty(p + 1)
     t = _next_clean(hi, lo, cl, cl, 0)
     while t < n:
-        t = _next_clean(hi, lo, cl, cl, _willr_run(hi, lo, cl, p, t, out))
+        stop = _willr_run(hi, lo, cl, p, t, out, suffix_high, suffix_low)
+        t = _next_clean(hi, lo, cl, cl, stop)
     return out
 
 
