@@ -69,7 +69,7 @@ def cci(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
     Equivalent to ``talib.CCI(high, low, close, timeperiod)``.
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the next value comes
-    once the window holds ``timeperiod`` clean bars again (a fresh warm-up).
+    once the window holds ``timeperiod`` clean bars again (a fresh warm-up), as TA-Lib does.
     """
     return _cci(high, low, close, timeperiod)
 
@@ -100,7 +100,8 @@ def willr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) 
     Equivalent to ``talib.WILLR(high, low, close, timeperiod)`` except on flat windows.
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the next value comes
-    once the window holds ``timeperiod`` clean bars again (a fresh warm-up).
+    once the window holds ``timeperiod`` clean bars again (a fresh warm-up); TA-Lib's
+    comparisons silently skip a NaN.
     """
     return _willr(high, low, close, timeperiod)
 
@@ -136,7 +137,8 @@ def mfi(
     without money flow.
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the next value comes
-    once ``timeperiod + 1`` clean bars are available again (a fresh warm-up).
+    once ``timeperiod + 1`` clean bars are available again (a fresh warm-up); TA-Lib returns
+    NaN to the end of the series.
     """
     return _mfi(high, low, close, volume, timeperiod)
 
@@ -183,7 +185,8 @@ def ultosc(
     except on windows without range.
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the next value comes
-    once ``max(timeperiods) + 1`` clean bars are available again (a fresh warm-up).
+    once ``max(timeperiods) + 1`` clean bars are available again (a fresh warm-up); TA-Lib
+    reads 0 or NaN to the end of the series.
     """
     return _ultosc(high, low, close, timeperiod1, timeperiod2, timeperiod3)
 

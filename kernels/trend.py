@@ -86,7 +86,7 @@ def plus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the indicator
     re-seeds from the next clean bar as at the start of a series (a fresh warm-up of
-    ``lookback`` bars); TA-Lib instead returns garbage or NaN to the end.
+    ``lookback`` bars); TA-Lib silently counts such a bar as no movement.
     """
     return _directional(high, low, low, timeperiod, _PLUS_DM)
 
@@ -116,7 +116,7 @@ def minus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the indicator
     re-seeds from the next clean bar as at the start of a series (a fresh warm-up of
-    ``lookback`` bars); TA-Lib instead returns garbage or NaN to the end.
+    ``lookback`` bars); TA-Lib silently counts such a bar as no movement.
     """
     return _directional(high, low, low, timeperiod, _MINUS_DM)
 
@@ -150,7 +150,7 @@ def plus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the indicator
     re-seeds from the next clean bar as at the start of a series (a fresh warm-up of
-    ``lookback`` bars); TA-Lib instead returns NaN to the end.
+    ``lookback`` bars); after a NaN high or low TA-Lib reads 0 for the rest of the series.
     """
     return _directional(high, low, close, timeperiod, _PLUS_DI)
 
@@ -181,7 +181,7 @@ def minus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 1
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the indicator
     re-seeds from the next clean bar as at the start of a series (a fresh warm-up of
-    ``lookback`` bars); TA-Lib instead returns NaN to the end.
+    ``lookback`` bars); after a NaN high or low TA-Lib reads 0 for the rest of the series.
     """
     return _directional(high, low, close, timeperiod, _MINUS_DI)
 
@@ -214,7 +214,7 @@ def dx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> 
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the indicator
     re-seeds from the next clean bar as at the start of a series (a fresh warm-up of
-    ``lookback`` bars); TA-Lib instead returns NaN to the end.
+    ``lookback`` bars); after a NaN high or low TA-Lib freezes DX for the rest of the series.
     """
     return _directional(high, low, close, timeperiod, _DX)
 
@@ -247,7 +247,8 @@ def adx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and ADX re-seeds from the
     next clean bar as at the start of a series (a fresh warm-up of ``2n - 1`` bars). TA-Lib
-    instead freezes ADX at its last value for the rest of the series.
+    instead freezes ADX at its last value for the rest of the series after a NaN high or
+    low, and silently drops a NaN close from its true range.
     """
     return _directional(high, low, close, timeperiod, _ADX)
 
@@ -313,7 +314,8 @@ def aroon(high: F64Array, low: F64Array, timeperiod: int = 14) -> tuple[F64Array
     Equivalent to ``talib.AROON(high, low, timeperiod)``.
 
     NaN rule: a bar where an input is NaN or infinite outputs NaN, and the next value comes
-    once the window holds ``n + 1`` clean bars again (a fresh warm-up).
+    once the window holds ``n + 1`` clean bars again (a fresh warm-up); TA-Lib's comparisons
+    silently skip a NaN.
     """
     return _aroon(high, low, timeperiod, False)
 
