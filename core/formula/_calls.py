@@ -1,0 +1,246 @@
+"""Indicator calls: argument binding, output selection, canonical terms."""
+
+from __future__ import annotations
+
+import math
+
+from candlescan.errors import (
+    FormulaLimitError,
+    FormulaSyntaxError,
+    FormulaTypeError,
+    UnknownNameError,
+)
+from candlescan.formula import _text as tx
+from candlescan.formula._base import Builder, Value, plural, position
+from candlescan.formula._limits import MAX_WINDOW
+from candlescan.formula._nodes import Call, Keyword
+from candlescan.formula._sugar import DERIVED_OUTPUTS, expand_keyword, match_output
+from candlescan.formula._suggest import did_you_mean
+from candlescan.specs import PRICE_INPUTS, IndicatorSpec
+
+__all__ = ["BUILTINS", "SERIES", "Calls", "usage"]
+
+#: Price series a formula can name, and the columns they are built from.
+SERIES = ("open", "high", "low", "close", "volume", "hl2", "hlc3", "ohlc4")
+
+#: Built-in functions, handled by the compiler rather than by a plugin.
+BUILTINS = ("abs", "crossover", "crossunder", "ref", "tf")
+
+
+class Calls(Builder):
+    """Compiles calls of plugin indicators."""
+
+    def spec(self, node: Call) -> IndicatorSpec:
+        try:
+            return self.catalogue.indicator(node.name)
+        except KeyError:
+            pass
+        if node.name in SERIES:
+            self.fail(
+                UnknownNameError,
+                f"{node.name!r} is a series, not a function",
+                node.pos,
+                f"write {node.name} without parentheses; {node.name}[1] is the previous bar",
+            )
+        known = [*self.catalogue.indicator_names, *BUILTINS]
+        hint = did_you_mean(node.name, known) or "'candlescan indicators' lists the functions"
+        self.fail(UnknownNameError, f"unknown function {node.name!r}", node.pos, hint)
+
+    def indicator(self, node: Call, selector: str | None, selector_pos: int) -> Value:
+        spec = self.spec(node)
+        inputs, params = self.bind(spec, node)
+        try:
+            lookback = int(spec.lookback(**params))
+        except Exception as exc:  # a third-party lookback that rejects the values
+            self.fail(FormulaTypeError, f"{spec.name}(): {exc}", node.pos)
+        shown = [
+            v.text
+            for name, v in zip(spec.inputs, inputs, strict=True)
+            if not (v.step >= 0 and v.text == name and name in PRICE_INPUTS)
+        ]
+        shown += [tx.format_number(float(v)) for v in params.values()]
+        base = f"{spec.name}({', '.join(shown)})"
+        warm = max((v.warm for v in inputs), default=0) + max(lookback, 0)
+        kernel = self.emit(
+            "kernel",
+            tuple(self.slot(v) for v in inputs),
+            (spec.kernel_ref, tuple(params.items())),
+        )
+        outputs = spec.outputs
+        listing = ", ".join("." + o for o in outputs)
+        if selector is None:
+            if len(outputs) > 1:
+                self.fail(
+                    FormulaTypeError,
+                    f"{spec.name}() has {len(outputs)} outputs; select one",
+                    node.pos,
+                    f"e.g. {base}.{outputs[0]} (outputs: {listing})",
+                )
+            return self.term(base, kernel, warm)
+        derived = DERIVED_OUTPUTS.get((spec.name, selector))
+        if derived is not None and selector not in outputs:
+            return self.derived(spec, base, kernel, warm, selector, derived[1])
+        found = match_output(spec, selector)
+        if len(found) != 1:
+            extra = [k[1] for k in DERIVED_OUTPUTS if k[0] == spec.name]
+            hint = did_you_mean(selector, [*outputs, *extra]) or f"outputs: {listing}"
+            problem = "has no output" if not found else "has several outputs matching"
+            self.fail(
+                UnknownNameError, f"{spec.name}() {problem} '.{selector}'", selector_pos, hint
+            )
+        index = found[0]
+        if len(outputs) == 1:
+            return self.term(base, kernel, warm)
+        return self.term(f"{base}.{outputs[index]}", self.emit("output", (kernel,), (index,)), warm)
+
+    def derived(
+        self,
+        spec: IndicatorSpec,
+        base: str,
+        kernel: int,
+        warm: int,
+        selector: str,
+        parts: tuple[str, ...],
+    ) -> Value:
+        upper, lower, middle = (
+            self.emit("output", (kernel,), (spec.outputs.index(p),)) for p in parts
+        )
+        spread = self.emit("sub", (upper, lower))
+        return self.term(f"{base}.{selector}", self.emit("div", (spread, middle)), warm)
+
+    def term(self, text: str, step: int, warm: int) -> Value:
+        self.terms.setdefault(text, step)
+        return Value("num", step, None, warm, text, tx.ATOM)
+
+    def bind(self, spec: IndicatorSpec, node: Call) -> tuple[list[Value], dict[str, int | float]]:
+        """Match a call's arguments to the indicator's inputs and parameters."""
+        name = spec.name
+        n_inputs = len(spec.inputs)
+        given: dict[str, tuple[Value, int]] = {}
+        positional: list[tuple[Value, int]] = []
+        seen_keyword = False
+        for arg in node.args:
+            if isinstance(arg, Keyword):
+                seen_keyword = True
+                targets = expand_keyword(spec, arg.name)
+                if not targets:
+                    known = [*spec.inputs, *(p.name for p in spec.params)]
+                    hint = did_you_mean(arg.name, known) or "arguments: " + ", ".join(known)
+                    self.fail(
+                        FormulaTypeError, f"{name}() has no argument {arg.name!r}", arg.pos, hint
+                    )
+                value = self.compile(arg.value)
+                for target in targets:
+                    if target in given:
+                        self.fail(
+                            FormulaTypeError,
+                            f"{name}() got argument {target!r} twice",
+                            arg.pos,
+                        )
+                    given[target] = (value, position(arg.value))
+            else:
+                if seen_keyword:
+                    self.fail(
+                        FormulaSyntaxError,
+                        "a positional argument cannot follow a keyword argument",
+                        position(arg),
+                    )
+                positional.append((self.compile(arg), position(arg)))
+        # Leading series fill the inputs; constants after them fill the parameters.
+        series_count = 0
+        for value, _ in positional:
+            if value.is_const:
+                break
+            series_count += 1
+        for value, pos in positional[series_count:]:
+            if not value.is_const:
+                self.fail(
+                    FormulaTypeError,
+                    f"{name}(): series arguments come before the parameters",
+                    pos,
+                    f"usage: {usage(spec)}",
+                )
+        if series_count > n_inputs and spec.params:
+            self.fail(
+                FormulaTypeError,
+                f"{name}() parameter {spec.params[0].name!r} must be a constant number, "
+                "got a series",
+                positional[n_inputs][1],
+                f"usage: {usage(spec)}",
+            )
+        if series_count > n_inputs:
+            self.fail(
+                FormulaTypeError,
+                f"{name}() takes {plural(n_inputs, 'input series')}, got {series_count}",
+                positional[n_inputs][1],
+                f"usage: {usage(spec)}",
+            )
+        constants = positional[series_count:]
+        if len(constants) > len(spec.params):
+            self.fail(
+                FormulaTypeError,
+                f"{name}() takes {plural(len(spec.params), 'parameter')}, got {len(constants)}",
+                constants[len(spec.params)][1],
+                f"usage: {usage(spec)}",
+            )
+        for input_name, item in zip(spec.inputs, positional[:series_count], strict=False):
+            if input_name in given:
+                self.fail(FormulaTypeError, f"{name}() got {input_name!r} twice", item[1])
+            given[input_name] = item
+        for param, item in zip(spec.params, constants, strict=False):
+            if param.name in given:
+                self.fail(FormulaTypeError, f"{name}() got {param.name!r} twice", item[1])
+            given[param.name] = item
+        inputs: list[Value] = []
+        for input_name in spec.inputs:
+            if input_name in given:
+                value, pos = given[input_name]
+                inputs.append(self.expect(value, "num", pos, f"{name}() input {input_name!r}"))
+            elif input_name in PRICE_INPUTS:
+                step = self.emit("column", (), (input_name,))
+                inputs.append(Value("num", step, None, 0, input_name, tx.ATOM))
+            else:
+                self.fail(
+                    FormulaTypeError,
+                    f"{name}() needs its input series {input_name!r}",
+                    node.pos,
+                    f"usage: {usage(spec)}",
+                )
+        params: dict[str, int | float] = {}
+        for param in spec.params:
+            if param.name not in given:
+                params[param.name] = param.default
+                continue
+            value, pos = given[param.name]
+            what = f"{name}() parameter {param.name!r}"
+            if value.kind != "num" or not value.is_const:
+                got = "a series" if value.kind == "num" else f"a {value.kind}"
+                self.fail(FormulaTypeError, f"{what} must be a constant number, got {got}", pos)
+            assert isinstance(value.const, float)
+            number = value.const
+            if param.kind == "int":
+                if not (math.isfinite(number) and number.is_integer()):
+                    self.fail(
+                        FormulaTypeError, f"{what} must be a whole number, got {value.text}", pos
+                    )
+                if number > MAX_WINDOW:
+                    self.fail(
+                        FormulaLimitError,
+                        f"{what} of {value.text} is larger than the limit of {MAX_WINDOW}",
+                        pos,
+                    )
+            if not (math.isfinite(number) and param.low <= number <= param.high):
+                high = min(param.high, MAX_WINDOW) if param.kind == "int" else param.high
+                self.fail(
+                    FormulaTypeError,
+                    f"{what} must be between {tx.format_number(param.low)} and "
+                    f"{tx.format_number(high)}, got {value.text}",
+                    pos,
+                )
+            params[param.name] = int(number) if param.kind == "int" else number
+        return inputs, params
+
+
+def usage(spec: IndicatorSpec) -> str:
+    parts = [*spec.inputs, *(f"{p.name}={tx.format_number(float(p.default))}" for p in spec.params)]
+    return f"{spec.name}({', '.join(parts)})"
