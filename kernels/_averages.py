@@ -10,6 +10,12 @@ same warm-up of ``lookback`` bars); NaN bars stay NaN. On finite input this is T
 Because warm-up positions are NaN, chaining (an average of an average) re-seeds the
 outer average at the first valid value of the inner one, exactly as TA-Lib's composite
 functions do.
+
+Speed: the public paths use single-pass ``*_from`` loops that find the end of a clean run
+while computing (no separate NaN scan, no NaN pre-fill of the output): each writes
+``out[s:e]`` completely, warm-up NaNs included, and returns ``e``, the index of the NaN
+that ended the run (or ``len(x)``). The ``*_run(x, s, e, ...)`` forms are kept for other
+families that drive their own runs.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ import math
 import numpy as np
 
 from candlescan.kernels._config import njit
+from candlescan.kernels._filters import _kama, _t3, _trima
+from candlescan.kernels._filters import _next_run as _next_run
+from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_only
 from candlescan.kernels._meta import F64Array
 
 #: TA-Lib's ``TA_MAType`` codes accepted by :func:`_ma` (0..13).
@@ -41,19 +50,6 @@ MA_TYPES: dict[int, str] = {
 MA_TYPE_MAX = 13
 
 
-@njit
-def _next_run(x: F64Array, start: int) -> tuple[int, int]:
-    """``(s, e)``: the first run ``x[s:e]`` of non-NaN values at or after ``start``."""
-    n = len(x)
-    s = start
-    while s < n and np.isnan(x[s]):
-        s += 1
-    e = s
-    while e < n and not np.isnan(x[e]):
-        e += 1
-    return s, e
-
-
 # --- SMA / EMA / RMA ----------------------------------------------------------------------
 
 
@@ -74,12 +70,41 @@ def _sma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 
 @njit
+def _sma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
+    n = len(x)
+    total = 0.0
+    i = s
+    while i < n and i < s + period - 1:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        total += value
+        out[i] = np.nan
+        i += 1
+    trailing = s
+    while i < n:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        total += value
+        out[i] = total / period
+        total -= x[trailing]
+        trailing += 1
+        i += 1
+    return n
+
+
+@njit
 def _sma(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _sma_run(real, s, e, timeperiod, out)
-        s, e = _next_run(real, e)
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _sma_from(real, i, timeperiod, out)
     return out
 
 
@@ -99,13 +124,43 @@ def _ema_run(x: F64Array, s: int, e: int, period: int, k: float, out: F64Array) 
 
 
 @njit
+def _ema_from(x: F64Array, s: int, period: int, k: float, out: F64Array) -> int:
+    n = len(x)
+    total = 0.0
+    i = s
+    while i < n and i < s + period:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        total += value
+        out[i] = np.nan
+        i += 1
+    if i < s + period:
+        return n
+    prev = total / period
+    out[i - 1] = prev
+    while i < n:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        prev = (value - prev) * k + prev
+        out[i] = prev
+        i += 1
+    return n
+
+
+@njit
 def _ema_k(real: F64Array, timeperiod: int, k: float) -> F64Array:
     """EMA with an explicit smoothing factor ``k`` (SMA seed over ``timeperiod`` bars)."""
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _ema_run(real, s, e, timeperiod, k, out)
-        s, e = _next_run(real, e)
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _ema_from(real, i, timeperiod, k, out)
     return out
 
 
@@ -131,11 +186,33 @@ def _rma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 @njit
 def _rma(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _rma_run(real, s, e, timeperiod, out)
-        s, e = _next_run(real, e)
+    # Wilder's average is an EMA with k = 1/n. ``prev*(1-k) + x*k`` keeps the division
+    # (and one dependent operation) out of the recurrence; it differs from TA-Lib's
+    # ``(prev*(n-1) + x)/n`` by rounding only (~1e-16 relative, not accumulating).
+    n = len(real)
+    out = np.empty(n)
+    k = 1.0 / timeperiod
+    keep = (timeperiod - 1.0) / timeperiod
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+            continue
+        s = i
+        total = 0.0
+        while i < n and i < s + timeperiod and not np.isnan(real[i]):
+            total += real[i]
+            out[i] = np.nan
+            i += 1
+        if i < s + timeperiod:
+            continue
+        prev = total / timeperiod
+        out[i - 1] = prev
+        while i < n and not np.isnan(real[i]):
+            prev = prev * keep + real[i] * k
+            out[i] = prev
+            i += 1
     return out
 
 
@@ -143,22 +220,28 @@ def _rma(real: F64Array, timeperiod: int) -> F64Array:
 
 
 @njit
-def _wma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+def _wma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
     # Running weighted sum: adding n*x[t] and then subtracting the plain window sum
-    # shifts every weight down by one (TA-Lib's O(1) update).
-    if e - s < period:
-        return
+    # shifts every weight down by one (TA-Lib's O(1) update, ``ta_WMA.c``).
+    n = len(x)
     divider = (period * (period + 1)) // 2
     plain = 0.0
     weighted = 0.0
-    for j in range(period - 1):
-        value = x[s + j]
+    i = s
+    while i < n and i < s + period - 1:
+        value = x[i]
+        if np.isnan(value):
+            return i
         plain += value
-        weighted += value * (j + 1)
+        weighted += value * (i - s + 1)
+        out[i] = np.nan
+        i += 1
     trailing_value = 0.0
     trailing = s
-    for i in range(s + period - 1, e):
+    while i < n:
         value = x[i]
+        if np.isnan(value):
+            return i
         plain += value
         plain -= trailing_value
         weighted += value * period
@@ -166,15 +249,21 @@ def _wma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
         trailing += 1
         out[i] = weighted / divider
         weighted -= plain
+        i += 1
+    return n
 
 
 @njit
 def _wma(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _wma_run(real, s, e, timeperiod, out)
-        s, e = _next_run(real, e)
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _wma_from(real, i, timeperiod, out)
     return out
 
 
@@ -190,340 +279,89 @@ def _hma_periods(timeperiod: int) -> tuple[int, int]:
 def _hma(real: F64Array, timeperiod: int) -> F64Array:
     half, root = _hma_periods(timeperiod)
     fast = _wma(real, half)
-    slow = _wma(real, timeperiod)
-    raw = np.empty(len(real))
+    raw = _wma(real, timeperiod)
     for i in range(len(real)):
-        raw[i] = 2.0 * fast[i] - slow[i]
+        raw[i] = 2.0 * fast[i] - raw[i]
     return _wma(raw, root)
 
 
-# --- DEMA / TEMA / ZLEMA ------------------------------------------------------------------
+# --- DEMA / TEMA / ZLEMA: EMA chains in one pass ---------------------------------------------
+
+
+@njit
+def _ema_chain(real: F64Array, timeperiod: int, levels: int) -> F64Array:
+    """DEMA (``levels=2``) or TEMA (``levels=3``) in one pass per clean run.
+
+    Each EMA level is seeded, like TA-Lib's chained calls, with the mean of the first
+    ``n`` values of the level below, so level ``j`` starts ``j*(n-1)`` bars into a run.
+    Running the levels side by side overlaps their dependency chains.
+    """
+    size = len(real)
+    out = np.empty(size)
+    n = timeperiod
+    k = 2.0 / (n + 1)
+    i = 0
+    while i < size:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+            continue
+        s = i
+        e1 = e2 = e3 = 0.0
+        sum1 = sum2 = sum3 = 0.0
+        while i < size and not np.isnan(real[i]):
+            age = i - s  # bars since the run started
+            value = real[i]
+            result = np.nan
+            if age < n:
+                sum1 += value
+                if age == n - 1:
+                    e1 = sum1 / n
+            else:
+                e1 = (value - e1) * k + e1
+            if age >= n - 1:
+                if age < 2 * n - 1:
+                    sum2 += e1
+                    if age == 2 * n - 2:
+                        e2 = sum2 / n
+                else:
+                    e2 = (e1 - e2) * k + e2
+                if age >= 2 * n - 2:
+                    if levels == 2:
+                        result = 2.0 * e1 - e2
+                    elif age < 3 * n - 2:
+                        sum3 += e2
+                        if age == 3 * n - 3:
+                            e3 = sum3 / n
+                            result = 3.0 * e1 - 3.0 * e2 + e3
+                    else:
+                        e3 = (e2 - e3) * k + e3
+                        result = 3.0 * e1 - 3.0 * e2 + e3
+            out[i] = result
+            i += 1
+    return out
 
 
 @njit
 def _dema(real: F64Array, timeperiod: int) -> F64Array:
-    first = _ema(real, timeperiod)
-    second = _ema(first, timeperiod)
-    out = np.empty(len(real))
-    for i in range(len(real)):
-        out[i] = 2.0 * first[i] - second[i]
-    return out
+    return _ema_chain(real, timeperiod, 2)
 
 
 @njit
 def _tema(real: F64Array, timeperiod: int) -> F64Array:
-    first = _ema(real, timeperiod)
-    second = _ema(first, timeperiod)
-    third = _ema(second, timeperiod)
-    out = np.empty(len(real))
-    for i in range(len(real)):
-        out[i] = 3.0 * first[i] - 3.0 * second[i] + third[i]
-    return out
+    return _ema_chain(real, timeperiod, 3)
 
 
 @njit
 def _zlema(real: F64Array, timeperiod: int) -> F64Array:
     # EMA of the de-lagged series 2*x[t] - x[t-lag], lag = (n-1)//2 (TA-Lib's ZLEMA).
     lag = (timeperiod - 1) // 2
-    shifted = np.full(len(real), np.nan)
+    delagged = np.empty(len(real))
+    for i in range(min(lag, len(real))):
+        delagged[i] = np.nan
     for i in range(lag, len(real)):
-        shifted[i] = 2.0 * real[i] - real[i - lag]
-    return _ema(shifted, timeperiod)
-
-
-# --- TRIMA --------------------------------------------------------------------------------
-
-
-@njit
-def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
-    # Triangular weights 1,2,..,peak,..,2,1 kept as three running sums (TA-Lib's scheme):
-    # ``left`` = sum of the rising half, ``right`` = sum of the falling half.
-    if e - s < period:
-        return
-    half = period >> 1
-    odd = period % 2 == 1
-    if odd:
-        factor = 1.0 / ((half + 1) * (half + 1))
-        middle = s + half
-    else:
-        factor = 1.0 / (half * (half + 1))
-        middle = s + half - 1
-    today = middle + half
-    numerator = 0.0
-    left = 0.0
-    for i in range(middle, s - 1, -1):
-        left += x[i]
-        numerator += left
-    right = 0.0
-    middle += 1
-    for i in range(middle, today + 1):
-        right += x[i]
-        numerator += right
-    out[today] = numerator * factor
-    leaving = x[s]
-    trailing = s + 1
-    today += 1
-    while today < e:
-        numerator -= left
-        left -= leaving
-        value = x[middle]
-        middle += 1
-        left += value
-        if odd:
-            numerator += right
-            right -= value
-        else:
-            right -= value
-            numerator += right
-        value = x[today]
-        right += value
-        numerator += value
-        out[today] = numerator * factor
-        today += 1
-        leaving = x[trailing]
-        trailing += 1
-
-
-@njit
-def _trima(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _trima_run(real, s, e, timeperiod, out)
-        s, e = _next_run(real, e)
-    return out
-
-
-# --- KAMA ---------------------------------------------------------------------------------
-
-_KAMA_SLOW = 2.0 / (30.0 + 1.0)
-_KAMA_SPAN = 2.0 / (2.0 + 1.0) - _KAMA_SLOW
-_TA_EPSILON = 1e-14  # TA-Lib's TA_IS_ZERO threshold
-
-
-@njit
-def _kama_step(prev: float, value: float, change: float, volatility: float) -> float:
-    # Efficiency ratio; TA-Lib compares the *signed* change with the volatility sum.
-    if volatility <= change or (-_TA_EPSILON < volatility < _TA_EPSILON):
-        ratio = 1.0
-    else:
-        ratio = abs(change / volatility)
-    sc = ratio * _KAMA_SPAN + _KAMA_SLOW
-    sc *= sc
-    return (value - prev) * sc + prev
-
-
-@njit
-def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
-    if e - s < period + 1:
-        return
-    volatility = 0.0
-    for i in range(s, s + period):
-        volatility += abs(x[i] - x[i + 1])
-    today = s + period
-    prev = _kama_step(x[today - 1], x[today], x[today] - x[s], volatility)
-    out[today] = prev
-    trailing = s + 1
-    for today in range(s + period + 1, e):
-        volatility -= abs(x[trailing - 1] - x[trailing])
-        volatility += abs(x[today] - x[today - 1])
-        prev = _kama_step(prev, x[today], x[today] - x[trailing], volatility)
-        out[today] = prev
-        trailing += 1
-
-
-@njit
-def _kama(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _kama_run(real, s, e, timeperiod, out)
-        s, e = _next_run(real, e)
-    return out
-
-
-# --- T3 -----------------------------------------------------------------------------------
-
-
-@njit
-def _t3_run(x: F64Array, s: int, e: int, period: int, vfactor: float, out: F64Array) -> None:
-    # Six chained EMAs; each is seeded with the mean of its first ``period`` inputs, so
-    # the first output needs 6*(period-1) + 1 bars (TA-Lib's T3).
-    lookback = 6 * (period - 1)
-    if e - s <= lookback:
-        return
-    k = 2.0 / (period + 1.0)
-    k1 = 1.0 - k
-    ema = np.zeros(6)
-    today = s
-    total = 0.0
-    for _ in range(period):
-        total += x[today]
-        today += 1
-    ema[0] = total / period
-    for level in range(1, 6):
-        total = ema[level - 1]
-        for _ in range(period - 1):
-            ema[0] = k * x[today] + k1 * ema[0]
-            for j in range(1, level):
-                ema[j] = k * ema[j - 1] + k1 * ema[j]
-            total += ema[level - 1]
-            today += 1
-        ema[level] = total / period
-    v2 = vfactor * vfactor
-    c1 = -(v2 * vfactor)
-    c2 = 3.0 * (v2 - c1)
-    c3 = -6.0 * v2 - 3.0 * (vfactor - c1)
-    c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
-    out[today - 1] = c1 * ema[5] + c2 * ema[4] + c3 * ema[3] + c4 * ema[2]
-    for i in range(today, e):
-        e1 = k * x[i] + k1 * ema[0]
-        e2 = k * e1 + k1 * ema[1]
-        e3 = k * e2 + k1 * ema[2]
-        e4 = k * e3 + k1 * ema[3]
-        e5 = k * e4 + k1 * ema[4]
-        e6 = k * e5 + k1 * ema[5]
-        ema[0] = e1
-        ema[1] = e2
-        ema[2] = e3
-        ema[3] = e4
-        ema[4] = e5
-        ema[5] = e6
-        out[i] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
-
-
-@njit
-def _t3(real: F64Array, timeperiod: int, vfactor: float) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _t3_run(real, s, e, timeperiod, vfactor, out)
-        s, e = _next_run(real, e)
-    return out
-
-
-# --- MAMA ---------------------------------------------------------------------------------
-
-MAMA_LOOKBACK = 32
-_RAD2DEG = 180.0 / math.pi
-
-
-@njit
-def _hilbert(
-    buf: F64Array,
-    prev: F64Array,
-    prev_in: F64Array,
-    var: int,
-    par: int,
-    idx: int,
-    value: float,
-    adjust: float,
-) -> float:
-    # Ehlers' 7-tap Hilbert FIR (0.0962, 0.5769) as TA-Lib runs it: odd and even bars keep
-    # separate 3-slot buffers, and the result is scaled by 0.075*period + 0.54.
-    scaled = 0.0962 * value
-    out: float = -buf[var, par, idx]
-    buf[var, par, idx] = scaled
-    out += scaled
-    out -= prev[var, par]
-    prev[var, par] = 0.5769 * prev_in[var, par]
-    out += prev[var, par]
-    prev_in[var, par] = value
-    return out * adjust
-
-
-@njit
-def _mama_run(
-    x: F64Array, s: int, e: int, fast: float, slow: float, mama_out: F64Array, fama_out: F64Array
-) -> None:
-    if e - s <= MAMA_LOOKBACK:
-        return
-    # 4-bar WMA (weights 1..4 / 10) of the price, primed on the first 12 bars.
-    wma_sub = x[s] + x[s + 1] + x[s + 2]
-    wma_sum = x[s] + x[s + 1] * 2.0 + x[s + 2] * 3.0
-    trailing_value = 0.0
-    trailing = s
-    for today in range(s + 3, s + 12):
-        wma_sub += x[today] - trailing_value
-        wma_sum += x[today] * 4.0
-        trailing_value = x[trailing]
-        trailing += 1
-        wma_sum -= wma_sub
-    buf = np.zeros((4, 2, 3))
-    prev = np.zeros((4, 2))
-    prev_in = np.zeros((4, 2))
-    hidx = 0
-    period = prev_i2 = prev_q2 = re = im = mama = fama = 0.0
-    odd_prev3 = even_prev3 = odd_prev2 = even_prev2 = prev_phase = 0.0
-    for today in range(s + 12, e):
-        adjust = 0.075 * period + 0.54
-        price = x[today]
-        wma_sub += price - trailing_value
-        wma_sum += price * 4.0
-        trailing_value = x[trailing]
-        trailing += 1
-        smoothed = wma_sum * 0.1
-        wma_sum -= wma_sub
-        par = (today - s) % 2
-        detrender = _hilbert(buf, prev, prev_in, 0, par, hidx, smoothed, adjust)
-        q1 = _hilbert(buf, prev, prev_in, 1, par, hidx, detrender, adjust)
-        i1_prev3 = even_prev3 if par == 0 else odd_prev3
-        j_i = _hilbert(buf, prev, prev_in, 2, par, hidx, i1_prev3, adjust)
-        j_q = _hilbert(buf, prev, prev_in, 3, par, hidx, q1, adjust)
-        if par == 0:
-            hidx += 1
-            if hidx == 3:
-                hidx = 0
-            odd_prev3 = odd_prev2
-            odd_prev2 = detrender
-        else:
-            even_prev3 = even_prev2
-            even_prev2 = detrender
-        q2 = 0.2 * (q1 + j_i) + 0.8 * prev_q2
-        i2 = 0.2 * (i1_prev3 - j_q) + 0.8 * prev_i2
-        phase = math.atan(q1 / i1_prev3) * _RAD2DEG if i1_prev3 != 0.0 else 0.0
-        delta = prev_phase - phase
-        prev_phase = phase
-        if delta < 1.0:
-            delta = 1.0
-        alpha = fast
-        if delta > 1.0:
-            alpha = fast / delta
-            if alpha < slow:
-                alpha = slow
-        mama = alpha * price + (1.0 - alpha) * mama
-        alpha *= 0.5
-        fama = alpha * mama + (1.0 - alpha) * fama
-        if today >= s + MAMA_LOOKBACK:
-            mama_out[today] = mama
-            fama_out[today] = fama
-        re = 0.2 * (i2 * prev_i2 + q2 * prev_q2) + 0.8 * re
-        im = 0.2 * (i2 * prev_q2 - q2 * prev_i2) + 0.8 * im
-        prev_q2 = q2
-        prev_i2 = i2
-        last = period
-        if im != 0.0 and re != 0.0:
-            period = 360.0 / (math.atan(im / re) * _RAD2DEG)
-        period = min(period, 1.5 * last)
-        period = max(period, 0.67 * last)
-        period = min(max(period, 6.0), 50.0)
-        period = 0.2 * period + 0.8 * last
-
-
-@njit
-def _mama(real: F64Array, fastlimit: float, slowlimit: float) -> tuple[F64Array, F64Array]:
-    mama = np.full(len(real), np.nan)
-    fama = np.full(len(real), np.nan)
-    s, e = _next_run(real, 0)
-    while s < len(real):
-        _mama_run(real, s, e, fastlimit, slowlimit, mama, fama)
-        s, e = _next_run(real, e)
-    return mama, fama
-
-
-@njit
-def _mama_only(real: F64Array) -> F64Array:
-    return _mama(real, 0.5, 0.05)[0]
+        delagged[i] = 2.0 * real[i] - real[i - lag]
+    return _ema(delagged, timeperiod)
 
 
 # --- the matype dispatcher ------------------------------------------------------------------

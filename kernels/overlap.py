@@ -14,7 +14,7 @@ returns a copy of the input.
 
 from __future__ import annotations
 
-from candlescan.kernels._averages import MA_TYPE_MAX, MAMA_LOOKBACK, _mama, _t3
+from candlescan.kernels._averages import MA_TYPE_MAX
 from candlescan.kernels._averages import _ema as _ema
 from candlescan.kernels._averages import _ema_k as _ema_k
 from candlescan.kernels._averages import _ema_run as _ema_run
@@ -24,6 +24,8 @@ from candlescan.kernels._averages import _next_run as _next_run
 from candlescan.kernels._averages import _sma as _sma
 from candlescan.kernels._averages import _sma_run as _sma_run
 from candlescan.kernels._bands import _bbands, _midpoint, _midprice, _sar
+from candlescan.kernels._filters import _t3
+from candlescan.kernels._mama import MAMA_LOOKBACK, _mama
 from candlescan.kernels._meta import F64Array, Param, indicator
 
 __all__: list[str] = [
@@ -497,14 +499,14 @@ def _bbands_lookback(timeperiod: int, nbdevup: float, nbdevdn: float, matype: in
     inputs=("real",),
     lookback=_bbands_lookback,
     outputs=("upperband", "middleband", "lowerband"),
-    timeperiod=Param(5, 2, 100_000),
+    timeperiod=Param(20, 2, 100_000),
     nbdevup=Param(2.0, -_REAL_MAX, _REAL_MAX),
     nbdevdn=Param(2.0, -_REAL_MAX, _REAL_MAX),
     matype=Param(0, 0, MA_TYPE_MAX),
 )
 def bbands(
     real: F64Array,
-    timeperiod: int = 5,
+    timeperiod: int = 20,
     nbdevup: float = 2.0,
     nbdevdn: float = 2.0,
     matype: int = 0,
@@ -515,9 +517,8 @@ def bbands(
     ----------
     real : array_like
         Input series.
-    timeperiod : int, default 5
-        Window ``n`` of the average and of the deviation, 2..100000 (TA-Lib's default 5;
-        Bollinger's classic setting is 20).
+    timeperiod : int, default 20
+        Window ``n`` of the average and of the deviation, 2..100000.
     nbdevup, nbdevdn : float, default 2.0
         Deviation multipliers of the upper and lower band.
     matype : int, default 0

@@ -193,7 +193,7 @@ def sum(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _rolling_sum(real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
 def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Absolute index of the highest value over the last ``timeperiod`` bars.
 
@@ -223,7 +223,7 @@ def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _extreme_index(real, np.isnan(real), timeperiod, True)
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
 def minindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Absolute index of the lowest value over the last ``timeperiod`` bars.
 

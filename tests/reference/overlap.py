@@ -296,7 +296,7 @@ def ma(real: F64, timeperiod: int = 30, matype: int = 0) -> F64:
 
 
 def bbands(
-    real: F64, timeperiod: int = 5, nbdevup: float = 2.0, nbdevdn: float = 2.0, matype: int = 0
+    real: F64, timeperiod: int = 20, nbdevup: float = 2.0, nbdevdn: float = 2.0, matype: int = 0
 ) -> tuple[F64, ...]:
     """MA +/- k * population std (ddof=0) of the last n values."""
     x = np.asarray(real, dtype=float)

@@ -1,0 +1,195 @@
+"""Compiled loops of TA-Lib's triangular, adaptive and Tillson averages (trima, kama, t3).
+
+Private; see :mod:`candlescan.kernels._averages` for the NaN rule and the dispatcher.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from candlescan.kernels._config import njit
+from candlescan.kernels._meta import F64Array
+
+
+@njit
+def _next_run(x: F64Array, start: int) -> tuple[int, int]:
+    """``(s, e)``: the first run ``x[s:e]`` of non-NaN values at or after ``start``."""
+    n = len(x)
+    s = start
+    while s < n and np.isnan(x[s]):
+        s += 1
+    e = s
+    while e < n and not np.isnan(x[e]):
+        e += 1
+    return s, e
+
+
+# --- TRIMA --------------------------------------------------------------------------------
+
+
+@njit
+def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+    # Triangular weights 1,2,..,peak,..,2,1 kept as three running sums (TA-Lib's scheme):
+    # ``left`` = sum of the rising half, ``right`` = sum of the falling half.
+    if e - s < period:
+        return
+    half = period >> 1
+    odd = period % 2 == 1
+    if odd:
+        factor = 1.0 / ((half + 1) * (half + 1))
+        middle = s + half
+    else:
+        factor = 1.0 / (half * (half + 1))
+        middle = s + half - 1
+    today = middle + half
+    numerator = 0.0
+    left = 0.0
+    for i in range(middle, s - 1, -1):
+        left += x[i]
+        numerator += left
+    right = 0.0
+    middle += 1
+    for i in range(middle, today + 1):
+        right += x[i]
+        numerator += right
+    out[today] = numerator * factor
+    leaving = x[s]
+    trailing = s + 1
+    today += 1
+    while today < e:
+        numerator -= left
+        left -= leaving
+        value = x[middle]
+        middle += 1
+        left += value
+        if odd:
+            numerator += right
+            right -= value
+        else:
+            right -= value
+            numerator += right
+        value = x[today]
+        right += value
+        numerator += value
+        out[today] = numerator * factor
+        today += 1
+        leaving = x[trailing]
+        trailing += 1
+
+
+@njit
+def _trima(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.full(len(real), np.nan)
+    s, e = _next_run(real, 0)
+    while s < len(real):
+        _trima_run(real, s, e, timeperiod, out)
+        s, e = _next_run(real, e)
+    return out
+
+
+# --- KAMA ---------------------------------------------------------------------------------
+
+_KAMA_SLOW = 2.0 / (30.0 + 1.0)
+_KAMA_SPAN = 2.0 / (2.0 + 1.0) - _KAMA_SLOW
+_TA_EPSILON = 1e-14  # TA-Lib's TA_IS_ZERO threshold
+
+
+@njit
+def _kama_step(prev: float, value: float, change: float, volatility: float) -> float:
+    # Efficiency ratio; TA-Lib compares the *signed* change with the volatility sum.
+    if volatility <= change or (-_TA_EPSILON < volatility < _TA_EPSILON):
+        ratio = 1.0
+    else:
+        ratio = abs(change / volatility)
+    sc = ratio * _KAMA_SPAN + _KAMA_SLOW
+    sc *= sc
+    return (value - prev) * sc + prev
+
+
+@njit
+def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+    if e - s < period + 1:
+        return
+    volatility = 0.0
+    for i in range(s, s + period):
+        volatility += abs(x[i] - x[i + 1])
+    today = s + period
+    prev = _kama_step(x[today - 1], x[today], x[today] - x[s], volatility)
+    out[today] = prev
+    trailing = s + 1
+    for today in range(s + period + 1, e):
+        volatility -= abs(x[trailing - 1] - x[trailing])
+        volatility += abs(x[today] - x[today - 1])
+        prev = _kama_step(prev, x[today], x[today] - x[trailing], volatility)
+        out[today] = prev
+        trailing += 1
+
+
+@njit
+def _kama(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.full(len(real), np.nan)
+    s, e = _next_run(real, 0)
+    while s < len(real):
+        _kama_run(real, s, e, timeperiod, out)
+        s, e = _next_run(real, e)
+    return out
+
+
+# --- T3 -----------------------------------------------------------------------------------
+
+
+@njit
+def _t3_run(x: F64Array, s: int, e: int, period: int, vfactor: float, out: F64Array) -> None:
+    # Six chained EMAs; each is seeded with the mean of its first ``period`` inputs, so
+    # the first output needs 6*(period-1) + 1 bars (TA-Lib's T3).
+    lookback = 6 * (period - 1)
+    if e - s <= lookback:
+        return
+    k = 2.0 / (period + 1.0)
+    k1 = 1.0 - k
+    ema = np.zeros(6)
+    today = s
+    total = 0.0
+    for _ in range(period):
+        total += x[today]
+        today += 1
+    ema[0] = total / period
+    for level in range(1, 6):
+        total = ema[level - 1]
+        for _ in range(period - 1):
+            ema[0] = k * x[today] + k1 * ema[0]
+            for j in range(1, level):
+                ema[j] = k * ema[j - 1] + k1 * ema[j]
+            total += ema[level - 1]
+            today += 1
+        ema[level] = total / period
+    v2 = vfactor * vfactor
+    c1 = -(v2 * vfactor)
+    c2 = 3.0 * (v2 - c1)
+    c3 = -6.0 * v2 - 3.0 * (vfactor - c1)
+    c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
+    out[today - 1] = c1 * ema[5] + c2 * ema[4] + c3 * ema[3] + c4 * ema[2]
+    for i in range(today, e):
+        e1 = k * x[i] + k1 * ema[0]
+        e2 = k * e1 + k1 * ema[1]
+        e3 = k * e2 + k1 * ema[2]
+        e4 = k * e3 + k1 * ema[3]
+        e5 = k * e4 + k1 * ema[4]
+        e6 = k * e5 + k1 * ema[5]
+        ema[0] = e1
+        ema[1] = e2
+        ema[2] = e3
+        ema[3] = e4
+        ema[4] = e5
+        ema[5] = e6
+        out[i] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
+
+
+@njit
+def _t3(real: F64Array, timeperiod: int, vfactor: float) -> F64Array:
+    out = np.full(len(real), np.nan)
+    s, e = _next_run(real, 0)
+    while s < len(real):
+        _t3_run(real, s, e, timeperiod, vfactor, out)
+        s, e = _next_run(real, e)
+    return out
