@@ -30,7 +30,7 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,7 +115,9 @@ class Supervisor:
 
     # -- the loop -----------------------------------------------------------------------------
 
-    async def run(self, symbols: Sequence[str], spec: WorkSpec) -> AsyncIterator[ProcessingResult]:
+    async def run(
+        self, symbols: Sequence[str], spec: WorkSpec
+    ) -> AsyncGenerator[ProcessingResult, None]:
         """Yield one result per symbol, in completion order."""
         backend = self._backend
         started_at = time.monotonic()

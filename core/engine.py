@@ -18,12 +18,13 @@ Operator documentation: ``docs/execution.md``. The supervision logic lives in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import math
 import multiprocessing.context
 import os
 import pickle
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import Executor
 from types import TracebackType
 from typing import Any, Protocol
@@ -238,13 +239,14 @@ class ProcessingEngine:
         ``error``; the batch goes on. Formula errors raise before any worker starts.
         """
         results: list[ProcessingResult] = []
-        async for result in self.stream_batch(job, progress_callback):
-            results.append(result)
+        async with contextlib.aclosing(self.stream_batch(job, progress_callback)) as stream:
+            async for result in stream:
+                results.append(result)
         return results
 
     async def stream_batch(
         self, job: ProcessingJob, progress_callback: ProgressCallback | None = None
-    ) -> AsyncIterator[ProcessingResult]:
+    ) -> AsyncGenerator[ProcessingResult, None]:
         """Yield each symbol's result as soon as it is known (completion order).
 
         Leaving the loop early stops the batch and kills its workers once the iterator
@@ -269,11 +271,14 @@ class ProcessingEngine:
             total = len(job.symbols)
             completed = 0
             try:
-                async for result in supervisor.run(job.symbols, spec):
-                    completed += 1
-                    if progress_callback is not None:
-                        await _call(progress_callback, completed, total)
-                    yield result
+                # aclosing: if this stream stops early, the supervisor stops its workers now,
+                # not whenever the garbage collector finalizes it.
+                async with contextlib.aclosing(supervisor.run(job.symbols, spec)) as results:
+                    async for result in results:
+                        completed += 1
+                        if progress_callback is not None:
+                            await _call(progress_callback, completed, total)
+                        yield result
             finally:
                 self._last_batch = supervisor.stats
                 self._batches_on_pool += 1

@@ -143,3 +143,16 @@ async def test_job_without_formula_loads_and_validates(engine, repo) -> None:
     candles = repo.get_candles(repo.symbols()[0], job.timeframe, job.date_range)
     first = next(r for r in results if r.symbol == repo.symbols()[0])
     assert first.bars == len(candles) and first.last_bar == candles.timestamps[-1]
+
+
+@pytest.mark.asyncio
+async def test_2500_symbols_all_processed(service) -> None:
+    """The spec's acceptance scenario, without the clock (timing: benchmarks/bench_engine.py)."""
+    repo = PluginRegistry.default().open_source("synthetic:2500x252")
+    job = make_job(repo.symbols(), job_id="benchmark")
+    with ProcessingEngine(repo, service, max_workers=2) as engine:
+        results = await engine.process_batch(job)
+    assert len(results) == 2500
+    assert {r.symbol for r in results} == set(repo.symbols())
+    assert all(r.ok for r in results)
+    assert engine.last_batch.chunks == 25  # 100 symbols per task

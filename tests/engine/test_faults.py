@@ -1,0 +1,103 @@
+"""Fault injection: each misbehaving symbol costs exactly itself.
+
+One job over 120 synthetic symbols; the fault source makes six of them hang in a nogil
+Numba loop, hang in ``time.sleep``, call ``os._exit(3)``, segfault, raise, return
+garbage, and the fault formula service makes a seventh return an unpicklable result.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from candlescan import PluginRegistry
+from candlescan.engine import ProcessingEngine
+
+from .conftest import assert_gone, make_job, reference, same_outcome
+from .faults import FaultRepository, FaultService
+
+TIMEOUT = 1.5
+
+# symbol index -> (fault, expected error)
+_FAULTS = {
+    7: ("hang_numba", "Processing timeout"),
+    31: ("hang_sleep", "Processing timeout"),
+    55: ("exit", "WorkerCrashedError: worker process died while processing '{s}' (exit code 3)"),
+    73: (
+        "segfault",
+        "WorkerCrashedError: worker process died while processing '{s}' (exit code -11)",
+    ),
+    90: ("raise", "SymbolNotFoundError: unknown symbol '{s}' in fault-source"),
+    104: ("garbage", "DataSourceError: fault-source returned lock, not Candles"),
+}
+_UNPICKLABLE = 112
+
+
+@pytest.mark.asyncio
+async def test_each_fault_costs_exactly_its_symbol(service) -> None:
+    base = PluginRegistry.default().open_source("synthetic:120x252")
+    symbols = base.symbols()
+    repo = FaultRepository(base, {symbols[i]: fault for i, (fault, _) in _FAULTS.items()})
+    bad_result = symbols[_UNPICKLABLE]
+    engine = ProcessingEngine(
+        repo, FaultService(service, frozenset({bad_result})), max_workers=2, timeout=TIMEOUT
+    )
+    job = make_job(symbols)
+    expected = reference(base, service, job)
+    seen_pids: set[int] = set()
+
+    def progress(completed: int, total: int) -> None:
+        seen_pids.update(engine.worker_pids())
+
+    with engine:
+        started = time.monotonic()
+        results = await engine.process_batch(job, progress)
+        elapsed = time.monotonic() - started
+        stats = engine.last_batch
+        # The engine is still usable after all that.
+        again = await engine.process_batch(make_job(symbols[8:18]))
+        seen_pids.update(engine.worker_pids())
+
+    # Exactly one result per symbol, none lost, none duplicated.
+    assert sorted(r.symbol for r in results) == sorted(symbols)
+    errors = {r.symbol: r.error for r in results if r.error is not None}
+    want = {symbols[i]: text.format(s=symbols[i]) for i, (_, text) in _FAULTS.items()}
+    assert {s: e for s, e in errors.items() if s != bad_result} == want
+    assert errors[bad_result].startswith("TypeError: result is not picklable: ")
+    assert "cannot pickle '_Unpicklable' object" in errors[bad_result]
+    for result in results:
+        if result.error is None:
+            assert same_outcome(result, expected[result.symbol]), result.symbol
+    assert stats.timeouts == 2 and stats.crashes == 2
+    # Generous bound on a loaded 2-core machine: hangs must not cost more than ~2 deadlines.
+    assert elapsed < TIMEOUT * 2 + 8, stats
+    assert all(r.ok for r in again) and len(again) == 10
+    assert_gone(seen_pids)
+
+
+@pytest.mark.asyncio
+async def test_a_symbol_that_is_slow_but_within_its_deadline_is_not_killed(service) -> None:
+    # Four symbols of ~0.4 s each run one after another in ONE chunk, 1.6 s in all, with a
+    # 1 s timeout: deadlines count from each symbol's own start, not the chunk's.
+    base = PluginRegistry.default().open_source("synthetic:4x252")
+    symbols = base.symbols()
+    repo = FaultRepository(base, dict.fromkeys(symbols, "sleep:0.4"))
+    engine = ProcessingEngine(repo, service, max_workers=1, timeout=1.0, chunk_size=4)
+    with engine:
+        results = await engine.process_batch(make_job(symbols))
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert engine.last_batch.restarts == 0
+
+
+@pytest.mark.asyncio
+async def test_a_pool_that_cannot_start_gives_up_after_max_restarts(service) -> None:
+    # Every worker dies at once: each symbol is a suspect, runs alone, and is named.
+    base = PluginRegistry.default().open_source("synthetic:3x252")
+    symbols = base.symbols()
+    repo = FaultRepository(base, dict.fromkeys(symbols, "exit"))
+    engine = ProcessingEngine(repo, service, max_workers=2, timeout=5)
+    with engine:
+        results = await engine.process_batch(make_job(symbols))
+    assert sorted(r.symbol for r in results) == sorted(symbols)
+    assert all("(exit code 3)" in (r.error or "") for r in results)
