@@ -6,8 +6,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 
 from candlescan.entities import Formula, ParameterValue, Timeframe
-from candlescan.errors import FormulaTypeError, UnknownNameError
+from candlescan.errors import FormulaLimitError, FormulaTypeError, UnknownNameError
 from candlescan.formula._compiler import compile_tree
+from candlescan.formula._limits import MAX_LENGTH
 from candlescan.formula._parser import parse
 from candlescan.formula._plan import CompiledFormula
 from candlescan.formula._suggest import did_you_mean
@@ -78,7 +79,12 @@ class FormulaService:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        compiled = compile_tree(parse(text), text, catalogue, params, frame)
+        try:
+            compiled = compile_tree(parse(text), text, catalogue, params, frame)
+        except RecursionError:
+            # Unreachable within the limits from a normal stack; a safety net for hosts
+            # that call compile() from very deep inside their own code.
+            raise FormulaLimitError("formula nests too deeply", text[:MAX_LENGTH], -1) from None
         plan = CompiledFormula(
             expression=text,
             warmup_bars=compiled.warmup,

@@ -100,3 +100,29 @@ def test_reasonable_nesting_still_compiles(service: FormulaService) -> None:
     service.compile("(" * 30 + "close > 1" + ")" * 30)
     service.compile("sma(" * 10 + "close" + ", 5)" * 10 + " > 1")
     service.compile(" and ".join(["close > open"] * 20))
+
+
+def test_the_longest_flat_chains_compile_without_deep_recursion(service: FormulaService) -> None:
+    """Left-deep chains are as deep as the node limit allows; they must still compile."""
+    service.compile(" + ".join(["close"] * 255) + " > 1")
+    service.compile("close" + "[0]" * 200 + " > 1")
+
+
+def test_a_deep_host_stack_still_gets_a_formula_error(service: FormulaService) -> None:
+    import sys
+
+    text = " + ".join(["volume"] * 255) + " > 1"
+
+    def nest(depth: int) -> None:
+        if depth:
+            nest(depth - 1)
+        else:
+            with pytest.raises(FormulaLimitError):
+                service.compile(text)
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(600)
+    try:
+        nest(100)
+    finally:
+        sys.setrecursionlimit(limit)
