@@ -1,4 +1,4 @@
-"""Bounded momentum oscillators: rsi, cmo, stoch, stochf, stochrsi.
+"""Momentum of prices: rsi, cmo, stoch, stochf, stochrsi, mom, roc, rocp, rocr.
 
 Every kernel applies the project's NaN rule the same way: the input is cut into
 runs of clean bars (no NaN in any input), and the TA-Lib algorithm runs on each run
@@ -14,7 +14,7 @@ from candlescan.kernels._averages import _ma, _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 
-__all__ = ["cmo", "rsi", "stoch", "stochf", "stochrsi"]
+__all__ = ["cmo", "mom", "roc", "rocp", "rocr", "rsi", "stoch", "stochf", "stochrsi"]
 
 _MAX = 100_000
 
@@ -158,69 +158,205 @@ def cmo(real: F64Array, timeperiod: int = 14) -> F64Array:
     return _cmo(real, timeperiod)
 
 
+# --- mom, roc, rocp, rocr ---------------------------------------------------------------------
+
+# Which difference _change computes.
+_MOM, _ROC, _ROCP, _ROCR = 0, 1, 2, 3
+
+
+@njit
+def _change(real: F64Array, timeperiod: int, kind: int) -> F64Array:
+    out = np.empty(real.shape[0])
+    last_nan = -1  # valid only when no NaN lies in [i - n, i]: a fresh warm-up after a gap
+    for i in range(real.shape[0]):
+        now = real[i]
+        if np.isnan(now):
+            last_nan = i
+        if i - last_nan <= timeperiod:
+            out[i] = np.nan
+            continue
+        then = real[i - timeperiod]
+        if kind == _MOM:
+            out[i] = now - then
+        elif then == 0.0:
+            # Undefined ratio: "no change" (TA-Lib: 0 for all three, ROCR included).
+            out[i] = 1.0 if kind == _ROCR else 0.0
+        elif kind == _ROC:
+            out[i] = ((now / then) - 1.0) * 100.0
+        elif kind == _ROCP:
+            out[i] = (now - then) / then
+        else:
+            out[i] = now / then
+    return out
+
+
+def _change_lookback(timeperiod: int) -> int:
+    return timeperiod
+
+
+@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+def mom(real: F64Array, timeperiod: int = 10) -> F64Array:
+    """Momentum: the change over ``timeperiod`` bars.
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 10
+        Distance ``n`` in bars, 1..100000.
+
+    Returns
+    -------
+    array of float64
+        Same length as ``real``; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``mom[t] = real[t] - real[t-n]``. Reference: TA-Lib ``ta_MOM.c``.
+    NaN rule: NaN at a NaN bar and for the ``n`` bars after it (a fresh warm-up).
+
+    Equivalent to ``talib.MOM(real, timeperiod)``.
+    """
+    return _change(real, timeperiod, _MOM)
+
+
+@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+def roc(real: F64Array, timeperiod: int = 10) -> F64Array:
+    """Rate of change in percent.
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 10
+        Distance ``n`` in bars, 1..100000.
+
+    Returns
+    -------
+    array of float64
+        Same length as ``real``; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``roc[t] = (real[t] / real[t-n] - 1) * 100``; 0 where ``real[t-n] == 0`` (as TA-Lib).
+    Reference: TA-Lib ``ta_ROC.c``. NaN rule as for :func:`mom`.
+
+    Equivalent to ``talib.ROC(real, timeperiod)``.
+    """
+    return _change(real, timeperiod, _ROC)
+
+
+@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+def rocp(real: F64Array, timeperiod: int = 10) -> F64Array:
+    """Rate of change as a fraction: ``(real - prev) / prev``.
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 10
+        Distance ``n`` in bars, 1..100000.
+
+    Returns
+    -------
+    array of float64
+        Same length as ``real``; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``rocp[t] = (real[t] - real[t-n]) / real[t-n]``; 0 where ``real[t-n] == 0`` (as TA-Lib).
+    Reference: TA-Lib ``ta_ROCP.c``. NaN rule as for :func:`mom`.
+
+    Equivalent to ``talib.ROCP(real, timeperiod)``.
+    """
+    return _change(real, timeperiod, _ROCP)
+
+
+@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+def rocr(real: F64Array, timeperiod: int = 10) -> F64Array:
+    """Rate of change as a ratio: ``real / prev``.
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 10
+        Distance ``n`` in bars, 1..100000.
+
+    Returns
+    -------
+    array of float64
+        Same length as ``real``; the first ``timeperiod`` values are NaN.
+
+    Notes
+    -----
+    ``rocr[t] = real[t] / real[t-n]``. Where ``real[t-n] == 0`` the ratio is undefined:
+    this kernel returns 1 ("no change", consistent with ROC and ROCP returning 0), TA-Lib
+    returns 0. Reference: TA-Lib ``ta_ROCR.c``. NaN rule as for :func:`mom`.
+
+    Equivalent to ``talib.ROCR(real, timeperiod)`` wherever ``real[t-n] != 0``.
+    """
+    return _change(real, timeperiod, _ROCR)
+
+
 # --- stochastics -----------------------------------------------------------------------------
 
 
 @njit
-def _next_run3(high: F64Array, low: F64Array, close: F64Array, start: int) -> tuple[int, int]:
-    """Like :func:`_next_run`, over bars where none of the three inputs is NaN."""
-    n = close.shape[0]
-    begin = start
-    while begin < n and (np.isnan(high[begin]) or np.isnan(low[begin]) or np.isnan(close[begin])):
-        begin += 1
-    end = begin
-    while end < n and not (np.isnan(high[end]) or np.isnan(low[end]) or np.isnan(close[end])):
-        end += 1
-    return begin, end
-
-
-@njit
 def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int) -> F64Array:
-    """Raw %K per clean run; 50 where the window's range is 0 (TA-Lib: 0)."""
-    out = np.full(close.shape[0], np.nan)
-    begin, end = _next_run3(high, low, close, 0)
-    while begin < close.shape[0]:
-        # The extremes are re-scanned only when they leave the window, as TA-Lib does.
-        hi_at = -1
-        lo_at = -1
-        highest = 0.0
-        lowest = 0.0
-        for today in range(begin + period - 1, end):
-            first = today - period + 1
-            if lo_at < first:
-                lo_at = first
-                lowest = low[first]
-                for j in range(first + 1, today + 1):
-                    if low[j] < lowest:
-                        lowest = low[j]
-                        lo_at = j
-            elif low[today] <= lowest:
-                lowest = low[today]
-                lo_at = today
-            if hi_at < first:
-                hi_at = first
-                highest = high[first]
-                for j in range(first + 1, today + 1):
-                    if high[j] > highest:
-                        highest = high[j]
-                        hi_at = j
-            elif high[today] >= highest:
-                highest = high[today]
-                hi_at = today
-            span = highest - lowest
-            out[today] = 50.0 if span == 0.0 else (close[today] - lowest) / span * 100.0
-        begin, end = _next_run3(high, low, close, end)
+    """Raw %K in one pass; 50 where the window's range is 0 (TA-Lib: 0).
+
+    A bar with a NaN in any input is NaN and restarts the count of clean bars, so each
+    clean run gets a fresh warm-up of ``period - 1`` bars.
+    """
+    out = np.empty(close.shape[0])
+    clean = 0  # clean bars in the current run
+    hi_at = lo_at = -1
+    highest = lowest = 0.0
+    for today in range(close.shape[0]):
+        if np.isnan(high[today]) or np.isnan(low[today]) or np.isnan(close[today]):
+            clean = 0
+            out[today] = np.nan
+            continue
+        clean += 1
+        if clean < period:
+            out[today] = np.nan
+            continue
+        first = today - period + 1
+        # The extremes are re-scanned only when they leave the window, as TA-Lib does
+        # (after a gap they are always older than the window, so never stale).
+        if lo_at < first:
+            lo_at = first
+            lowest = low[first]
+            for j in range(first + 1, today + 1):
+                if low[j] < lowest:
+                    lowest = low[j]
+                    lo_at = j
+        elif low[today] <= lowest:
+            lowest = low[today]
+            lo_at = today
+        if hi_at < first:
+            hi_at = first
+            highest = high[first]
+            for j in range(first + 1, today + 1):
+                if high[j] > highest:
+                    highest = high[j]
+                    hi_at = j
+        elif high[today] >= highest:
+            highest = high[today]
+            hi_at = today
+        span = highest - lowest
+        out[today] = 50.0 if span == 0.0 else (close[today] - lowest) / span * 100.0
     return out
 
 
 @njit
 def _blank_before(values: F64Array, other: F64Array) -> F64Array:
-    """``values`` with NaN wherever ``other`` is NaN (TA-Lib aligns all outputs)."""
-    out = values.copy()
-    for i in range(out.shape[0]):
+    """``values``, set to NaN in place wherever ``other`` is NaN (TA-Lib aligns outputs)."""
+    for i in range(values.shape[0]):
         if np.isnan(other[i]):
-            out[i] = np.nan
-    return out
+            values[i] = np.nan
+    return values
 
 
 @njit

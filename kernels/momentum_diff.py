@@ -1,7 +1,7 @@
-"""Momentum as differences: price changes and moving-average spreads.
+"""Momentum from moving averages: trix, macd, macdfix, macdext, apo, ppo.
 
-mom, roc, rocp, rocr (change over ``n`` bars), trix (1-bar ROC of a triple EMA), and
-macd, macdext, macdfix, apo, ppo (fast minus slow moving average). NaN rule: the input
+trix is the 1-bar rate of change of a triple EMA; the others are a fast minus a slow
+moving average (apo), in percent (ppo), with a signal line (macd*). NaN rule: the input
 is cut into runs of non-NaN bars and each run is computed as a whole series (TA-Lib's
 seeding, a fresh warm-up of ``lookback`` bars); on finite input this is TA-Lib.
 """
@@ -19,7 +19,7 @@ from candlescan.kernels._averages import _ma, _ma_lookback, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 
-__all__ = ["apo", "macd", "macdext", "macdfix", "mom", "ppo", "roc", "rocp", "rocr", "trix"]
+__all__ = ["apo", "macd", "macdext", "macdfix", "ppo", "trix"]
 
 _MAX = 100_000
 #: TA-Lib's ``TA_IS_ZERO`` threshold (PPO's zero slow average).
@@ -42,147 +42,6 @@ def _fma_intrinsic(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
 #: same makes MACD, MACDFIX, TRIX and EMA APO/PPO bit-identical to TA-Lib (the plain
 #: expression drifts by an ulp now and then, which is large next to a zero crossing).
 _fma = cast(Callable[[float, float, float], float], _fma_intrinsic)
-
-
-# --- mom, roc, rocp, rocr ---------------------------------------------------------------------
-
-# Which difference _change computes.
-_MOM, _ROC, _ROCP, _ROCR = 0, 1, 2, 3
-
-
-@njit
-def _change(real: F64Array, timeperiod: int, kind: int) -> F64Array:
-    out = np.empty(real.shape[0])
-    last_nan = -1  # valid only when no NaN lies in [i - n, i]: a fresh warm-up after a gap
-    for i in range(real.shape[0]):
-        now = real[i]
-        if np.isnan(now):
-            last_nan = i
-        if i - last_nan <= timeperiod:
-            out[i] = np.nan
-            continue
-        then = real[i - timeperiod]
-        if kind == _MOM:
-            out[i] = now - then
-        elif then == 0.0:
-            # Undefined ratio: "no change" (TA-Lib: 0 for all three, ROCR included).
-            out[i] = 1.0 if kind == _ROCR else 0.0
-        elif kind == _ROC:
-            out[i] = ((now / then) - 1.0) * 100.0
-        elif kind == _ROCP:
-            out[i] = (now - then) / then
-        else:
-            out[i] = now / then
-    return out
-
-
-def _change_lookback(timeperiod: int) -> int:
-    return timeperiod
-
-
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
-def mom(real: F64Array, timeperiod: int = 10) -> F64Array:
-    """Momentum: the change over ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
-
-    Returns
-    -------
-    array of float64
-        Same length as ``real``; the first ``timeperiod`` values are NaN.
-
-    Notes
-    -----
-    ``mom[t] = real[t] - real[t-n]``. Reference: TA-Lib ``ta_MOM.c``.
-    NaN rule: NaN at a NaN bar and for the ``n`` bars after it (a fresh warm-up).
-
-    Equivalent to ``talib.MOM(real, timeperiod)``.
-    """
-    return _change(real, timeperiod, _MOM)
-
-
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
-def roc(real: F64Array, timeperiod: int = 10) -> F64Array:
-    """Rate of change in percent.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
-
-    Returns
-    -------
-    array of float64
-        Same length as ``real``; the first ``timeperiod`` values are NaN.
-
-    Notes
-    -----
-    ``roc[t] = (real[t] / real[t-n] - 1) * 100``; 0 where ``real[t-n] == 0`` (as TA-Lib).
-    Reference: TA-Lib ``ta_ROC.c``. NaN rule as for :func:`mom`.
-
-    Equivalent to ``talib.ROC(real, timeperiod)``.
-    """
-    return _change(real, timeperiod, _ROC)
-
-
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
-def rocp(real: F64Array, timeperiod: int = 10) -> F64Array:
-    """Rate of change as a fraction: ``(real - prev) / prev``.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
-
-    Returns
-    -------
-    array of float64
-        Same length as ``real``; the first ``timeperiod`` values are NaN.
-
-    Notes
-    -----
-    ``rocp[t] = (real[t] - real[t-n]) / real[t-n]``; 0 where ``real[t-n] == 0`` (as TA-Lib).
-    Reference: TA-Lib ``ta_ROCP.c``. NaN rule as for :func:`mom`.
-
-    Equivalent to ``talib.ROCP(real, timeperiod)``.
-    """
-    return _change(real, timeperiod, _ROCP)
-
-
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
-def rocr(real: F64Array, timeperiod: int = 10) -> F64Array:
-    """Rate of change as a ratio: ``real / prev``.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
-
-    Returns
-    -------
-    array of float64
-        Same length as ``real``; the first ``timeperiod`` values are NaN.
-
-    Notes
-    -----
-    ``rocr[t] = real[t] / real[t-n]``. Where ``real[t-n] == 0`` the ratio is undefined:
-    this kernel returns 1 ("no change", consistent with ROC and ROCP returning 0), TA-Lib
-    returns 0. Reference: TA-Lib ``ta_ROCR.c``. NaN rule as for :func:`mom`.
-
-    Equivalent to ``talib.ROCR(real, timeperiod)`` wherever ``real[t-n] != 0``.
-    """
-    return _change(real, timeperiod, _ROCR)
 
 
 # --- trix --------------------------------------------------------------------------------------
@@ -414,14 +273,12 @@ def _macd_lines(
 ) -> tuple[F64Array, F64Array, F64Array]:
     """(macd, signal, hist): the signal is the average of the line, all aligned to it."""
     sig = _ma(line, signal, signal_matype)
-    macd_out = line.copy()
-    hist = np.full(line.shape[0], np.nan)
+    hist = np.empty(line.shape[0])
     for i in range(line.shape[0]):
         if np.isnan(sig[i]):
-            macd_out[i] = np.nan
-        else:
-            hist[i] = line[i] - sig[i]
-    return macd_out, sig, hist
+            line[i] = np.nan  # in place: `line` is this kernel's own intermediate
+        hist[i] = line[i] - sig[i]
+    return line, sig, hist
 
 
 def _macd_lookback(fastperiod: int, slowperiod: int, signalperiod: int) -> int:

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from candlescan import InvalidParameterError
-from candlescan.kernels import Kernel, momentum, momentum_diff
+from candlescan.kernels import momentum, momentum_diff
+from candlescan.kernels._meta import Kernel
 from tests.reference import momentum as reference
 
 F64 = npt.NDArray[np.float64]

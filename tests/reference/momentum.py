@@ -161,3 +161,33 @@ def stochrsi(
     """STOCHF of the RSI."""
     r = rsi(real, timeperiod)
     return stochf(r, r, r, fastk_period, fastd_period, fastd_matype)
+
+
+def _shifted(real: F64, n: int, formula: Callable[[float, float], float]) -> F64:
+    def one(x: F64) -> F64:
+        out = np.full(len(x), np.nan)
+        for t in range(n, len(x)):
+            out[t] = formula(x[t], x[t - n])
+        return out
+
+    return _per_run(real, one)
+
+
+def mom(real: F64, timeperiod: int = 10) -> F64:
+    """real[t] - real[t-n]."""
+    return _shifted(real, timeperiod, lambda now, then: now - then)
+
+
+def roc(real: F64, timeperiod: int = 10) -> F64:
+    """100 * (real[t] / real[t-n] - 1); 0 for a zero base."""
+    return _shifted(real, timeperiod, lambda now, then: (now / then - 1) * 100 if then else 0.0)
+
+
+def rocp(real: F64, timeperiod: int = 10) -> F64:
+    """(real[t] - real[t-n]) / real[t-n]; 0 for a zero base."""
+    return _shifted(real, timeperiod, lambda now, then: (now - then) / then if then else 0.0)
+
+
+def rocr(real: F64, timeperiod: int = 10) -> F64:
+    """real[t] / real[t-n]; 1 for a zero base."""
+    return _shifted(real, timeperiod, lambda now, then: now / then if then else 1.0)

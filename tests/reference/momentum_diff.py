@@ -11,39 +11,9 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from tests.reference.momentum import _per_run, _runs, ma
+from tests.reference.momentum import _runs, ma, roc
 
 F64 = npt.NDArray[np.float64]
-
-
-def _shifted(real: F64, n: int, formula: Callable[[float, float], float]) -> F64:
-    def one(x: F64) -> F64:
-        out = np.full(len(x), np.nan)
-        for t in range(n, len(x)):
-            out[t] = formula(x[t], x[t - n])
-        return out
-
-    return _per_run(real, one)
-
-
-def mom(real: F64, timeperiod: int = 10) -> F64:
-    """real[t] - real[t-n]."""
-    return _shifted(real, timeperiod, lambda now, then: now - then)
-
-
-def roc(real: F64, timeperiod: int = 10) -> F64:
-    """100 * (real[t] / real[t-n] - 1); 0 for a zero base."""
-    return _shifted(real, timeperiod, lambda now, then: (now / then - 1) * 100 if then else 0.0)
-
-
-def rocp(real: F64, timeperiod: int = 10) -> F64:
-    """(real[t] - real[t-n]) / real[t-n]; 0 for a zero base."""
-    return _shifted(real, timeperiod, lambda now, then: (now - then) / then if then else 0.0)
-
-
-def rocr(real: F64, timeperiod: int = 10) -> F64:
-    """real[t] / real[t-n]; 1 for a zero base."""
-    return _shifted(real, timeperiod, lambda now, then: now / then if then else 1.0)
 
 
 def trix(real: F64, timeperiod: int = 30) -> F64:
