@@ -1,0 +1,1 @@
+"""Benchmarks: per-kernel speed against TA-Lib (see README.md)."""
