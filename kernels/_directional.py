@@ -61,10 +61,6 @@ def _directional_run(
     dx = 0.0
     seeded = begin + p - 1  # bar of the initial sums of p - 1 one-bar values
     adx_first = begin + 2 * p - 1
-    # Only the sums a kernel reads are kept (each Wilder step is a division).
-    need_plus = kind not in (_MINUS_DM, _MINUS_DI)
-    need_minus = kind not in (_PLUS_DM, _PLUS_DI)
-    need_tr = kind not in (_PLUS_DM, _MINUS_DM)
     t = begin + 1
     while t < n:
         high = hi[t]
@@ -80,15 +76,13 @@ def _directional_run(
             dm = diff_m
         elif diff_p > 0 and diff_p > diff_m:
             dp = diff_p
-        tr1 = 0.0
-        if need_tr:
-            tr1 = high - low
-            gap = abs(high - cl[t - 1])
-            if gap > tr1:
-                tr1 = gap
-            gap = abs(low - cl[t - 1])
-            if gap > tr1:
-                tr1 = gap
+        tr1 = high - low
+        gap = abs(high - cl[t - 1])
+        if gap > tr1:
+            tr1 = gap
+        gap = abs(low - cl[t - 1])
+        if gap > tr1:
+            tr1 = gap
 
         if p == 1:  # unsmoothed (TA-Lib: the one-bar DI is a ratio, not a percentage)
             value = dp if kind in (_PLUS_DM, _PLUS_DI) else dm
@@ -102,12 +96,9 @@ def _directional_run(
             if t == seeded and kind in (_PLUS_DM, _MINUS_DM):
                 out[t] = plus if kind == _PLUS_DM else minus
         else:
-            if need_plus:
-                plus = plus - plus / p + dp
-            if need_minus:
-                minus = minus - minus / p + dm
-            if need_tr:
-                tr = tr - tr / p + tr1
+            plus = plus - plus / p + dp
+            minus = minus - minus / p + dm
+            tr = tr - tr / p + tr1
             if kind == _PLUS_DM:
                 out[t] = plus
             elif kind == _MINUS_DM:
