@@ -14,7 +14,7 @@ from candlescan.formula import _text as tx
 from candlescan.formula._base import Builder, Value, plural, position
 from candlescan.formula._limits import MAX_WINDOW
 from candlescan.formula._nodes import Call, Keyword
-from candlescan.formula._sugar import DERIVED_OUTPUTS, expand_keyword, match_output
+from candlescan.formula._sugar import BAND_OUTPUTS, expand_keyword, has_width, match_output
 from candlescan.formula._suggest import did_you_mean
 from candlescan.specs import PRICE_INPUTS, IndicatorSpec
 
@@ -77,12 +77,11 @@ class Calls(Builder):
                     f"e.g. {base}.{outputs[0]} (outputs: {listing})",
                 )
             return self.term(base, kernel, warm)
-        derived = DERIVED_OUTPUTS.get((spec.name, selector))
-        if derived is not None and selector not in outputs:
-            return self.derived(spec, base, kernel, warm, selector, derived[1])
+        if selector == "width" and has_width(spec):
+            return self.derived(spec, base, kernel, warm, selector, BAND_OUTPUTS)
         found = match_output(spec, selector)
         if len(found) != 1:
-            extra = [k[1] for k in DERIVED_OUTPUTS if k[0] == spec.name]
+            extra = ["width"] if has_width(spec) else []
             hint = did_you_mean(selector, [*outputs, *extra]) or f"outputs: {listing}"
             problem = "has no output" if not found else "has several outputs matching"
             self.fail(

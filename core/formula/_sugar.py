@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from candlescan.specs import IndicatorSpec
 
-__all__ = ["DERIVED_OUTPUTS", "expand_keyword", "match_output"]
+__all__ = ["BAND_OUTPUTS", "expand_keyword", "has_width", "match_output"]
 
 #: Keyword aliases accepted by any indicator that has ``timeperiod``.
 _PERIOD_ALIASES = frozenset({"period", "length", "window", "n"})
@@ -21,11 +21,14 @@ _MULTI_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
     ("bbands", "stddev"): ("nbdevup", "nbdevdn"),
 }
 
-#: Outputs computed from other outputs: (indicator, selector) -> (formula kind, outputs).
-#: ``width`` is the normalised band width ``(upper - lower) / middle``.
-DERIVED_OUTPUTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
-    ("bbands", "width"): ("band_width", ("upperband", "lowerband", "middleband")),
-}
+#: The outputs ``.width`` is computed from: the normalised band width
+#: ``(upper - lower) / middle`` of any band indicator (bbands, keltner, donchian ...).
+BAND_OUTPUTS = ("upperband", "lowerband", "middleband")
+
+
+def has_width(spec: IndicatorSpec) -> bool:
+    """True when ``spec`` has upper, lower and middle bands and no output called width."""
+    return "width" not in spec.outputs and all(o in spec.outputs for o in BAND_OUTPUTS)
 
 
 def expand_keyword(spec: IndicatorSpec, keyword: str) -> tuple[str, ...]:

@@ -255,3 +255,19 @@ def test_compile_is_cached_per_text_and_parameters(service: FormulaService) -> N
     # True == 1 in Python, but a bool is a condition, not a number: the key has the type.
     with pytest.raises(FormulaTypeError):
         service.compile("close > $x", {"x": True})
+
+
+def test_band_width_is_derived_for_every_band_indicator(service: FormulaService) -> None:
+    from .conftest import synthetic
+
+    candles = synthetic(200, seed=2)
+    plan = service.compile("keltner(20).width > 0 and donchian(20).width > 0")
+    ev = plan.evaluate(candles, DateRange(str(candles.timestamps[60])[:10], "2100-01-01"))
+    assert plan.indicator_terms == ("keltner(20, 2, 10).width", "donchian(20).width")
+    from candlescan import kernels
+
+    upper, middle, lower = kernels.donchian(candles.high, candles.low, 20)
+    expected = (upper[-1] - lower[-1]) / middle[-1]
+    assert ev.computed_indicators["donchian(20).width"] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(UnknownNameError):
+        service.compile("macd(close).width > 0")
