@@ -14,7 +14,9 @@ from candlescan.formula import FormulaService
 
 @pytest.fixture(scope="session")
 def service() -> FormulaService:
-    return FormulaService(PluginRegistry.default())
+    formula_service = FormulaService(PluginRegistry.default())
+    assert formula_service.catalogue.indicators  # built now, not inside a timed test
+    return formula_service
 
 
 def load_candles(folder: Path, symbol: str) -> Candles:
