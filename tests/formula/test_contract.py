@@ -113,3 +113,20 @@ def test_parameters_are_bound_as_constants(service: FormulaService) -> None:
 def test_default_registry_is_used_when_none_given() -> None:
     plan = FormulaService().compile("close > open")
     assert plan.warmup_bars == 0
+
+
+def test_every_preset_plan_survives_pickle(service: FormulaService) -> None:
+    candles = synthetic(700, seed=9)
+    date_range = DateRange(str(candles.timestamps[400])[:10], "2100-01-01")
+    for preset in service.presets():
+        plan = service.compile_preset(preset.name)
+        clone = pickle.loads(pickle.dumps(plan))
+        assert clone == plan
+        a, b = plan.evaluate(candles, date_range), clone.evaluate(candles, date_range)
+        assert a.matches == b.matches, preset.name
+        assert a.computed_indicators.keys() == b.computed_indicators.keys()
+
+
+def test_preset_parameters_can_be_overridden(service: FormulaService) -> None:
+    plan = service.compile_preset("golden-cross", {"fast": 20})
+    assert plan.indicator_terms == ("sma(close, 20)", "sma(close, 200)")
