@@ -65,8 +65,6 @@ def _directional_run(
     while t < n:
         high = hi[t]
         low = lo[t]
-        if not (math.isfinite(high) and math.isfinite(low) and math.isfinite(cl[t])):
-            return t
         # One-bar moves, TA-Lib's case rules, and the true range.
         diff_p = high - hi[t - 1]
         diff_m = lo[t - 1] - low
@@ -83,6 +81,10 @@ def _directional_run(
         gap = abs(low - cl[t - 1])
         if gap > tr1:
             tr1 = gap
+        # One test covers the bar's inputs: a NaN or infinite high or low makes the true
+        # range non-finite (the previous close is known clean), and the close is added in.
+        if not math.isfinite(tr1 + cl[t]):
+            return t
 
         if p == 1:  # unsmoothed (TA-Lib: the one-bar DI is a ratio, not a percentage)
             value = dp if kind in (_PLUS_DM, _PLUS_DI) else dm

@@ -260,8 +260,6 @@ def _ultosc_run(
     slot = 0  # ring slot of bar t; the bars leaving each window trail it
     t = begin + 1
     while t < n:
-        if not (math.isfinite(hi[t]) and math.isfinite(lo[t]) and math.isfinite(cl[t])):
-            return t
         close_prev = cl[t - 1]
         bp = cl[t] - min(lo[t], close_prev)
         tr = hi[t] - lo[t]
@@ -271,6 +269,10 @@ def _ultosc_run(
         gap = abs(close_prev - lo[t])
         if gap > tr:
             tr = gap
+        # One test covers the bar's three inputs: a NaN or infinite high, low or close
+        # makes the pressure or the range non-finite (the previous close is known clean).
+        if not math.isfinite(bp + tr):
+            return t
         if tr != 0.0:
             moved_at = t
         pressure[slot] = bp
