@@ -123,7 +123,12 @@ def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> Kerne
         data = synthetic_ohlcv(bars, seed=1)
         arrays = kernel_case.arrays(data)
         ours_out = as_outputs(kernel_case.kernel(*arrays, **params))
-        parity = mismatches(ours_out, kernel_case.run_talib(data, params), kernel_case.outputs)
+        parity = mismatches(
+            ours_out,
+            kernel_case.run_talib(data, params),
+            kernel_case.outputs,
+            input_scale=kernel_case.input_scale(data),
+        )
         calls: dict[str, Callable[[], object]] = {
             "ours": lambda a=arrays: kernel_case.kernel(*a, **params),
             "talib": lambda a=arrays: theirs_function(*a, **known),

@@ -34,6 +34,8 @@ __all__ = [
     "NAN_RULE_EXCEPTIONS",
     "NOT_TALIB",
     "POSITION_OUTPUTS",
+    "POSITION_PARAMS",
+    "TALIB_DEVIATIONS",
     "Case",
     "Ohlcv",
     "ParamRange",
@@ -61,6 +63,21 @@ POSITION_OUTPUTS: dict[str, str] = {
     "maxindex": "index of the window's highest value, from the start of the input",
     "minindex": "index of the window's lowest value, from the start of the input",
     "minmaxindex": "indices of the window's lowest and highest values",
+}
+
+#: Kernels whose params are bar positions (a slice starting at bar ``k`` shifts them).
+POSITION_PARAMS: dict[str, tuple[str, ...]] = {
+    "avwap": ("anchor",),
+}
+
+#: Documented, deliberate departures from TA-Lib for some params: kernel -> (does it apply
+#: to these params?, why). Parity tests draw other params instead.
+TALIB_DEVIATIONS: dict[str, tuple[Callable[[Mapping[str, int | float]], bool], str]] = {
+    "stochrsi": (
+        lambda p: p["fastk_period"] == 1,
+        "a 1-bar %K window is always flat: TA-Lib returns 0, the kernel its documented "
+        "neutral 50 (the project's 0/0 rule)",
+    ),
 }
 
 #: Kernels that document a different NaN rule than "NaN at the NaN bar, then a fresh start"
@@ -271,6 +288,22 @@ class Case:
                 )
             built.append(np.array(builder(data), dtype=np.float64))
         return tuple(built)
+
+    def input_scale(self, data: Ohlcv) -> float:
+        """Largest finite magnitude among the kernel's inputs (for comparison slack)."""
+        scale = 0.0
+        for array in self.arrays(data):
+            finite = array[np.isfinite(array)]
+            if finite.size:
+                scale = max(scale, float(np.max(np.abs(finite))))
+        return scale
+
+    def talib_deviates(self, params: Mapping[str, int | float]) -> str | None:
+        """Why TA-Lib's numbers are not expected for ``params`` (a documented choice)."""
+        known = TALIB_DEVIATIONS.get(self.name)
+        if known is not None and known[0](params):
+            return known[1]
+        return None
 
     def lookback(self, params: Mapping[str, int | float]) -> int:
         return int(self.kernel.lookback(**params))

@@ -19,14 +19,24 @@ RTOL = 1e-9
 #: 1e-4 MACD signal. 1e-11 of the series' scale still flags any seeding or formula error.
 _ATOL_SCALE = 1e-11
 
+#: Absolute slack as a fraction of the inputs' magnitude (a few hundred ulps of a price):
+#: an output that is a difference of differences (a MACD histogram of two T3s) can be
+#: tiny everywhere, while its rounding error is set by the prices it came from.
+_ATOL_INPUT = 1e-13
+
 
 def mismatches(
     actual: Sequence[npt.ArrayLike],
     expected: Sequence[npt.ArrayLike],
     names: Sequence[str],
     rtol: float = RTOL,
+    input_scale: float = 0.0,
 ) -> list[str]:
-    """One line per output that differs: count, NaN positions or the worst value."""
+    """One line per output that differs: count, NaN positions or the worst value.
+
+    ``input_scale`` is the largest finite magnitude among the inputs (see
+    :data:`_ATOL_INPUT`); 0 compares against the outputs' own scale only.
+    """
     if len(actual) != len(expected):
         return [f"{len(actual)} outputs, expected {len(expected)}"]
     problems = []
@@ -53,7 +63,7 @@ def mismatches(
             scale = 1.0
         same_inf = np.isinf(want) & (got == want)
         error = np.abs(got - want)
-        bound = rtol * np.abs(want) + _ATOL_SCALE * scale
+        bound = rtol * np.abs(want) + _ATOL_SCALE * scale + _ATOL_INPUT * input_scale
         bad = finite & ~same_inf & ~(error <= bound)
         if bad.any():
             index = int(np.flatnonzero(bad)[0])
@@ -72,9 +82,10 @@ def assert_outputs_close(
     names: Sequence[str],
     what: str,
     rtol: float = RTOL,
+    input_scale: float = 0.0,
 ) -> None:
     """Same NaN positions, values within ``rtol`` relative; the message names each output."""
-    problems = mismatches(actual, expected, names, rtol)
+    problems = mismatches(actual, expected, names, rtol, input_scale)
     assert not problems, f"{what}:\n  " + "\n  ".join(problems)
 
 

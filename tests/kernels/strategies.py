@@ -41,6 +41,8 @@ def params(case: Case, *, capped: bool = True, talib: bool = False) -> st.Search
             )
     drawn = st.fixed_dictionaries(fields)
     strategy = st.one_of(st.just(dict(case.defaults)), drawn)
+    if talib:
+        strategy = strategy.filter(lambda p: case.talib_deviates(p) is None)
     if capped:
         return strategy.filter(lambda p: case.lookback(p) <= MAX_LOOKBACK)
     return strategy

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tests.kernels.cases import (
     NAN_RULE_EXCEPTIONS,
     POSITION_OUTPUTS,
+    POSITION_PARAMS,
     Case,
     all_cases,
     synthetic_ohlcv,
@@ -116,6 +117,7 @@ def test_twin_parity(twin_case: Case, data: st.DataObject) -> None:
         twin_case.run_reference(bars, params),
         twin_case.outputs,
         f"{twin_case.name}{params} vs its naive twin on {bars.label}",
+        input_scale=twin_case.input_scale(bars),
     )
 
 
@@ -130,6 +132,7 @@ def test_twin_parity_with_missing_bars(twin_case: Case, data: st.DataObject) -> 
         twin_case.run_reference(holed, params),
         twin_case.outputs,
         f"{twin_case.name}{params} vs its naive twin, NaN at bars {holes}",
+        input_scale=twin_case.input_scale(bars),
     )
 
 
@@ -148,7 +151,12 @@ def test_nan_run_then_fresh_start(fresh_start_case: Case, data: st.DataObject) -
         assert np.isnan(output[start:stop]).all(), (
             f"{name}: a value at a NaN bar in [{start}, {stop}): {output[start:stop]}"
         )
-    fresh = fresh_start_case.run(holed.slice(stop), params)
+    # Bar-position params (an anchor) count from the slice's start: the anchor moves back
+    # by ``stop`` bars, and one inside or before the NaN run re-anchors at ``stop``.
+    shifted = dict(params)
+    for name in POSITION_PARAMS.get(fresh_start_case.name, ()):
+        shifted[name] = max(0, int(params[name]) - stop)
+    fresh = fresh_start_case.run(holed.slice(stop), shifted)
     if fresh_start_case.name in POSITION_OUTPUTS:
         fresh = tuple(output + stop for output in fresh)  # positions in the whole input
     assert_outputs_close(
@@ -157,4 +165,5 @@ def test_nan_run_then_fresh_start(fresh_start_case: Case, data: st.DataObject) -
         fresh_start_case.outputs,
         f"{fresh_start_case.name}{params}: after NaN bars [{start}, {stop}) the output differs "
         "from a fresh run on the bars that follow",
+        input_scale=fresh_start_case.input_scale(bars),
     )

@@ -44,7 +44,7 @@ def _param_sets(kernel_case: Case, count: int = 2) -> list[Params]:
     """The defaults plus ``count`` reproducible random draws from the parameter ranges."""
     rng = random.Random(kernel_case.name)  # same draws on every run
     sets: list[Params] = [dict(kernel_case.defaults)]
-    for _ in range(count):
+    while len(sets) < count + 1:
         drawn: Params = {}
         for param_range in kernel_case.space:
             if param_range.name in kernel_case.extension_params:
@@ -53,7 +53,8 @@ def _param_sets(kernel_case: Case, count: int = 2) -> list[Params]:
                 drawn[param_range.name] = rng.randint(int(param_range.low), int(param_range.high))
             else:
                 drawn[param_range.name] = rng.uniform(param_range.low, param_range.high)
-        sets.append(drawn)
+        if kernel_case.talib_deviates(drawn) is None:
+            sets.append(drawn)
     return sets
 
 
@@ -65,6 +66,7 @@ def test_real_data(talib_case: Case, real_bars: list[Ohlcv]) -> None:
                 talib_case.run_talib(bars, chosen),
                 talib_case.outputs,
                 f"{talib_case.name}{chosen} vs talib.{talib_case.talib_name} on {bars.label}",
+                input_scale=talib_case.input_scale(bars),
             )
 
 
@@ -77,6 +79,7 @@ def test_synthetic_data(talib_case: Case, data: st.DataObject) -> None:
         talib_case.run_talib(bars, chosen),
         talib_case.outputs,
         f"{talib_case.name}{chosen} vs talib.{talib_case.talib_name} on {bars.label}",
+        input_scale=talib_case.input_scale(bars),
     )
 
 
