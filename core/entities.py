@@ -274,9 +274,9 @@ class ProcessingResult:
     @property
     def signal(self) -> bool:
         """True when the formula held on the last bar of the range (the usual 'screen hit')."""
-        return (
-            bool(self.matches) and self.last_bar is not None and self.matches[-1] == self.last_bar
-        )
+        if not self.matches or self.last_bar is None:
+            return False
+        return bool(self.matches[-1] == self.last_bar)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ProcessingResult):

@@ -215,3 +215,8 @@ class TestCandles:
         part.close[0] = -1.0
         assert len(part) == 3
         assert candles.close[2] != -1.0
+
+
+def test_signal_is_a_plain_bool() -> None:
+    last = np.datetime64("2024-01-31", "ns")
+    assert type(ProcessingResult("X", (last,), {}, 1.0, last_bar=last).signal) is bool
