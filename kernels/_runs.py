@@ -4,66 +4,73 @@ A kernel cuts its inputs into maximal runs of bars where *every* input is non-Na
 computes each run as if it were a whole series of its own (TA-Lib's numbers on the run,
 with a fresh warm-up of ``lookback`` bars). Bars outside a run, and the warm-up bars at
 the start of each run, are NaN. On finite input there is one run: exactly TA-Lib.
+
+The run finders scan the inputs in place (no mask array is allocated): on clean data
+they cost one read of each input. They test the sum of a bar's inputs, so a bar is
+missing when any input is NaN (or, degenerately, when one is +inf and another -inf).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
 
 __all__: list[str] = []
 
-BoolArray = npt.NDArray[np.bool_]
-
 
 @njit
-def _bad2(a: F64Array, b: F64Array) -> BoolArray:
-    return np.isnan(a) | np.isnan(b)
+def _run1(a: F64Array, start: int) -> tuple[int, int]:
+    """``(s, e)``: the first run ``[s, e)`` of non-NaN bars at or after ``start``.
 
-
-@njit
-def _bad3(a: F64Array, b: F64Array, c: F64Array) -> BoolArray:
-    return np.isnan(a) | np.isnan(b) | np.isnan(c)
-
-
-@njit
-def _bad4(a: F64Array, b: F64Array, c: F64Array, d: F64Array) -> BoolArray:
-    return np.isnan(a) | np.isnan(b) | np.isnan(c) | np.isnan(d)
-
-
-@njit
-def _next_clean(bad: BoolArray, start: int) -> tuple[int, int]:
-    """``(s, e)``: the first run ``[s, e)`` with ``bad`` all False, at or after ``start``.
-
-    ``s == len(bad)`` when there is none left.
+    ``s == len(a)`` when there is none left.
     """
-    n = len(bad)
+    n = len(a)
     s = start
-    while s < n and bad[s]:
+    while s < n and np.isnan(a[s]):
         s += 1
     e = s
-    while e < n and not bad[e]:
+    while e < n and not np.isnan(a[e]):
         e += 1
     return s, e
 
 
 @njit
-def _zero_flat(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
-    """Write 0 at every bar of ``[s, e)`` whose ``period``-bar window of ``x`` is flat.
+def _run2(a: F64Array, b: F64Array, start: int) -> tuple[int, int]:
+    """Like :func:`_run1`, for bars where both inputs are non-NaN."""
+    n = len(a)
+    s = start
+    # One NaN test on the sum instead of one per input (a NaN anywhere makes it NaN).
+    while s < n and np.isnan(a[s] + b[s]):
+        s += 1
+    e = s
+    while e < n and not np.isnan(a[e] + b[e]):
+        e += 1
+    return s, e
 
-    Counts the bar-to-bar changes inside the window in O(1) per bar, so a window of equal
-    values is recognised exactly, where running sums would leave rounding noise.
-    """
-    changes = 0
-    for i in range(s, e):
-        if i > s and x[i] != x[i - 1]:
-            changes += 1
-        # The window ending at i holds the changes at bars i-period+2 .. i.
-        leaving = i - period + 1
-        if leaving > s and x[leaving] != x[leaving - 1]:
-            changes -= 1
-        if i >= s + period - 1 and changes == 0:
-            out[i] = 0.0
+
+@njit
+def _run3(a: F64Array, b: F64Array, c: F64Array, start: int) -> tuple[int, int]:
+    """Like :func:`_run1`, for bars where all three inputs are non-NaN."""
+    n = len(a)
+    s = start
+    while s < n and np.isnan(a[s] + b[s] + c[s]):
+        s += 1
+    e = s
+    while e < n and not np.isnan(a[e] + b[e] + c[e]):
+        e += 1
+    return s, e
+
+
+@njit
+def _run4(a: F64Array, b: F64Array, c: F64Array, d: F64Array, start: int) -> tuple[int, int]:
+    """Like :func:`_run1`, for bars where all four inputs are non-NaN."""
+    n = len(a)
+    s = start
+    while s < n and np.isnan(a[s] + b[s] + c[s] + d[s]):
+        s += 1
+    e = s
+    while e < n and not np.isnan(a[e] + b[e] + c[e] + d[e]):
+        e += 1
+    return s, e

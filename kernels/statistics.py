@@ -12,7 +12,7 @@ import numpy as np
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _bad2, _next_clean, _zero_flat
+from candlescan.kernels._runs import _run1, _run2
 
 __all__: list[str] = ["beta", "correl", "linearreg", "linearreg_slope"]
 
@@ -27,48 +27,58 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
     Positions are counted back from the newest bar (``j = 0`` newest, ``period - 1``
     oldest) as in TA-Lib. The sums are slid in O(1) per bar and rebuilt every ``period``
     bars on values shifted by the window's first value, so neither drift nor the price
-    level eats the precision of the slope.
+    level eats the precision of the slope. A flat window has a slope of exactly 0.
     """
     if e - s < period:
         return
     p = float(period)
     sum_x = p * (p - 1.0) * 0.5
     sum_x2 = p * (p - 1.0) * (2.0 * p - 1.0) / 6.0
-    divisor = sum_x * sum_x - p * sum_x2
-    first = s
-    while first + period - 1 < e:
-        shift = x[first]
-        sum_y = 0.0
-        sum_xy = 0.0
-        last = first + period - 1
-        for j in range(period):
-            y = x[last - j] - shift
-            sum_y += y
-            sum_xy += j * y
-        for t in range(last, min(last + period, e)):
-            if t > last:
-                # Every bar moves one position back; the oldest one leaves the window.
-                old = x[t - period] - shift
-                sum_xy += sum_y - p * old
-                sum_y += (x[t] - shift) - old
-            m = (p * sum_xy - sum_x * sum_y) / divisor
-            if slope_only:
-                out[t] = m
-            else:
-                out[t] = (sum_y - m * sum_x) / p + m * (p - 1.0) + shift
-        first += period
+    inv_divisor = 1.0 / (sum_x * sum_x - p * sum_x2)
+    inv_p = 1.0 / p
+    shift = 0.0
+    sum_y = 0.0
+    sum_xy = 0.0
+    changes = 0
+    for i in range(s + 1, s + period - 1):
+        changes += x[i] != x[i - 1]
+    rebuild = s + period - 1
+    for i in range(s + period - 1, e):
+        first = i - period + 1
+        if i == rebuild:
+            shift = x[first]
+            sum_y = 0.0
+            sum_xy = 0.0
+            for j in range(period):
+                y = x[i - j] - shift
+                sum_y += y
+                sum_xy += j * y
+            rebuild += period
+        else:
+            # Every bar moves one position back; the oldest one leaves the window.
+            old = x[first - 1] - shift
+            sum_xy += sum_y - p * old
+            sum_y += (x[i] - shift) - old
+        if i > s:
+            changes += x[i] != x[i - 1]
+        if first > s:
+            changes -= x[first] != x[first - 1]
+        m = (p * sum_xy - sum_x * sum_y) * inv_divisor
+        if changes == 0:
+            m = 0.0
+        if slope_only:
+            out[i] = m
+        else:
+            out[i] = (sum_y - m * sum_x) * inv_p + m * (p - 1.0) + shift
 
 
 @njit
 def _linreg(real: F64Array, timeperiod: int, slope_only: bool) -> F64Array:
     out = np.full(len(real), np.nan)
-    bad = np.isnan(real)
-    s, e = _next_clean(bad, 0)
+    s, e = _run1(real, 0)
     while s < len(real):
         _linreg_run(real, s, e, timeperiod, slope_only, out)
-        if slope_only:
-            _zero_flat(real, s, e, timeperiod, out)  # exactly 0, not rounding noise
-        s, e = _next_clean(bad, e)
+        s, e = _run1(real, e)
     return out
 
 
@@ -145,45 +155,53 @@ def _return(price: float, previous: float) -> float:
 
 
 @njit
+def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+    if e - s <= period:
+        return
+    p = float(period)
+    # The window's returns, kept in a ring so each is computed once (TA-Lib recomputes
+    # the leaving one; the values are the same).
+    ring_x = np.empty(period)
+    ring_y = np.empty(period)
+    s_xx = 0.0
+    s_xy = 0.0
+    s_x = 0.0
+    s_y = 0.0
+    slot = 0  # where bar i's return goes: (i - s - 1) % period
+    for i in range(s + 1, e):
+        x = _return(real0[i], real0[i - 1])
+        y = _return(real1[i], real1[i - 1])
+        s_xx += x * x
+        s_xy += x * y
+        s_x += x
+        s_y += y
+        # It overwrites the return that left the window at the previous bar.
+        ring_x[slot] = x
+        ring_y[slot] = y
+        slot += 1
+        if slot == period:
+            slot = 0
+        if i >= s + period:
+            denominator = p * s_xx - s_x * s_x
+            # No variance in real0's returns: TA-Lib writes 0 (no measurable beta).
+            out[i] = (p * s_xy - s_x * s_y) / denominator if denominator != 0.0 else 0.0
+            # The oldest return (bar i - period + 1) leaves the window: next slot.
+            x = ring_x[slot]
+            y = ring_y[slot]
+            s_xx -= x * x
+            s_xy -= x * y
+            s_x -= x
+            s_y -= y
+
+
+@njit
 def _beta(real0: F64Array, real1: F64Array, timeperiod: int) -> F64Array:
     n = len(real0)
     out = np.full(n, np.nan)
-    bad = _bad2(real0, real1)
-    p = float(timeperiod)
-    s, e = _next_clean(bad, 0)
+    s, e = _run2(real0, real1, 0)
     while s < n:
-        if e - s > timeperiod:
-            # Running sums over the last ``timeperiod`` returns, in TA-Lib's order.
-            s_xx = 0.0
-            s_xy = 0.0
-            s_x = 0.0
-            s_y = 0.0
-            for i in range(s + 1, s + timeperiod):
-                x = _return(real0[i], real0[i - 1])
-                y = _return(real1[i], real1[i - 1])
-                s_xx += x * x
-                s_xy += x * y
-                s_x += x
-                s_y += y
-            trailing = s + 1
-            for i in range(s + timeperiod, e):
-                x = _return(real0[i], real0[i - 1])
-                y = _return(real1[i], real1[i - 1])
-                s_xx += x * x
-                s_xy += x * y
-                s_x += x
-                s_y += y
-                denominator = p * s_xx - s_x * s_x
-                # No variance in real0's returns: TA-Lib writes 0 (no measurable beta).
-                out[i] = (p * s_xy - s_x * s_y) / denominator if denominator != 0.0 else 0.0
-                x = _return(real0[trailing], real0[trailing - 1])
-                y = _return(real1[trailing], real1[trailing - 1])
-                s_xx -= x * x
-                s_xy -= x * y
-                s_x -= x
-                s_y -= y
-                trailing += 1
-        s, e = _next_clean(bad, e)
+        _beta_run(real0, real1, s, e, timeperiod, out)
+        s, e = _run2(real0, real1, e)
     return out
 
 
@@ -235,58 +253,77 @@ def _correl_run(
     # by the window's first pair: plain sums of x^2 lose ~1e-9 to the price level.
     if e - s < period:
         return
-    p = float(period)
-    first = s
-    while first + period - 1 < e:
-        k0 = real0[first]
-        k1 = real1[first]
-        sum_x = 0.0
-        sum_y = 0.0
-        sum_x2 = 0.0
-        sum_y2 = 0.0
-        sum_xy = 0.0
-        for i in range(first, first + period - 1):
-            x = real0[i] - k0
-            y = real1[i] - k1
-            sum_x += x
-            sum_x2 += x * x
-            sum_xy += x * y
-            sum_y += y
-            sum_y2 += y * y
-        last = min(first + 2 * period - 1, e)
-        for i in range(first + period - 1, last):
-            x = real0[i] - k0
-            y = real1[i] - k1
-            sum_x += x
-            sum_x2 += x * x
-            sum_xy += x * y
-            sum_y += y
-            sum_y2 += y * y
-            spread = (sum_x2 - sum_x * sum_x / p) * (sum_y2 - sum_y * sum_y / p)
-            # A flat series has no correlation: 0 (neutral), as TA-Lib.
-            out[i] = (sum_xy - sum_x * sum_y / p) / np.sqrt(spread) if spread > 0.0 else 0.0
-            x = real0[i - period + 1] - k0
-            y = real1[i - period + 1] - k1
+    inv_p = 1.0 / period
+    k0 = 0.0
+    k1 = 0.0
+    sum_x = 0.0
+    sum_y = 0.0
+    sum_x2 = 0.0
+    sum_y2 = 0.0
+    sum_xy = 0.0
+    changes0 = 0
+    changes1 = 0
+    for i in range(s + 1, s + period - 1):
+        changes0 += real0[i] != real0[i - 1]
+        changes1 += real1[i] != real1[i - 1]
+    rebuild = s + period - 1
+    for i in range(s + period - 1, e):
+        first = i - period + 1
+        if i == rebuild:
+            k0 = real0[first]
+            k1 = real1[first]
+            sum_x = 0.0
+            sum_y = 0.0
+            sum_x2 = 0.0
+            sum_y2 = 0.0
+            sum_xy = 0.0
+            for j in range(first, i + 1):
+                x = real0[j] - k0
+                y = real1[j] - k1
+                sum_x += x
+                sum_x2 += x * x
+                sum_xy += x * y
+                sum_y += y
+                sum_y2 += y * y
+            rebuild += period
+        else:
+            x = real0[first - 1] - k0
+            y = real1[first - 1] - k1
             sum_x -= x
             sum_x2 -= x * x
             sum_xy -= x * y
             sum_y -= y
             sum_y2 -= y * y
-        first += period
+            x = real0[i] - k0
+            y = real1[i] - k1
+            sum_x += x
+            sum_x2 += x * x
+            sum_xy += x * y
+            sum_y += y
+            sum_y2 += y * y
+        if i > s:
+            changes0 += real0[i] != real0[i - 1]
+            changes1 += real1[i] != real1[i - 1]
+        if first > s:
+            changes0 -= real0[first] != real0[first - 1]
+            changes1 -= real1[first] != real1[first - 1]
+        spread = (sum_x2 - sum_x * sum_x * inv_p) * (sum_y2 - sum_y * sum_y * inv_p)
+        # A flat series has no correlation: 0 (neutral), as TA-Lib, and exactly 0 when
+        # the window is flat (counted by its changes), not rounding noise.
+        if changes0 == 0 or changes1 == 0 or spread <= 0.0:
+            out[i] = 0.0
+        else:
+            out[i] = (sum_xy - sum_x * sum_y * inv_p) / np.sqrt(spread)
 
 
 @njit
 def _correl(real0: F64Array, real1: F64Array, timeperiod: int) -> F64Array:
     n = len(real0)
     out = np.full(n, np.nan)
-    bad = _bad2(real0, real1)
-    s, e = _next_clean(bad, 0)
+    s, e = _run2(real0, real1, 0)
     while s < n:
         _correl_run(real0, real1, s, e, timeperiod, out)
-        # A flat series in the window has no correlation: exactly 0, not rounding noise.
-        _zero_flat(real0, s, e, timeperiod, out)
-        _zero_flat(real1, s, e, timeperiod, out)
-        s, e = _next_clean(bad, e)
+        s, e = _run2(real0, real1, e)
     return out
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from candlescan.kernels._averages import _ema_run, _rma_run
+from candlescan.kernels._averages import _ema_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _bad2, _bad3, _next_clean, _zero_flat
+from candlescan.kernels._runs import _run1, _run2, _run3
 
 __all__: list[str] = [
     "atr",
@@ -49,52 +49,70 @@ def _tr(high: F64Array, low: F64Array, close: F64Array, i: int) -> float:
 
 @njit
 def _atr_run(
-    high: F64Array, low: F64Array, close: F64Array, s: int, e: int, period: int, out: F64Array
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    s: int,
+    e: int,
+    period: int,
+    out: F64Array,
+    percent: bool = False,
 ) -> None:
-    """ATR on the run ``[s, e)``: TR from ``s + 1``; seed = mean of the first ``period`` TRs."""
+    """ATR on the run ``[s, e)``: TR from ``s + 1``; seed = mean of the first ``period`` TRs.
+
+    With ``percent``, writes NATR instead: ``atr / close * 100`` (0 for a zero close).
+    """
     if e - s <= period:
         return
-    tr = np.empty(e - s)
-    for i in range(s + 1, e):
-        tr[i - s] = _tr(high, low, close, i)
-    # Wilder smoothing is overlap's RMA loop: one implementation in the codebase.
-    # With period 1 it returns the true range itself, as TA-Lib's ATR(1) does.
-    view = out[s:e]
-    _rma_run(tr, 1, e - s, period, view)
+    total = 0.0
+    for i in range(s + 1, s + period + 1):
+        total += _tr(high, low, close, i)
+    prev = total / period
+    # Wilder's (prev * (n-1) + tr) / n as two products: a division in the recursion's
+    # dependency chain would cost ~4x TA-Lib's time. Within ~1e-15 of TA-Lib's values;
+    # with period 1 (a = 0, b = 1) it is the true range itself, as TA-Lib's ATR(1).
+    a = (period - 1) / period
+    b = 1.0 / period
+    for i in range(s + period, e):
+        if i > s + period:
+            prev = prev * a + _tr(high, low, close, i) * b
+        if percent:
+            # TA-Lib writes 0 rather than dividing by a zero close.
+            out[i] = (prev / close[i]) * 100.0 if close[i] != 0.0 else 0.0
+        else:
+            out[i] = prev
 
 
 @njit
 def _trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     out = np.full(len(close), np.nan)
-    bad = _bad3(high, low, close)
-    s, e = _next_clean(bad, 0)
+    s, e = _run3(high, low, close, 0)
     while s < len(close):
         for i in range(s + 1, e):
             out[i] = _tr(high, low, close, i)
-        s, e = _next_clean(bad, e)
+        s, e = _run3(high, low, close, e)
     return out
 
 
 @njit
 def _atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
     out = np.full(len(close), np.nan)
-    bad = _bad3(high, low, close)
-    s, e = _next_clean(bad, 0)
+    s, e = _run3(high, low, close, 0)
     while s < len(close):
         _atr_run(high, low, close, s, e, timeperiod, out)
-        s, e = _next_clean(bad, e)
+        s, e = _run3(high, low, close, e)
     return out
 
 
 @njit
 def _natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
-    out = _atr(high, low, close, timeperiod)
-    if timeperiod == 1:  # TA-Lib's quirk, kept for parity: NATR(1) is the raw true range
-        return out
-    for i in range(len(out)):
-        if not np.isnan(out[i]):
-            # TA-Lib writes 0 rather than dividing by a zero close.
-            out[i] = (out[i] / close[i]) * 100.0 if close[i] != 0.0 else 0.0
+    out = np.full(len(close), np.nan)
+    # TA-Lib's quirk, kept for parity: NATR(1) is the raw true range, not normalized.
+    percent = timeperiod > 1
+    s, e = _run3(high, low, close, 0)
+    while s < len(close):
+        _atr_run(high, low, close, s, e, timeperiod, out, percent)
+        s, e = _run3(high, low, close, e)
     return out
 
 
@@ -202,58 +220,75 @@ def natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -
 
 
 @njit
-def _var_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
-    # Running sums of (x - K) and (x - K)^2, with K re-centred on the window's first
-    # value (and both sums recomputed) every ``period`` bars: O(n), no drift, and no
-    # cancellation between mean(x^2) and mean(x)^2 when the level is far from 0.
+def _var_run(
+    x: F64Array, s: int, e: int, period: int, root: bool, nbdev: float, out: F64Array
+) -> None:
+    """Population variance (or ``nbdev`` * its square root) of each window in ``[s, e)``.
+
+    Running sums of ``x - shift`` and its square, where ``shift`` is the window's first
+    value, reset (and the sums rebuilt) every ``period`` bars: O(n), no drift, and no
+    cancellation against the price level. A window of equal values (counted exactly by
+    its bar-to-bar changes) gives exactly 0.
+    """
     if e - s < period:
         return
-    first = s
-    while first + period - 1 < e:
-        # One block: outputs for windows starting at first .. first + period - 1.
-        shift = x[first]
-        total1 = 0.0
-        total2 = 0.0
-        for i in range(first, first + period - 1):
-            d = x[i] - shift
-            total1 += d
-            total2 += d * d
-        last = min(first + 2 * period - 1, e)
-        trailing = first
-        for i in range(first + period - 1, last):
-            d = x[i] - shift
-            total1 += d
-            total2 += d * d
-            mean1 = total1 / period
-            out[i] = total2 / period - mean1 * mean1
-            d = x[trailing] - shift
-            total1 -= d
-            total2 -= d * d
-            trailing += 1
-        first += period
+    inv = 1.0 / period
+    total1 = 0.0
+    total2 = 0.0
+    shift = x[s]
+    changes = 0
+    for i in range(s, s + period - 1):
+        d = x[i] - shift
+        total1 += d
+        total2 += d * d
+        if i > s:
+            changes += x[i] != x[i - 1]
+    rebuild = s + 2 * period - 1
+    for i in range(s + period - 1, e):
+        first = i - period + 1
+        if i == rebuild:
+            shift = x[first]
+            total1 = 0.0
+            total2 = 0.0
+            for j in range(first, i):
+                d = x[j] - shift
+                total1 += d
+                total2 += d * d
+            rebuild += period
+        d = x[i] - shift
+        total1 += d
+        total2 += d * d
+        if i > s:
+            changes += x[i] != x[i - 1]
+        if first > s:
+            changes -= x[first] != x[first - 1]
+        mean1 = total1 * inv
+        variance = total2 * inv - mean1 * mean1
+        if changes == 0 or variance <= 0.0:
+            variance = 0.0
+        out[i] = np.sqrt(variance) * nbdev if root else variance
+        d = x[first] - shift
+        total1 -= d
+        total2 -= d * d
 
 
 @njit
 def _var(real: F64Array, timeperiod: int) -> F64Array:
     out = np.full(len(real), np.nan)
-    bad = np.isnan(real)
-    s, e = _next_clean(bad, 0)
+    s, e = _run1(real, 0)
     while s < len(real):
-        _var_run(real, s, e, timeperiod, out)
-        # A window of equal values has variance exactly 0, not rounding noise.
-        _zero_flat(real, s, e, timeperiod, out)
-        s, e = _next_clean(bad, e)
+        _var_run(real, s, e, timeperiod, False, 1.0, out)
+        s, e = _run1(real, e)
     return out
 
 
 @njit
 def _stddev(real: F64Array, timeperiod: int, nbdev: float) -> F64Array:
-    out = _var(real, timeperiod)
-    for i in range(len(out)):
-        v = out[i]
-        if not np.isnan(v):
-            # Rounding can leave a tiny negative variance on flat windows: TA-Lib gives 0.
-            out[i] = np.sqrt(v) * nbdev if v > 0.0 else 0.0
+    out = np.full(len(real), np.nan)
+    s, e = _run1(real, 0)
+    while s < len(real):
+        _var_run(real, s, e, timeperiod, True, nbdev, out)
+        s, e = _run1(real, e)
     return out
 
 
@@ -355,8 +390,7 @@ def _keltner(
     lower = np.full(n, np.nan)
     first = max(timeperiod - 1, atr_period)
     k = 2.0 / (timeperiod + 1)
-    bad = _bad3(high, low, close)
-    s, e = _next_clean(bad, 0)
+    s, e = _run3(high, low, close, 0)
     while s < n:
         # One EMA implementation in the codebase: overlap's private loop.
         _ema_run(close, s, e, timeperiod, k, middle)
@@ -368,7 +402,7 @@ def _keltner(
             band = multiplier * width[i]
             upper[i] = middle[i] + band
             lower[i] = middle[i] - band
-        s, e = _next_clean(bad, e)
+        s, e = _run3(high, low, close, e)
     return upper, middle, lower
 
 
@@ -436,8 +470,7 @@ def _donchian(
     upper = np.full(n, np.nan)
     middle = np.full(n, np.nan)
     lower = np.full(n, np.nan)
-    bad = _bad2(high, low)
-    s, e = _next_clean(bad, 0)
+    s, e = _run2(high, low, 0)
     while s < n:
         # Track the index of the extreme; rescan the window only when it falls out.
         hi_idx = -1
@@ -461,7 +494,7 @@ def _donchian(
             upper[i] = high[hi_idx]
             lower[i] = low[lo_idx]
             middle[i] = (upper[i] + lower[i]) / 2.0
-        s, e = _next_clean(bad, e)
+        s, e = _run2(high, low, e)
     return upper, middle, lower
 
 
@@ -560,13 +593,12 @@ def _supertrend(
     atr = np.full(n, np.nan)
     line = np.full(n, np.nan)
     trend = np.full(n, np.nan)
-    bad = _bad3(high, low, close)
-    s, e = _next_clean(bad, 0)
+    s, e = _run3(high, low, close, 0)
     while s < n:
         if e - s > timeperiod:
             _atr_run(high, low, close, s, e, timeperiod, atr)
             _supertrend_run(high, low, close, atr, s + timeperiod, e, multiplier, line, trend)
-        s, e = _next_clean(bad, e)
+        s, e = _run3(high, low, close, e)
     return line, trend
 
 

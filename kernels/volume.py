@@ -13,7 +13,7 @@ import numpy as np
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _bad2, _bad4, _next_clean
+from candlescan.kernels._runs import _run1, _run2, _run4
 
 __all__: list[str] = ["ad", "adosc", "avwap", "obv", "rvol", "vwap", "vwma"]
 
@@ -28,19 +28,18 @@ _MAX_ANCHOR = 2**31 - 1
 def _obv(real: F64Array, volume: F64Array) -> F64Array:
     n = len(real)
     out = np.full(n, np.nan)
-    bad = _bad2(real, volume)
-    s, e = _next_clean(bad, 0)
+    s, e = _run2(real, volume, 0)
     while s < n:
         # TA-Lib seeds with the first bar's volume, not 0.
         total = volume[s]
         out[s] = total
         for i in range(s + 1, e):
-            if real[i] > real[i - 1]:
-                total += volume[i]
-            elif real[i] < real[i - 1]:
-                total -= volume[i]
+            # Branch-free sign of the price change (a rising/falling branch mispredicts
+            # on real data): total + v, total - v, or total + 0.0 (exactly total).
+            sign = (real[i] > real[i - 1]) - (real[i] < real[i - 1])
+            total += sign * volume[i]
             out[i] = total
-        s, e = _next_clean(bad, e)
+        s, e = _run2(real, volume, e)
     return out
 
 
@@ -94,14 +93,13 @@ def _money_flow(high: float, low: float, close: float, volume: float) -> float:
 def _ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64Array:
     n = len(close)
     out = np.full(n, np.nan)
-    bad = _bad4(high, low, close, volume)
-    s, e = _next_clean(bad, 0)
+    s, e = _run4(high, low, close, volume, 0)
     while s < n:
         total = 0.0
         for i in range(s, e):
             total += _money_flow(high[i], low[i], close[i], volume[i])
             out[i] = total
-        s, e = _next_clean(bad, e)
+        s, e = _run4(high, low, close, volume, e)
     return out
 
 
@@ -119,8 +117,7 @@ def _adosc(
     lookback = max(fastperiod, slowperiod) - 1
     fastk = 2.0 / (fastperiod + 1.0)
     slowk = 2.0 / (slowperiod + 1.0)
-    bad = _bad4(high, low, close, volume)
-    s, e = _next_clean(bad, 0)
+    s, e = _run4(high, low, close, volume, 0)
     while s < n:
         if e - s > lookback:
             # TA-Lib seeds both EMAs with the first A/D value (not an SMA) and emits
@@ -134,7 +131,7 @@ def _adosc(
                 slow = slowk * ad + (1.0 - slowk) * slow
                 if i >= s + lookback:
                     out[i] = fast - slow
-        s, e = _next_clean(bad, e)
+        s, e = _run4(high, low, close, volume, e)
     return out
 
 
@@ -269,14 +266,13 @@ def _vwap(
 ) -> F64Array:
     n = len(close)
     out = np.full(n, np.nan)
-    bad = _bad4(high, low, close, volume)
-    s, e = _next_clean(bad, 0)
+    s, e = _run4(high, low, close, volume, 0)
     while s < n:
         if timeperiod == 0:
             _cumulative_vwap(high, low, close, volume, s, e, out)
         else:
             _rolling_vwap(high, low, close, volume, s, e, timeperiod, out)
-        s, e = _next_clean(bad, e)
+        s, e = _run4(high, low, close, volume, e)
     return out
 
 
@@ -286,11 +282,10 @@ def _avwap(
 ) -> F64Array:
     n = len(close)
     out = np.full(n, np.nan)
-    bad = _bad4(high, low, close, volume)
-    s, e = _next_clean(bad, min(anchor, n))
+    s, e = _run4(high, low, close, volume, min(anchor, n))
     while s < n:
         _cumulative_vwap(high, low, close, volume, s, e, out)
-        s, e = _next_clean(bad, e)
+        s, e = _run4(high, low, close, volume, e)
     return out
 
 
@@ -396,8 +391,7 @@ def _divide(a: float, b: float) -> float:
 def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
     n = len(real)
     out = np.full(n, np.nan)
-    bad = _bad2(real, volume)
-    s, e = _next_clean(bad, 0)
+    s, e = _run2(real, volume, 0)
     while s < n:
         if timeperiod == 1:  # TA-Lib: no averaging at period 1, even with zero volume
             for i in range(s, e):
@@ -418,7 +412,7 @@ def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
                 total_pv -= real[trailing] * volume[trailing]
                 total_v -= volume[trailing]
                 trailing += 1
-        s, e = _next_clean(bad, e)
+        s, e = _run2(real, volume, e)
     return out
 
 
@@ -426,8 +420,7 @@ def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
 def _rvol(volume: F64Array, timeperiod: int) -> F64Array:
     n = len(volume)
     out = np.full(n, np.nan)
-    bad = np.isnan(volume)
-    s, e = _next_clean(bad, 0)
+    s, e = _run1(volume, 0)
     while s < n:
         if e - s > timeperiod:
             total = 0.0
@@ -437,7 +430,7 @@ def _rvol(volume: F64Array, timeperiod: int) -> F64Array:
                 # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
                 out[i] = _divide(volume[i], total / timeperiod)
                 total += volume[i] - volume[i - timeperiod]
-        s, e = _next_clean(bad, e)
+        s, e = _run1(volume, e)
     return out
 
 
