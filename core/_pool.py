@@ -3,7 +3,9 @@
 How a batch runs:
 
 * Symbols travel in chunks (``clamp(ceil(n / (workers * 4)), 1, 100)`` by default); at
-  most ``backend.inflight_limit`` chunks are submitted at once.
+  most ``backend.inflight_limit`` chunks are submitted at once. The first symbol of a
+  formula new to the engine runs alone, so its kernels are compiled once, not by every
+  worker at the same time.
 * The supervisor waits with ``asyncio.wait(FIRST_COMPLETED, timeout=next deadline)``
   on wrapped futures, so the event loop keeps running.
 * Each running chunk writes ``(token, symbol index, start time, pid)`` to the beacon
@@ -103,8 +105,10 @@ class Supervisor:
         chunk_size: int | None,
         max_restarts: int,
         startup_timeout: float,
+        warm_first: bool = False,
     ) -> None:
         self._backend = backend
+        self._warm_first = warm_first
         self._timeout = timeout
         self._chunk_size = chunk_size
         self._max_restarts = max_restarts
@@ -126,6 +130,14 @@ class Supervisor:
         self._queue: deque[tuple[tuple[str, ...], bool]] = deque(
             (tuple(symbols[i : i + size]), False) for i in range(0, len(symbols), size)
         )
+        if self._warm_first and len(symbols) > 1:
+            # A new formula: its first symbol runs alone, so one worker compiles or loads
+            # the kernels (and writes Numba's cache) before the others look for them.
+            first, rest = self._queue[0][0][:1], self._queue[0][0][1:]
+            self._queue.popleft()
+            if rest:
+                self._queue.appendleft((rest, False))
+            self._queue.appendleft((first, True))
         self._inflight: dict[asyncio.Future[Any], _Task] = {}
         self._free = list(range(backend.inflight_limit - 1, -1, -1))
         self._unresolved = set(symbols)

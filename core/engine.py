@@ -71,6 +71,10 @@ class ProcessingEngine:
         a cheap guard against leaks in third-party data sources.
     :param mp_context: multiprocessing context or start method for the process backend;
         default forkserver on Linux, spawn elsewhere (``"fork"`` is refused).
+    :param warm_in_parent: compile a new formula's kernels in this process before the
+        workers run it. By default the first symbol of a new formula runs alone on one
+        worker instead, which warms Numba's cache just as well without paying Numba's
+        start-up (about 1 s) in this process; see ``docs/execution.md``.
 
     Use it as a context manager (``with engine:`` or ``async with engine:``) so workers
     start once and stop at the end; without one, workers start on the first batch and
@@ -92,6 +96,7 @@ class ProcessingEngine:
         startup_timeout: float | None = None,
         recycle_every: int = 0,
         mp_context: multiprocessing.context.BaseContext | str | None = None,
+        warm_in_parent: bool = False,
     ) -> None:
         if not isinstance(candle_repo, ICandleRepository):
             raise InvalidJobError(
@@ -116,6 +121,7 @@ class ProcessingEngine:
             float(startup_timeout) if startup_timeout else max(self._timeout, 30.0)
         )
         self._recycle_every = recycle_every
+        self._warm_in_parent = bool(warm_in_parent)
         self._configured = False
         self._warm_plans: set[bytes] = set()
         self._batches_on_pool = 0
@@ -259,7 +265,6 @@ class ProcessingEngine:
         try:
             if self._recycle_every and self._batches_on_pool >= self._recycle_every:
                 await asyncio.to_thread(self._backend.shutdown, False)
-            # Warm the formula's kernels here while the workers start.
             await asyncio.gather(self.start(), self._warm(spec))
             supervisor = Supervisor(
                 self._backend,
@@ -267,6 +272,7 @@ class ProcessingEngine:
                 chunk_size=self._chunk_size,
                 max_restarts=self._max_restarts,
                 startup_timeout=self._startup_timeout,
+                warm_first=self._first_use(spec),
             )
             total = len(job.symbols)
             completed = 0
@@ -285,15 +291,26 @@ class ProcessingEngine:
         finally:
             self._busy = False
 
-    async def _warm(self, spec: WorkSpec) -> None:
-        """Compile (or load) the formula's kernels once in this process, before workers do."""
+    def _first_use(self, spec: WorkSpec) -> bool:
+        """Whether this engine runs ``spec``'s formula for the first time (worker backends).
+
+        The first symbol of a new formula then runs alone, so one worker compiles (or
+        loads) the formula's kernels and writes Numba's cache before the others need them.
+        """
         if not self._backend.pickles_results:
-            return  # in-process backends compile on first use anyway
+            return False  # in-process backends: Numba's compile lock already serializes
         key = pickle.dumps(spec.plan, protocol=pickle.HIGHEST_PROTOCOL)
         if key in self._warm_plans:
-            return
-        await asyncio.to_thread(_preload.warm_plan, spec.plan, spec.date_range)
+            return False
         self._warm_plans.add(key)
+        return not self._warm_in_parent
+
+    async def _warm(self, spec: WorkSpec) -> None:
+        """With ``warm_in_parent``: compile the formula's kernels in this process first."""
+        if self._warm_in_parent and self._backend.pickles_results:
+            key = pickle.dumps(spec.plan, protocol=pickle.HIGHEST_PROTOCOL)
+            if key not in self._warm_plans:
+                await asyncio.to_thread(_preload.warm_plan, spec.plan, spec.date_range)
 
 
 async def _call(callback: ProgressCallback, completed: int, total: int) -> None:

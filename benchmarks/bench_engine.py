@@ -1,0 +1,255 @@
+"""Engine benchmark: one job on every backend, side by side with the serial floor.
+
+Run: ``python benchmarks/bench_engine.py [--symbols 2500] [--bars 252] [--workers 2]
+[--repeat 5] [--no-cli] [--faults]``.
+
+The job is the issue's: ``rsi(close, 14) < 30 and close > sma(close, 200)`` over
+``--symbols`` x ``--bars`` daily bars, the date range being every bar after the formula's
+199-bar warm-up. The data is the ``synthetic`` source preloaded into a ``memory`` source
+(so the data source costs nothing and the engine's own overhead shows); the process
+backend is also run on ``synthetic`` itself, whose workers generate their series.
+
+Rows:
+
+* **floor**: the compiled formula evaluated serially in this process on candles already
+  in memory (no engine, no repository call): the cost of the kernels themselves.
+* **serial loop**: the same plus ``repository.get_candles`` per symbol.
+* one row per backend: engine start (workers up), first batch (includes warming the
+  formula's kernels), and the median warm batch (engine already started).
+* **cold CLI**: ``candlescan scan`` end to end in a fresh process (imports, registry,
+  forkserver, workers, batch, output), median of 3.
+
+Every backend's results are checked against the floor's before any timing is reported.
+This file is a script (it needs the ``if __name__ == "__main__":`` guard: forkserver and
+spawn workers import the main module).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from candlescan import (
+    Candles,
+    DateRange,
+    ICandleRepository,
+    PluginRegistry,
+    ProcessingEngine,
+    ProcessingJob,
+    Timeframe,
+)
+from candlescan.formula import FormulaService
+from candlescan.plugins.sources import MemoryRepository
+
+FORMULA = "rsi(close, 14) < 30 and close > sma(close, 200)"
+_EVERYTHING = DateRange(date(1970, 1, 1), date(2100, 1, 1))
+
+
+def _day(stamp: np.datetime64) -> date:
+    return date.fromisoformat(str(stamp.astype("datetime64[D]")))
+
+
+def _setup(n: int, bars: int) -> tuple[ICandleRepository, MemoryRepository, DateRange, Any]:
+    registry = PluginRegistry.default()
+    synthetic = registry.open_source(f"synthetic:{n}x{bars}")
+    series = {s: synthetic.get_candles(s, Timeframe.D1, _EVERYTHING) for s in synthetic.symbols()}
+    memory = MemoryRepository(series)
+    service = FormulaService(registry)
+    plan = service.compile(FORMULA)
+    stamps = next(iter(series.values())).timestamps
+    if len(stamps) <= plan.warmup_bars:
+        raise SystemExit(f"--bars must exceed the formula's warm-up of {plan.warmup_bars} bars")
+    date_range = DateRange(_day(stamps[plan.warmup_bars]), _day(stamps[-1]))
+    return synthetic, memory, date_range, service
+
+
+def _median(samples: list[float]) -> float:
+    return statistics.median(samples) if samples else float("nan")
+
+
+def _floor(
+    memory: MemoryRepository, job: ProcessingJob, service: Any, repeat: int
+) -> dict[str, Any]:
+    plan = service.compile(job.formula, job.parameters)
+    fetch: Callable[[str], Candles] = lambda s: memory.get_candles(  # noqa: E731
+        s, job.timeframe, job.date_range, warmup_bars=plan.warmup_bars
+    )
+    candles = [fetch(s) for s in job.symbols]
+    outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
+    floor, loop = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for c in candles:
+            plan.evaluate(c, job.date_range)
+        floor.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for s in job.symbols:
+            plan.evaluate(fetch(s), job.date_range)
+        loop.append(time.perf_counter() - start)
+    return {"floor": _median(floor), "loop": _median(loop), "outcomes": outcomes}
+
+
+def _check(results: list[Any], outcomes: dict[str, Any], label: str) -> None:
+    assert len(results) == len(outcomes), label
+    for r in results:
+        want = outcomes[r.symbol]
+        assert r.error is None, f"{label}: {r.symbol}: {r.error}"
+        assert len(r.matches) == len(want.matches), f"{label}: {r.symbol} matches differ"
+        assert r.last_bar == want.last_bar and r.bars == want.bars, f"{label}: {r.symbol}"
+
+
+async def _run_backend(
+    repo: ICandleRepository,
+    service: Any,
+    job: ProcessingJob,
+    backend: str,
+    workers: int,
+    repeat: int,
+    outcomes: dict[str, Any],
+) -> dict[str, float]:
+    engine = ProcessingEngine(repo, service, workers, backend=backend)
+    start = time.perf_counter()
+    await engine.start()
+    started = time.perf_counter() - start
+    try:
+        start = time.perf_counter()
+        results = await engine.process_batch(job)
+        first = time.perf_counter() - start
+        _check(results, outcomes, backend)
+        warm = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            results = await engine.process_batch(job)
+            warm.append(time.perf_counter() - start)
+        _check(results, outcomes, backend)
+    finally:
+        await asyncio.to_thread(engine.close)
+    return {"start": started, "first": first, "warm": _median(warm), "warm_min": min(warm)}
+
+
+def _cli(n: int, bars: int, workers: int, date_range: DateRange, runs: int = 3) -> float | None:
+    exe = shutil.which("candlescan")
+    if exe is None:
+        return None
+    command = [
+        exe,
+        "scan",
+        FORMULA,
+        "--source",
+        f"synthetic:{n}x{bars}",
+        "--workers",
+        str(workers),
+        "--from",
+        str(date_range.start),
+        "--to",
+        str(date_range.end),
+        "--quiet",
+        "--format",
+        "csv",
+    ]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"candlescan scan failed ({done.returncode}): {done.stderr[-500:]}")
+    return _median(times)
+
+
+async def _faults(service: Any, n: int, bars: int, workers: int, timeout: float) -> dict[str, Any]:
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    from tests.engine.faults import FaultRepository
+
+    base = PluginRegistry.default().open_source(f"synthetic:{n}x{bars}")
+    symbols = base.symbols()
+    kinds = ("hang_numba", "hang_sleep", "exit", "segfault", "raise", "garbage")
+    faults = {symbols[(i + 1) * n // 7]: kind for i, kind in enumerate(kinds)}
+    stamps = base.get_candles(symbols[0], Timeframe.D1, _EVERYTHING).timestamps
+    date_range = DateRange(_day(stamps[200]), _day(stamps[-1]))
+    job = ProcessingJob("faults", symbols, "1d", date_range, FORMULA)
+    engine = ProcessingEngine(FaultRepository(base, faults), service, workers, timeout=timeout)
+    await engine.start()
+    try:
+        start = time.perf_counter()
+        results = await engine.process_batch(job)
+        elapsed = time.perf_counter() - start
+    finally:
+        await asyncio.to_thread(engine.close)
+    errors = {r.symbol: r.error for r in results if r.error}
+    assert set(errors) == set(faults), errors
+    return {"seconds": elapsed, "errors": errors, "faults": faults, "stats": engine.last_batch}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--symbols", type=int, default=2500)
+    parser.add_argument("--bars", type=int, default=252)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-cli", action="store_true", help="skip the cold CLI runs")
+    parser.add_argument("--no-dask", action="store_true", help="skip the dask backend")
+    parser.add_argument("--faults", action="store_true", help="also time the fault scenario")
+    args = parser.parse_args()
+
+    synthetic, memory, date_range, service = _setup(args.symbols, args.bars)
+    job = ProcessingJob("bench", memory.symbols(), "1d", date_range, FORMULA)
+    base = _floor(memory, job, service, args.repeat)
+    floor = base["floor"]
+    print(
+        f"# {args.symbols} symbols x {args.bars} bars, range {date_range}, "
+        f"{args.workers} workers, median of {args.repeat}\n"
+    )
+    print("| run | start s | first batch s | warm batch s | warm / floor |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| floor: serial evaluate, preloaded candles | | | {floor:.4f} | 1.0 |")
+    print(
+        f"| serial loop incl. get_candles (memory) | | | {base['loop']:.4f} | "
+        f"{base['loop'] / floor:.1f} |"
+    )
+    backends = ["serial", "thread", "process"] + ([] if args.no_dask else ["dask"])
+    for backend in backends:
+        row = asyncio.run(
+            _run_backend(memory, service, job, backend, args.workers, args.repeat, base["outcomes"])
+        )
+        print(
+            f"| engine {backend} (memory) | {row['start']:.3f} | {row['first']:.3f} | "
+            f"{row['warm']:.4f} | {row['warm'] / floor:.1f} |"
+        )
+    row = asyncio.run(
+        _run_backend(
+            synthetic, service, job, "process", args.workers, args.repeat, base["outcomes"]
+        )
+    )
+    print(
+        f"| engine process (synthetic: workers generate data) | {row['start']:.3f} | "
+        f"{row['first']:.3f} | {row['warm']:.4f} | {row['warm'] / floor:.1f} |"
+    )
+    if not args.no_cli:
+        cli = _cli(args.symbols, args.bars, args.workers, date_range)
+        text = "n/a (no candlescan command)" if cli is None else f"{cli:.3f}"
+        print(f"| cold `candlescan scan` (synthetic), end to end | | | {text} | |")
+    if args.faults:
+        report = asyncio.run(_faults(service, args.symbols, args.bars, args.workers, 2.0))
+        stats = report["stats"]
+        print(
+            f"\nfault scenario (timeout 2 s, {len(report['faults'])} faults): "
+            f"{report['seconds']:.2f} s; timeouts {stats.timeouts}, crashes {stats.crashes}, "
+            f"restarts {stats.restarts}"
+        )
+        for symbol, error in sorted(report["errors"].items()):
+            print(f"  {symbol} [{report['faults'][symbol]}]: {error}")
+
+
+if __name__ == "__main__":
+    main()
