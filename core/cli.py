@@ -29,7 +29,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
-from candlescan.errors import CandlescanError, PluginError
+from candlescan.errors import CandlescanError, InvalidJobError
 from candlescan.registry import PluginRegistry
 from candlescan.repository import ICandleRepository
 
@@ -160,7 +160,7 @@ def _positive_int(text: str) -> int:
 def _parse_param(text: str) -> tuple[str, ParameterValue]:
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
-        raise PluginError(f"--param expects NAME=VALUE, got {text!r}")
+        raise InvalidJobError(f"--param expects NAME=VALUE, got {text!r}")
     value: ParameterValue
     lowered = raw.strip().lower()
     if lowered in {"true", "false"}:
@@ -187,14 +187,11 @@ def _run_scan(args: argparse.Namespace) -> int:
         print("candlescan: error: give a FORMULA or --preset NAME (not both)", file=sys.stderr)
         return EXIT_USAGE
     registry = PluginRegistry.default()
+    service = FormulaService(registry)
     parameters: dict[str, ParameterValue] = {}
     formula = args.formula
     if args.preset is not None:
-        try:
-            preset = registry.catalogue.preset(args.preset)
-        except KeyError:
-            known = ", ".join(sorted(p.name for p in registry.catalogue.presets))
-            raise PluginError(f"unknown preset {args.preset!r}; known presets: {known}") from None
+        preset = service.preset(args.preset)
         formula = preset.formula
         parameters.update(dict(preset.parameters))
     parameters.update(dict(_parse_param(p) for p in args.param))
@@ -210,8 +207,8 @@ def _run_scan(args: argparse.Namespace) -> int:
         formula=formula,
         parameters=parameters,
     )
-    service = FormulaService(registry)
-    plan = service.compile(job.formula or "", job.parameters)  # errors surface before workers
+    # Compiled here for its indicator terms; a bad formula fails before any worker starts.
+    plan = service.compile(formula, parameters, timeframe=job.timeframe)
     progress = _Progress(len(symbols), enabled=not args.quiet and sys.stderr.isatty())
     started = time.perf_counter()
     engine = ProcessingEngine(

@@ -1,0 +1,186 @@
+"""The ``candlescan`` command: listings, scans, output formats and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from candlescan.cli import main
+from candlescan.plugins.sources.synthetic import SyntheticRepository
+
+SYNTHETIC = "synthetic:8x400"
+RANGE = ["--from", "2013-08-01", "--to", "2014-06-30"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def scan(capsys: pytest.CaptureFixture[str], formula: str, *extra: str) -> tuple[int, str, str]:
+    return run(
+        capsys, "scan", formula, "--source", SYNTHETIC, *RANGE, "--backend", "serial",
+        "--quiet", *extra,
+    )  # fmt: skip
+
+
+def naive_sma(values: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(len(values), np.nan)
+    for i in range(n - 1, len(values)):
+        out[i] = values[i - n + 1 : i + 1].mean()
+    return out
+
+
+def test_json_scan_matches_an_independent_evaluation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = scan(capsys, "close > sma(close, 50)", "--format", "json", "--all")
+    assert code == 0
+    document = json.loads(out)
+    repo = SyntheticRepository(8, 400)
+    assert len(document["results"]) == 8
+    for result in document["results"]:
+        series = repo.series(result["symbol"])
+        average = naive_sma(series.close, 50)
+        days = series.timestamps.astype("datetime64[D]")
+        inside = (days >= np.datetime64("2013-08-01")) & (days <= np.datetime64("2014-06-30"))
+        expected = [str(d) for d in days[inside & (series.close > average)]]
+        assert result["matches"] == expected
+        last = np.flatnonzero(inside)[-1]
+        assert result["computed_indicators"]["sma(close, 50)"] == pytest.approx(average[last])
+        assert result["bars"] == int(inside.sum())
+
+
+def test_table_lists_only_matching_symbols(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = scan(capsys, "close > 1000000")
+    assert code == 0
+    assert out.strip() == "no symbol matched"
+    assert "0 of 8 symbols matched" in err
+
+
+def test_csv_output_has_a_header_and_one_row_per_symbol(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = scan(capsys, "rsi(close, 14) > 0", "--format", "csv", "--all")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert tuple(r["symbol"] for r in rows) == SyntheticRepository(8, 400).symbols()
+    assert all(float(r["rsi(close, 14)"]) > 0 for r in rows)
+
+
+def test_parameters_bind_dollar_names(capsys: pytest.CaptureFixture[str]) -> None:
+    _, everything, _ = scan(capsys, "close > $floor", "--param", "floor=0", "--format", "json")
+    _, nothing, _ = scan(capsys, "close > $floor", "--param", "floor=1e9", "--format", "json")
+    assert all(r["matches"] for r in json.loads(everything)["results"])
+    assert not any(r["matches"] for r in json.loads(nothing)["results"])
+
+
+def test_bad_formula_is_a_job_level_failure_with_a_caret(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = scan(capsys, "rsx(close, 14) < 30")
+    assert code == 1
+    assert out == ""
+    assert "unknown function 'rsx'" in err
+    assert "^" in err
+    assert "rsi" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scan", "close > 1", "--source", "nosuch"], "unknown data source 'nosuch'"),
+        (["scan", "--preset", "no-such-preset"], "unknown preset 'no-such-preset'"),
+        (["scan", "close > 1", "--param", "oops"], "NAME=VALUE"),
+    ],
+)
+def test_job_level_failures_exit_1(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 1
+    assert message in err
+
+
+def test_formula_and_preset_are_mutually_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "scan")[0] == 2
+    assert run(capsys, "scan", "close > 1", "--preset", "golden-cross")[0] == 2
+
+
+def test_strict_exits_3_when_a_symbol_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    # 400 bars cannot warm up a 390-bar average before 2013-08-01: every symbol fails.
+    code, _, err = scan(capsys, "close > sma(close, 390)", "--strict")
+    assert code == 3
+    assert "insufficient history" in err
+    assert scan(capsys, "close > sma(close, 390)")[0] == 0
+
+
+def test_preset_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "scan", "--preset", "golden-cross", "--source", SYNTHETIC, "--from",
+        "2014-01-01", "--to", "2014-06-30", "--backend", "serial", "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    assert len(json.loads(out)["results"]) == 8
+
+
+def test_indicators_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "indicators", "--format", "json")
+    assert code == 0
+    by_name = {entry["name"]: entry for entry in json.loads(out)}
+    assert by_name["rsi"]["params"] == {"timeperiod": 14}
+    assert by_name["macd"]["outputs"] == ["macd", "macdsignal", "macdhist"]
+    code, table, _ = run(capsys, "indicators")
+    assert "timeperiod=14" in table
+
+
+def test_sources_and_presets_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    _, sources, _ = run(capsys, "sources")
+    assert {"sample", "csv", "synthetic", "memory"} <= {
+        line.split()[0] for line in sources.splitlines()[1:]
+    }
+    _, presets, _ = run(capsys, "presets")
+    assert "golden-cross" in presets
+
+
+def test_cache_info(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "cache", "info")
+    assert code == 0
+    assert out.startswith("cache ")
+
+
+def test_acceptance_scan_of_the_whole_sample_in_worker_processes(
+    shared_data: Path,
+) -> None:
+    """The README's scan over all 409 sample symbols, in a fresh process with 2 workers."""
+    talib = pytest.importorskip("talib")
+    completed = subprocess.run(
+        [
+            sys.executable, "-m", "candlescan", "scan",
+            "rsi(close, 14) < 30 and close > sma(close, 200)",
+            "--from", "2017-01-01", "--to", "2017-12-31", "--workers", "2", "--format", "json",
+        ],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    results = {r["symbol"]: r for r in json.loads(completed.stdout)["results"]}
+    assert len(results) == 409
+    # Independent check on real CSVs with TA-Lib for a few symbols.
+    for symbol in ("AAPL", "XOM", "SCHW", "WLTW"):
+        rows = np.genfromtxt(
+            shared_data / "ohlcv" / f"{symbol}.csv", delimiter=",", names=True, dtype=None,
+            encoding="utf-8",
+        )  # fmt: skip
+        close = rows["close"].astype(float)
+        dates = rows["date"].astype("datetime64[D]")
+        hit = (talib.RSI(close, 14) < 30) & (close > talib.SMA(close, 200))
+        inside = (dates >= np.datetime64("2017-01-01")) & (dates <= np.datetime64("2017-12-31"))
+        assert results[symbol]["matches"] == [str(d) for d in dates[hit & inside]]
+    # Symbols listed after 2017-01-01 minus 200 bars cannot warm up: named, not silent.
+    assert "insufficient history" in results["APTV"]["error"]
