@@ -254,9 +254,8 @@ def _wma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
 
 
 @njit
-def _wma(real: F64Array, timeperiod: int) -> F64Array:
+def _wma_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real)
-    out = np.empty(n)
     i = 0
     while i < n:
         if np.isnan(real[i]):
@@ -264,6 +263,12 @@ def _wma(real: F64Array, timeperiod: int) -> F64Array:
             i += 1
         else:
             i = _wma_from(real, i, timeperiod, out)
+
+
+@njit
+def _wma(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.empty(len(real))
+    _wma_into(real, timeperiod, out)
     return out
 
 
@@ -276,13 +281,24 @@ def _hma_periods(timeperiod: int) -> tuple[int, int]:
 
 
 @njit
-def _hma(real: F64Array, timeperiod: int) -> F64Array:
+def _hma_into(
+    real: F64Array, timeperiod: int, fast: F64Array, raw: F64Array, out: F64Array
+) -> None:
+    """HMA into ``out``, with two work arrays of ``len(real)`` (``fast``, ``raw``)."""
     half, root = _hma_periods(timeperiod)
-    fast = _wma(real, half)
-    raw = _wma(real, timeperiod)
+    _wma_into(real, half, fast)
+    _wma_into(real, timeperiod, raw)
     for i in range(len(real)):
         raw[i] = 2.0 * fast[i] - raw[i]
-    return _wma(raw, root)
+    _wma_into(raw, root, out)
+
+
+@njit
+def _hma(real: F64Array, timeperiod: int) -> F64Array:
+    n = len(real)
+    out = np.empty(n)
+    _hma_into(real, timeperiod, np.empty(n), np.empty(n), out)
+    return out
 
 
 # --- DEMA / TEMA / ZLEMA: EMA chains in one pass ---------------------------------------------
@@ -353,15 +369,50 @@ def _tema(real: F64Array, timeperiod: int) -> F64Array:
 
 
 @njit
+def _zlema_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
+    # EMA of the de-lagged series d[t] = 2*x[t] - x[t-lag], lag = (n-1)//2 (TA-Lib's
+    # ZLEMA), formed on the fly: d starts ``lag`` bars into the clean run (it needs
+    # x[t-lag]) and the EMA seeds with the mean of its first n values.
+    size = len(x)
+    lag = (period - 1) // 2
+    k = 2.0 / (period + 1)
+    seed_end = s + lag + period  # first bar after the seed window
+    total = 0.0
+    i = s
+    while i < size and i < seed_end:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        if i >= s + lag:
+            total += 2.0 * value - x[i - lag]
+        out[i] = np.nan
+        i += 1
+    if i < seed_end:
+        return size
+    prev = total / period
+    out[i - 1] = prev
+    while i < size:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        prev = ((2.0 * value - x[i - lag]) - prev) * k + prev
+        out[i] = prev
+        i += 1
+    return size
+
+
+@njit
 def _zlema(real: F64Array, timeperiod: int) -> F64Array:
-    # EMA of the de-lagged series 2*x[t] - x[t-lag], lag = (n-1)//2 (TA-Lib's ZLEMA).
-    lag = (timeperiod - 1) // 2
-    delagged = np.empty(len(real))
-    for i in range(min(lag, len(real))):
-        delagged[i] = np.nan
-    for i in range(lag, len(real)):
-        delagged[i] = 2.0 * real[i] - real[i - lag]
-    return _ema(delagged, timeperiod)
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _zlema_from(real, i, timeperiod, out)
+    return out
 
 
 # --- the matype dispatcher ------------------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
-from candlescan.kernels.rolling import _clean_run, _extreme_index
+from candlescan.kernels.rolling import _clean_run
 
 
 @njit
@@ -59,45 +59,108 @@ def _stddev_pop(real: F64Array, timeperiod: int) -> F64Array:
 
 
 @njit
+def _bbands_into(
+    real: F64Array,
+    timeperiod: int,
+    nbdevup: float,
+    nbdevdn: float,
+    matype: int,
+    upper: F64Array,
+    lower: F64Array,
+) -> F64Array:
+    """Fill ``upper`` and ``lower`` (the deviation goes into ``lower`` first); return middle.
+
+    The public kernel passes NumPy-allocated bands: NumPy asks for transparent huge pages
+    on large buffers and Numba's allocator does not, and on this class of machine each
+    fresh 8 MB buffer from Numba costs ~2k page faults (several ms per call at 1e6 bars).
+    """
+    middle = _ma(real, timeperiod, matype)
+    n = len(real)
+    lower[:] = np.nan
+    s, e = _next_run(real, 0)
+    while s < n:
+        _stddev_run(real, s, e, timeperiod, lower)
+        s, e = _next_run(real, e)
+    for i in range(n):
+        deviation = lower[i]
+        if np.isnan(deviation) or np.isnan(middle[i]):
+            middle[i] = np.nan
+            upper[i] = np.nan
+            lower[i] = np.nan
+        else:
+            upper[i] = middle[i] + deviation * nbdevup
+            lower[i] = middle[i] - deviation * nbdevdn
+    return middle
+
+
+@njit
 def _bbands(
     real: F64Array, timeperiod: int, nbdevup: float, nbdevdn: float, matype: int
 ) -> tuple[F64Array, F64Array, F64Array]:
-    middle = _ma(real, timeperiod, matype)
-    deviation = _stddev_pop(real, timeperiod)
-    n = len(real)
-    upper = np.full(n, np.nan)
-    lower = np.full(n, np.nan)
-    for i in range(n):
-        if np.isnan(middle[i]) or np.isnan(deviation[i]):
-            middle[i] = np.nan
-            continue
-        upper[i] = middle[i] + deviation[i] * nbdevup
-        lower[i] = middle[i] - deviation[i] * nbdevdn
+    upper = np.empty(len(real))
+    lower = np.empty(len(real))
+    middle = _bbands_into(real, timeperiod, nbdevup, nbdevdn, matype, upper, lower)
     return upper, middle, lower
 
 
 @njit
-def _midpoint(real: F64Array, timeperiod: int) -> F64Array:
-    bad = np.isnan(real)
-    top = _extreme_index(real, bad, timeperiod, True)
-    bottom = _extreme_index(real, bad, timeperiod, False)
-    out = np.full(len(real), np.nan)
-    for i in range(len(real)):
-        if not np.isnan(top[i]):
-            out[i] = (real[int(top[i])] + real[int(bottom[i])]) / 2.0
-    return out
+def _midrange_from(hi: F64Array, lo: F64Array, s: int, period: int, out: F64Array) -> int:
+    # Two of rolling's extreme trackers side by side: (max(hi) + min(lo)) / 2.
+    n = len(hi)
+    top_idx = -1
+    top = 0.0
+    bottom_idx = -1
+    bottom = 0.0
+    for i in range(s, n):
+        h = hi[i]
+        low = lo[i]
+        if np.isnan(h) or np.isnan(low):
+            return i
+        trailing = i - period + 1
+        if trailing < s:
+            out[i] = np.nan
+            continue
+        if top_idx < trailing:
+            top_idx = trailing
+            top = hi[trailing]
+            for j in range(trailing + 1, i + 1):
+                if hi[j] > top:
+                    top_idx = j
+                    top = hi[j]
+        elif h >= top:
+            top_idx = i
+            top = h
+        if bottom_idx < trailing:
+            bottom_idx = trailing
+            bottom = lo[trailing]
+            for j in range(trailing + 1, i + 1):
+                if lo[j] < bottom:
+                    bottom_idx = j
+                    bottom = lo[j]
+        elif low <= bottom:
+            bottom_idx = i
+            bottom = low
+        out[i] = (top + bottom) / 2.0
+    return n
 
 
 @njit
 def _midprice(high: F64Array, low: F64Array, timeperiod: int) -> F64Array:
-    bad = np.isnan(high) | np.isnan(low)
-    top = _extreme_index(high, bad, timeperiod, True)
-    bottom = _extreme_index(low, bad, timeperiod, False)
-    out = np.full(len(high), np.nan)
-    for i in range(len(high)):
-        if not np.isnan(top[i]):
-            out[i] = (high[int(top[i])] + low[int(bottom[i])]) / 2.0
+    n = len(high)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(high[i]) or np.isnan(low[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _midrange_from(high, low, i, timeperiod, out)
     return out
+
+
+@njit
+def _midpoint(real: F64Array, timeperiod: int) -> F64Array:
+    return _midprice(real, real, timeperiod)
 
 
 @njit

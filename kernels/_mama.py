@@ -120,13 +120,22 @@ def _mama_run(
 
 
 @njit
-def _mama(real: F64Array, fastlimit: float, slowlimit: float) -> tuple[F64Array, F64Array]:
-    mama = np.full(len(real), np.nan)
-    fama = np.full(len(real), np.nan)
+def _mama_into(
+    real: F64Array, fastlimit: float, slowlimit: float, mama: F64Array, fama: F64Array
+) -> None:
+    mama[:] = np.nan
+    fama[:] = np.nan
     s, e = _next_run(real, 0)
     while s < len(real):
         _mama_run(real, s, e, fastlimit, slowlimit, mama, fama)
         s, e = _next_run(real, e)
+
+
+@njit
+def _mama(real: F64Array, fastlimit: float, slowlimit: float) -> tuple[F64Array, F64Array]:
+    mama = np.empty(len(real))
+    fama = np.empty(len(real))
+    _mama_into(real, fastlimit, slowlimit, mama, fama)
     return mama, fama
 
 

@@ -14,7 +14,9 @@ returns a copy of the input.
 
 from __future__ import annotations
 
-from candlescan.kernels._averages import MA_TYPE_MAX
+import numpy as np
+
+from candlescan.kernels._averages import MA_TYPE_MAX, _hma_into
 from candlescan.kernels._averages import _ema as _ema
 from candlescan.kernels._averages import _ema_k as _ema_k
 from candlescan.kernels._averages import _ema_run as _ema_run
@@ -23,9 +25,9 @@ from candlescan.kernels._averages import _ma_lookback as _ma_lookback
 from candlescan.kernels._averages import _next_run as _next_run
 from candlescan.kernels._averages import _sma as _sma
 from candlescan.kernels._averages import _sma_run as _sma_run
-from candlescan.kernels._bands import _bbands, _midpoint, _midprice, _sar
+from candlescan.kernels._bands import _bbands_into, _midpoint, _midprice, _sar
 from candlescan.kernels._filters import _t3
-from candlescan.kernels._mama import MAMA_LOOKBACK, _mama
+from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 
 __all__: list[str] = [
@@ -411,7 +413,13 @@ def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
 
     Equivalent to ``talib.HMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
     """
-    return _ma(real, timeperiod, 9)
+    n = len(real)
+    out = np.empty(n)  # NumPy buffers: see _bands._bbands_into
+    if timeperiod == 1:
+        out[:] = real
+    else:
+        _hma_into(real, timeperiod, np.empty(n), np.empty(n), out)
+    return out
 
 
 @indicator(
@@ -449,7 +457,10 @@ def mama(
 
     Equivalent to ``talib.MAMA(real, fastlimit=fastlimit, slowlimit=slowlimit)``.
     """
-    return _mama(real, fastlimit, slowlimit)
+    mama = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
+    fama = np.empty(len(real))
+    _mama_into(real, fastlimit, slowlimit, mama, fama)
+    return mama, fama
 
 
 @indicator(
@@ -542,7 +553,10 @@ def bbands(
 
     Equivalent to ``talib.BBANDS(real, timeperiod, nbdevup, nbdevdn, matype)``.
     """
-    return _bbands(real, timeperiod, nbdevup, nbdevdn, matype)
+    upper = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
+    lower = np.empty(len(real))
+    middle = _bbands_into(real, timeperiod, nbdevup, nbdevdn, matype, upper, lower)
+    return upper, middle, lower
 
 
 def _window_lookback(timeperiod: int) -> int:

@@ -35,79 +35,124 @@ def _clean_run(bad: BoolArray, start: int) -> tuple[int, int]:
     return s, e
 
 
+# TA-Lib's extreme tracker (ta_MAX.c / ta_MAXINDEX.c): keep the extreme's index and rescan
+# the window only when it falls out. Ties: a rescan keeps the oldest extreme, a new bar
+# equal to the current extreme takes over (this fixes MAXINDEX/MININDEX). Amortised O(1)
+# per bar on market data. Written once per direction so the comparison is not a runtime
+# branch, in the single-pass ``*_from`` form (see ``_averages``): each call fills
+# ``out[s:e]`` and returns ``e``, the NaN that ended the run (or ``len(x)``).
+
+
 @njit
-def _extreme_run(x: F64Array, s: int, e: int, period: int, want_max: bool, out: F64Array) -> None:
-    # TA-Lib's tracker (ta_MAX.c / ta_MAXINDEX.c): keep the extreme's index; rescan the
-    # window only when it falls out. Ties: a rescan keeps the oldest extreme, a new bar
-    # equal to the current extreme takes over. Amortised O(1) per bar on market data.
+def _max_from(x: F64Array, s: int, period: int, as_index: bool, out: F64Array) -> int:
+    n = len(x)
     best_idx = -1
     best = 0.0
-    trailing = s
-    for today in range(s + period - 1, e):
-        value = x[today]
+    for i in range(s, n):
+        value = x[i]
+        if np.isnan(value):
+            return i
+        trailing = i - period + 1
+        if trailing < s:
+            out[i] = np.nan
+            continue
         if best_idx < trailing:
             best_idx = trailing
             best = x[trailing]
-            for i in range(trailing + 1, today + 1):
-                value = x[i]
-                if (value > best) if want_max else (value < best):
-                    best_idx = i
-                    best = value
-        elif (value >= best) if want_max else (value <= best):
-            best_idx = today
+            for j in range(trailing + 1, i + 1):
+                if x[j] > best:
+                    best_idx = j
+                    best = x[j]
+        elif value >= best:
+            best_idx = i
             best = value
-        out[today] = best_idx
-        trailing += 1
+        out[i] = best_idx if as_index else best
+    return n
 
 
 @njit
-def _extreme_index(x: F64Array, bad: BoolArray, period: int, want_max: bool) -> F64Array:
-    """Absolute index (as float) of the window's max/min; NaN in warm-ups and bad runs."""
-    out = np.full(len(x), np.nan)
-    s, e = _clean_run(bad, 0)
-    while s < len(x):
-        if e - s >= period:
-            _extreme_run(x, s, e, period, want_max, out)
-        s, e = _clean_run(bad, e)
-    return out
+def _min_from(x: F64Array, s: int, period: int, as_index: bool, out: F64Array) -> int:
+    n = len(x)
+    best_idx = -1
+    best = 0.0
+    for i in range(s, n):
+        value = x[i]
+        if np.isnan(value):
+            return i
+        trailing = i - period + 1
+        if trailing < s:
+            out[i] = np.nan
+            continue
+        if best_idx < trailing:
+            best_idx = trailing
+            best = x[trailing]
+            for j in range(trailing + 1, i + 1):
+                if x[j] < best:
+                    best_idx = j
+                    best = x[j]
+        elif value <= best:
+            best_idx = i
+            best = value
+        out[i] = best_idx if as_index else best
+    return n
 
 
 @njit
-def _take(x: F64Array, index: F64Array) -> F64Array:
-    out = np.full(len(x), np.nan)
-    for i in range(len(x)):
-        if not np.isnan(index[i]):
-            out[i] = x[int(index[i])]
+def _extreme(real: F64Array, timeperiod: int, want_max: bool, as_index: bool) -> F64Array:
+    """Window max/min (value, or absolute index as float); NaN warm-ups, run by run."""
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        elif want_max:
+            i = _max_from(real, i, timeperiod, as_index, out)
+        else:
+            i = _min_from(real, i, timeperiod, as_index, out)
     return out
 
 
 @njit
 def _rolling_max(real: F64Array, timeperiod: int) -> F64Array:
-    return _take(real, _extreme_index(real, np.isnan(real), timeperiod, True))
+    return _extreme(real, timeperiod, True, False)
 
 
 @njit
 def _rolling_min(real: F64Array, timeperiod: int) -> F64Array:
-    return _take(real, _extreme_index(real, np.isnan(real), timeperiod, False))
+    return _extreme(real, timeperiod, False, False)
+
+
+@njit
+def _sum_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
+    # TA-Lib's running sum (ta_SUM.c): add the new bar, emit, drop the oldest.
+    n = len(x)
+    total = 0.0
+    for i in range(s, n):
+        value = x[i]
+        if np.isnan(value):
+            return i
+        total += value
+        if i - s < period - 1:
+            out[i] = np.nan
+            continue
+        out[i] = total
+        total -= x[i - period + 1]
+    return n
 
 
 @njit
 def _rolling_sum(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _clean_run(np.isnan(real), 0)
-    while s < len(real):
-        if e - s >= timeperiod:
-            # TA-Lib's running sum (ta_SUM.c): add the new bar, emit, drop the oldest.
-            total = 0.0
-            for i in range(s, s + timeperiod - 1):
-                total += real[i]
-            trailing = s
-            for i in range(s + timeperiod - 1, e):
-                total += real[i]
-                out[i] = total
-                total -= real[trailing]
-                trailing += 1
-        s, e = _clean_run(np.isnan(real), e)
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _sum_from(real, i, timeperiod, out)
     return out
 
 
@@ -220,7 +265,7 @@ def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.MAXINDEX(real, timeperiod=timeperiod)`` after the warm-up.
     """
-    return _extreme_index(real, np.isnan(real), timeperiod, True)
+    return _extreme(real, timeperiod, True, True)
 
 
 @indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
@@ -248,7 +293,7 @@ def minindex(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.MININDEX(real, timeperiod=timeperiod)`` after the warm-up.
     """
-    return _extreme_index(real, np.isnan(real), timeperiod, False)
+    return _extreme(real, timeperiod, False, True)
 
 
 @indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
