@@ -97,54 +97,53 @@ def _willr_run(
 
     The run is cut into blocks of ``p`` bars. The window ending at bar ``j`` of a block is
     the block's prefix up to ``j`` plus the previous block's suffix from ``j + 1``; suffix
-    extremes are computed backwards once per block (``suffix_*`` hold ``p + 1`` values).
-    Max and min are exact, so the values equal TA-Lib's rescanning scheme (which costs a
-    rescan whenever an extreme leaves the window, 2-3x slower here).
+    extremes are computed backwards once per block (``suffix_*`` hold ``p + 1`` values, the
+    last one empty). Max and min are exact, so the values equal TA-Lib's rescanning scheme,
+    which costs a rescan whenever an extreme leaves the window (2-3x slower here).
     """
     n = len(hi)
-    block = begin  # first bar of the current block
-    prefix_high = 0.0
-    prefix_low = 0.0
-    t = begin
-    while t < n:
-        high = hi[t]
-        low = lo[t]
-        if not (math.isfinite(high) and math.isfinite(low) and math.isfinite(cl[t])):
-            return t
-        j = t - block
-        if j == p:  # the previous block is complete: its suffix extremes, backwards
-            most = -np.inf
-            least = np.inf
-            suffix_high[p] = most
-            suffix_low[p] = least
-            for k in range(p - 1, -1, -1):
-                x = hi[block + k]
-                y = lo[block + k]
-                most = x if x > most else most
-                least = y if y < least else least
-                suffix_high[k] = most
-                suffix_low[k] = least
-            block = t
-            j = 0
-        if j == 0:
-            prefix_high = high
-            prefix_low = low
-        else:
+    suffix_high[p] = -np.inf
+    suffix_low[p] = np.inf
+    block = begin
+    stop = min(begin + p, n)
+    prefix_high = -np.inf
+    prefix_low = np.inf
+    first = True
+    while True:
+        for t in range(block, stop):
+            high = hi[t]
+            low = lo[t]
+            close = cl[t]
+            if not (math.isfinite(high) and math.isfinite(low) and math.isfinite(close)):
+                return t
             prefix_high = high if high > prefix_high else prefix_high
             prefix_low = low if low < prefix_low else prefix_low
-        if t - begin >= p - 1:
-            highest = prefix_high
-            lowest = prefix_low
-            if j < p - 1:  # the window reaches back into the previous block
-                x = suffix_high[j + 1]
-                y = suffix_low[j + 1]
-                highest = x if x > highest else highest
-                lowest = y if y < lowest else lowest
+            if first and t < begin + p - 1:
+                continue  # the first block only completes the first window
+            j = t - block + 1
+            x = suffix_high[j]
+            y = suffix_low[j]
+            highest = x if x > prefix_high else prefix_high
+            lowest = y if y < prefix_low else prefix_low
             spread = highest - lowest
             # 0/0 on a flat window reads -50, the middle (TA-Lib: 0, the overbought end).
-            out[t] = -100.0 * ((highest - cl[t]) / spread) if spread != 0.0 else -50.0
-        t += 1
-    return n
+            out[t] = -100.0 * ((highest - close) / spread) if spread != 0.0 else -50.0
+        if stop >= n:
+            return n
+        first = False
+        most = -np.inf  # suffix extremes of the block just finished, backwards
+        least = np.inf
+        for k in range(p - 1, -1, -1):
+            x = hi[block + k]
+            y = lo[block + k]
+            most = x if x > most else most
+            least = y if y < least else least
+            suffix_high[k] = most
+            suffix_low[k] = least
+        block = stop
+        stop = min(block + p, n)
+        prefix_high = -np.inf
+        prefix_low = np.inf
 
 
 @njit

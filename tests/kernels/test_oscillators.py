@@ -319,3 +319,15 @@ def test_talib_parity_real_symbol(shared_data: Path, symbol: str) -> None:
     _assert_close(
         _call("bop", bars), talib.BOP(bars["open"], bars["high"], bars["low"], bars["close"])
     )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_short_series(name: str) -> None:
+    # Shorter than the warm-up: all NaN; one bar more: exactly one value, at the end.
+    lookback = getattr(oscillators, name).lookback()
+    for n in (0, 1, lookback, lookback + 1):
+        bars = {k: v[:n] for k, v in _walk(100).items()}
+        out = _call(name, bars)
+        assert out.shape == (n,)
+        assert np.isnan(out[: min(n, lookback)]).all()
+        assert np.isfinite(out[lookback:]).all()

@@ -285,3 +285,14 @@ def test_talib_parity_real_symbol(shared_data: Path, name: str, symbol: str) -> 
         theirs = theirs if isinstance(theirs, tuple) else (theirs,)
         for a, b in zip(ours, theirs, strict=True):
             _assert_close(a, b)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_short_series(name: str) -> None:
+    # Shorter than the warm-up: all NaN; one bar more: exactly one value, at the end.
+    lookback = getattr(trend, name).lookback()
+    for n in (0, 1, lookback, lookback + 1):
+        for out in _call(name, {k: v[:n] for k, v in _walk(100).items()}):
+            assert out.shape == (n,)
+            assert np.isnan(out[: min(n, lookback)]).all()
+            assert np.isfinite(out[lookback:]).all()
