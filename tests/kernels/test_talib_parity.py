@@ -7,8 +7,10 @@ daily bars from ``shared/data/ohlcv`` and on synthetic bars with random valid pa
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -38,6 +40,11 @@ def real_bars(shared_data: Path) -> list[Ohlcv]:
 @pytest.fixture(scope="module", params=list(CASES))
 def talib_case(request: pytest.FixtureRequest) -> Case:
     return CASES[request.param]
+
+
+@functools.cache
+def _abstract(name: str) -> Any:
+    return abstract.Function(name)
 
 
 def _param_sets(kernel_case: Case, count: int = 2) -> list[Params]:
@@ -83,12 +90,12 @@ def test_synthetic_data(talib_case: Case, data: st.DataObject) -> None:
     )
 
 
-@settings(max_examples=2 * EXAMPLES)
+@settings(max_examples=EXAMPLES)
 @given(data=st.data())
 def test_lookback(talib_case: Case, data: st.DataObject) -> None:
     # No series is built here, so integer params span their whole declared bounds.
     chosen = data.draw(params(talib_case, capped=False, talib=True), label="params")
-    function = abstract.Function(talib_case.talib_name)
+    function = _abstract(str(talib_case.talib_name))  # every TA-Lib param is set below
     function.set_parameters({k: v for k, v in chosen.items() if k in talib_case.talib_params})
     assert talib_case.lookback(chosen) == function.lookback, (
         f"{talib_case.name}.lookback({chosen}) = {talib_case.lookback(chosen)}, "
