@@ -138,10 +138,11 @@ def _directional(hi: F64Array, lo: F64Array, cl: F64Array, p: int, kind: int) ->
 
 @njit
 def _adxr(hi: F64Array, lo: F64Array, cl: F64Array, p: int) -> F64Array:
-    adx_ = _directional(hi, lo, cl, p, _ADX)
-    out = np.full(len(hi), np.nan)
-    for t in range(p - 1, len(hi)):
-        out[t] = (adx_[t] + adx_[t - (p - 1)]) / 2.0  # NaN unless both ADX values exist
+    out = _directional(hi, lo, cl, p, _ADX)
+    # In place, from the end: bar t - (p - 1) still holds its ADX when bar t reads it.
+    for t in range(len(out) - 1, p - 2, -1):
+        out[t] = (out[t] + out[t - (p - 1)]) / 2.0  # NaN unless both ADX values exist
+    out[: p - 1] = np.nan
     return out
 
 
