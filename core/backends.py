@@ -458,6 +458,7 @@ class DaskBackend(Backend):
                 )
                 self._client = distributed.Client(self._cluster)
         self._limit = max(1, sum(self._client.nthreads().values()))
+        self.max_workers = self._limit  # chunk sizes follow the cluster's threads
         self._repo_future = self._client.scatter(self._repo, broadcast=True, hash=False)
         self._executor = self._client.get_executor(pure=False)
 
