@@ -60,6 +60,7 @@ class SizeResult:
     ratio: float  # ours / TA-Lib, ratio of the medians
     ratio_q1: float  # quartiles of the per-repeat ratios
     ratio_q3: float
+    ratio_best: float  # fastest ours / fastest TA-Lib: least disturbed by other processes
     baseline_s: float | None = None
     baseline_delta: float | None = None  # max |ours - baseline| / max |ours|, last half
 
@@ -149,6 +150,7 @@ def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> Kerne
                 ratio=timings["ours"].median / timings["talib"].median,
                 ratio_q1=q1,
                 ratio_q3=q3,
+                ratio_best=min(timings["ours"].samples) / min(timings["talib"].samples),
                 baseline_s=timings["baseline"].median if "baseline" in timings else None,
                 baseline_delta=delta,
             )
