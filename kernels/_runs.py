@@ -6,13 +6,21 @@ with a fresh warm-up of ``lookback`` bars). Bars outside a run, and the warm-up 
 the start of each run, are NaN. On finite input there is one run: exactly TA-Lib.
 
 The run finders scan the inputs in place (no mask array is allocated): on clean data
-they cost one read of each input. They test the sum of a bar's inputs, so a bar is
+they cost one read of each input. Memory-bound kernels avoid even that: they first
+compute the whole input as one run with loops through which a NaN input propagates to
+the last output, and fall back to the run finders only when it does (see
+:func:`_any_nan`). They test the sum of a bar's inputs, so a bar is
 missing when any input is NaN (or, degenerately, when one is +inf and another -inf).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import numpy as np
+from numba import types
+from numba.extending import intrinsic
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
@@ -74,3 +82,27 @@ def _run4(a: F64Array, b: F64Array, c: F64Array, d: F64Array, start: int) -> tup
     while e < n and not np.isnan(a[e] + b[e] + c[e] + d[e]):
         e += 1
     return s, e
+
+
+@njit
+def _any_nan(x: F64Array, s: int, e: int) -> bool:
+    """Whether ``x[s:e]`` holds a NaN (a branch-free OR the compiler can vectorize)."""
+    found = False
+    for i in range(s, e):
+        found |= x[i] != x[i]
+    return found
+
+
+@intrinsic
+def _fma_intrinsic(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
+    signature = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+        return builder.fma(*args)
+
+    return signature, codegen
+
+
+#: ``a * b + c`` rounded once (LLVM's ``llvm.fma``), callable from ``@njit`` code. In a
+#: recursion's dependency chain it costs one instruction instead of two.
+_fma = cast(Callable[[float, float, float], float], _fma_intrinsic)

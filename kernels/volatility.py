@@ -14,7 +14,7 @@ import numpy as np
 from candlescan.kernels._averages import _ema_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _run1, _run2, _run3
+from candlescan.kernels._runs import _any_nan, _fma, _run1, _run2, _run3
 
 __all__: list[str] = [
     "atr",
@@ -37,14 +37,17 @@ _REAL_MAX = 3e37
 @njit
 def _tr(high: F64Array, low: F64Array, close: F64Array, i: int) -> float:
     # TA-Lib's order: high-low, then the two distances to the previous close.
+    previous: float = close[i - 1]
     greatest: float = high[i] - low[i]
-    val2 = abs(close[i - 1] - high[i])
+    val2 = abs(previous - high[i])
     if val2 > greatest:
         greatest = val2
-    val3 = abs(close[i - 1] - low[i])
+    val3 = abs(previous - low[i])
     if val3 > greatest:
         greatest = val3
-    return greatest
+    # + 0 * previous: exact on clean data, and a NaN previous close (which the comparisons
+    # above would skip) reaches the result, so the one-pass fast paths can see it.
+    return greatest + 0.0 * previous
 
 
 @njit
@@ -68,14 +71,15 @@ def _atr_run(
     for i in range(s + 1, s + period + 1):
         total += _tr(high, low, close, i)
     prev = total / period
-    # Wilder's (prev * (n-1) + tr) / n as two products: a division in the recursion's
-    # dependency chain would cost ~4x TA-Lib's time. Within ~1e-15 of TA-Lib's values;
-    # with period 1 (a = 0, b = 1) it is the true range itself, as TA-Lib's ATR(1).
+    # Wilder's (prev * (n-1) + tr) / n as prev * a + tr * b with one fused multiply-add:
+    # a division in the recursion's dependency chain would cost ~4x TA-Lib's time.
+    # Within ~1e-15 of TA-Lib's values; with period 1 (a = 0, b = 1) it is the true
+    # range itself, as TA-Lib's ATR(1).
     a = (period - 1) / period
     b = 1.0 / period
     for i in range(s + period, e):
         if i > s + period:
-            prev = prev * a + _tr(high, low, close, i) * b
+            prev = _fma(prev, a, _tr(high, low, close, i) * b)
         if percent:
             # TA-Lib writes 0 rather than dividing by a zero close.
             out[i] = (prev / close[i]) * 100.0 if close[i] != 0.0 else 0.0
@@ -85,9 +89,18 @@ def _atr_run(
 
 @njit
 def _trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
-    out = np.full(len(close), np.nan)
+    n = len(close)
+    out = np.empty(n)
+    if n > 0:
+        # Optimistic one pass: right unless an input holds a NaN (then redo by runs).
+        out[0] = np.nan
+        for i in range(1, n):
+            out[i] = _tr(high, low, close, i)
+        if not (_any_nan(out, 1, n) or np.isnan(high[0] + low[0] + close[n - 1])):
+            return out
+    out[:] = np.nan
     s, e = _run3(high, low, close, 0)
-    while s < len(close):
+    while s < n:
         for i in range(s + 1, e):
             out[i] = _tr(high, low, close, i)
         s, e = _run3(high, low, close, e)
@@ -95,25 +108,35 @@ def _trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
 
 
 @njit
-def _atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(close), np.nan)
+def _atr_all(
+    high: F64Array, low: F64Array, close: F64Array, timeperiod: int, percent: bool
+) -> F64Array:
+    n = len(close)
+    out = np.empty(n)
+    out[: min(timeperiod, n)] = np.nan
+    if n > timeperiod:
+        # Optimistic one pass: a NaN input anywhere propagates through the recursion to
+        # the last value (bar 0's high/low and the last close are not read: test them).
+        _atr_run(high, low, close, 0, n, timeperiod, out, percent)
+        if not np.isnan(out[n - 1] + high[0] + low[0] + close[n - 1]):
+            return out
+    out[:] = np.nan
     s, e = _run3(high, low, close, 0)
-    while s < len(close):
-        _atr_run(high, low, close, s, e, timeperiod, out)
+    while s < n:
+        _atr_run(high, low, close, s, e, timeperiod, out, percent)
         s, e = _run3(high, low, close, e)
     return out
 
 
 @njit
+def _atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
+    return _atr_all(high, low, close, timeperiod, False)
+
+
+@njit
 def _natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(close), np.nan)
     # TA-Lib's quirk, kept for parity: NATR(1) is the raw true range, not normalized.
-    percent = timeperiod > 1
-    s, e = _run3(high, low, close, 0)
-    while s < len(close):
-        _atr_run(high, low, close, s, e, timeperiod, out, percent)
-        s, e = _run3(high, low, close, e)
-    return out
+    return _atr_all(high, low, close, timeperiod, timeperiod > 1)
 
 
 def _trange_lookback() -> int:
