@@ -19,9 +19,26 @@ def _next_run(x: F64Array, start: int) -> tuple[int, int]:
     while s < n and np.isnan(x[s]):
         s += 1
     e = s
+    # Skip whole blocks without a NaN: the branch-free OR over a block vectorises.
+    while e + 256 <= n:
+        bad = False
+        for i in range(e, e + 256):
+            bad |= x[i] != x[i]
+        if bad:
+            break
+        e += 256
     while e < n and not np.isnan(x[e]):
         e += 1
     return s, e
+
+
+@njit
+def _nan_outside(out: F64Array, start: int, s: int, e: int, lookback: int) -> None:
+    """NaN the bad bars ``[start, s)`` before a run and the run's warm-up."""
+    for i in range(start, s):
+        out[i] = np.nan
+    for i in range(s, s + lookback if s + lookback < e else e):
+        out[i] = np.nan
 
 
 # --- TRIMA --------------------------------------------------------------------------------
@@ -79,11 +96,15 @@ def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 @njit
 def _trima(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
+    out = np.empty(len(real))
+    end = 0
     s, e = _next_run(real, 0)
     while s < len(real):
+        _nan_outside(out, end, s, e, timeperiod - 1)
         _trima_run(real, s, e, timeperiod, out)
+        end = e
         s, e = _next_run(real, e)
+    _nan_outside(out, end, len(real), len(real), 0)
     return out
 
 
@@ -127,11 +148,15 @@ def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 @njit
 def _kama(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
+    out = np.empty(len(real))
+    end = 0
     s, e = _next_run(real, 0)
     while s < len(real):
+        _nan_outside(out, end, s, e, timeperiod)
         _kama_run(real, s, e, timeperiod, out)
+        end = e
         s, e = _next_run(real, e)
+    _nan_outside(out, end, len(real), len(real), 0)
     return out
 
 
@@ -169,27 +194,27 @@ def _t3_run(x: F64Array, s: int, e: int, period: int, vfactor: float, out: F64Ar
     c3 = -6.0 * v2 - 3.0 * (vfactor - c1)
     c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
     out[today - 1] = c1 * ema[5] + c2 * ema[4] + c3 * ema[3] + c4 * ema[2]
+    # Steady state in scalars: array slots would add a store/load to every recurrence.
+    e1, e2, e3, e4, e5, e6 = ema[0], ema[1], ema[2], ema[3], ema[4], ema[5]
     for i in range(today, e):
-        e1 = k * x[i] + k1 * ema[0]
-        e2 = k * e1 + k1 * ema[1]
-        e3 = k * e2 + k1 * ema[2]
-        e4 = k * e3 + k1 * ema[3]
-        e5 = k * e4 + k1 * ema[4]
-        e6 = k * e5 + k1 * ema[5]
-        ema[0] = e1
-        ema[1] = e2
-        ema[2] = e3
-        ema[3] = e4
-        ema[4] = e5
-        ema[5] = e6
+        e1 = k * x[i] + k1 * e1
+        e2 = k * e1 + k1 * e2
+        e3 = k * e2 + k1 * e3
+        e4 = k * e3 + k1 * e4
+        e5 = k * e4 + k1 * e5
+        e6 = k * e5 + k1 * e6
         out[i] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
 
 
 @njit
 def _t3(real: F64Array, timeperiod: int, vfactor: float) -> F64Array:
-    out = np.full(len(real), np.nan)
+    out = np.empty(len(real))
+    end = 0
     s, e = _next_run(real, 0)
     while s < len(real):
+        _nan_outside(out, end, s, e, 6 * (timeperiod - 1))
         _t3_run(real, s, e, timeperiod, vfactor, out)
+        end = e
         s, e = _next_run(real, e)
+    _nan_outside(out, end, len(real), len(real), 0)
     return out
