@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -77,28 +78,6 @@ def _median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
 
 
-def _floor(
-    memory: MemoryRepository, job: ProcessingJob, service: Any, repeat: int
-) -> dict[str, Any]:
-    plan = service.compile(job.formula, job.parameters)
-    fetch: Callable[[str], Candles] = lambda s: memory.get_candles(  # noqa: E731
-        s, job.timeframe, job.date_range, warmup_bars=plan.warmup_bars
-    )
-    candles = [fetch(s) for s in job.symbols]
-    outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
-    floor, loop = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for c in candles:
-            plan.evaluate(c, job.date_range)
-        floor.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        for s in job.symbols:
-            plan.evaluate(fetch(s), job.date_range)
-        loop.append(time.perf_counter() - start)
-    return {"floor": _median(floor), "loop": _median(loop), "outcomes": outcomes}
-
-
 def _check(results: list[Any], outcomes: dict[str, Any], label: str) -> None:
     assert len(results) == len(outcomes), label
     for r in results:
@@ -108,33 +87,61 @@ def _check(results: list[Any], outcomes: dict[str, Any], label: str) -> None:
         assert r.last_bar == want.last_bar and r.bars == want.bars, f"{label}: {r.symbol}"
 
 
-async def _run_backend(
-    repo: ICandleRepository,
+async def _measure(
+    runs: dict[str, tuple[ICandleRepository, str]],
+    memory: MemoryRepository,
     service: Any,
     job: ProcessingJob,
-    backend: str,
     workers: int,
     repeat: int,
-    outcomes: dict[str, Any],
-) -> dict[str, float]:
-    engine = ProcessingEngine(repo, service, workers, backend=backend)
-    start = time.perf_counter()
-    await engine.start()
-    started = time.perf_counter() - start
+) -> dict[str, dict[str, float]]:
+    """Start every engine, then time warm batches interleaved (rotated order per repeat)."""
+    plan = service.compile(job.formula, job.parameters)
+
+    def fetch(symbol: str) -> Candles:
+        return memory.get_candles(
+            symbol, job.timeframe, job.date_range, warmup_bars=plan.warmup_bars
+        )
+
+    candles = [fetch(s) for s in job.symbols]
+    outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
+
+    async def floor() -> None:
+        for c in candles:
+            plan.evaluate(c, job.date_range)
+
+    async def loop() -> None:
+        for symbol in job.symbols:
+            plan.evaluate(fetch(symbol), job.date_range)
+
+    calls: dict[str, Callable[[], Awaitable[object]]] = {"floor": floor, "loop": loop}
+    rows: dict[str, dict[str, float]] = {"floor": {}, "loop": {}}
+    engines = []
     try:
-        start = time.perf_counter()
-        results = await engine.process_batch(job)
-        first = time.perf_counter() - start
-        _check(results, outcomes, backend)
-        warm = []
-        for _ in range(repeat):
+        for label, (repo, backend) in runs.items():
+            engine = ProcessingEngine(repo, service, workers, backend=backend)
+            engines.append(engine)
             start = time.perf_counter()
-            results = await engine.process_batch(job)
-            warm.append(time.perf_counter() - start)
-        _check(results, outcomes, backend)
+            await engine.start()
+            started = time.perf_counter() - start
+            start = time.perf_counter()
+            _check(await engine.process_batch(job), outcomes, label)
+            rows[label] = {"start": started, "first": time.perf_counter() - start}
+            calls[label] = functools.partial(engine.process_batch, job)
+        samples: dict[str, list[float]] = {name: [] for name in calls}
+        names = list(calls)
+        for repetition in range(repeat):
+            shift = repetition % len(names)
+            for name in names[shift:] + names[:shift]:
+                start = time.perf_counter()
+                await calls[name]()
+                samples[name].append(time.perf_counter() - start)
+        for name, values in samples.items():
+            rows[name]["warm"] = _median(values)
     finally:
-        await asyncio.to_thread(engine.close)
-    return {"start": started, "first": first, "warm": _median(warm), "warm_min": min(warm)}
+        for engine in engines:
+            await asyncio.to_thread(engine.close)
+    return rows
 
 
 def _cli(n: int, bars: int, workers: int, date_range: DateRange, runs: int = 3) -> float | None:
@@ -196,7 +203,7 @@ def main() -> None:
     parser.add_argument("--symbols", type=int, default=2500)
     parser.add_argument("--bars", type=int, default=252)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-cli", action="store_true", help="skip the cold CLI runs")
     parser.add_argument("--no-dask", action="store_true", help="skip the dask backend")
     parser.add_argument("--faults", action="store_true", help="also time the fault scenario")
@@ -204,41 +211,32 @@ def main() -> None:
 
     synthetic, memory, date_range, service = _setup(args.symbols, args.bars)
     job = ProcessingJob("bench", memory.symbols(), "1d", date_range, FORMULA)
-    base = _floor(memory, job, service, args.repeat)
-    floor = base["floor"]
+    runs: dict[str, tuple[ICandleRepository, str]] = {
+        f"engine {name} (memory)": (memory, name)
+        for name in ["serial", "thread", "process"] + ([] if args.no_dask else ["dask"])
+    }
+    runs["engine process (synthetic: workers generate data)"] = (synthetic, "process")
+    rows = asyncio.run(_measure(runs, memory, service, job, args.workers, args.repeat))
+    floor = rows["floor"]["warm"]
     print(
         f"# {args.symbols} symbols x {args.bars} bars, range {date_range}, "
-        f"{args.workers} workers, median of {args.repeat}\n"
+        f"{args.workers} workers, median of {args.repeat} interleaved repeats\n"
     )
     print("| run | start s | first batch s | warm batch s | warm / floor |")
     print("|---|---:|---:|---:|---:|")
     print(f"| floor: serial evaluate, preloaded candles | | | {floor:.4f} | 1.0 |")
-    print(
-        f"| serial loop incl. get_candles (memory) | | | {base['loop']:.4f} | "
-        f"{base['loop'] / floor:.1f} |"
-    )
-    backends = ["serial", "thread", "process"] + ([] if args.no_dask else ["dask"])
-    for backend in backends:
-        row = asyncio.run(
-            _run_backend(memory, service, job, backend, args.workers, args.repeat, base["outcomes"])
-        )
+    loop = rows["loop"]["warm"]
+    print(f"| serial loop incl. get_candles (memory) | | | {loop:.4f} | {loop / floor:.1f} |")
+    for label in runs:
+        row = rows[label]
         print(
-            f"| engine {backend} (memory) | {row['start']:.3f} | {row['first']:.3f} | "
-            f"{row['warm']:.4f} | {row['warm'] / floor:.1f} |"
+            f"| {label} | {row['start']:.3f} | {row['first']:.3f} | {row['warm']:.4f} | "
+            f"{row['warm'] / floor:.1f} |"
         )
-    row = asyncio.run(
-        _run_backend(
-            synthetic, service, job, "process", args.workers, args.repeat, base["outcomes"]
-        )
-    )
-    print(
-        f"| engine process (synthetic: workers generate data) | {row['start']:.3f} | "
-        f"{row['first']:.3f} | {row['warm']:.4f} | {row['warm'] / floor:.1f} |"
-    )
     if not args.no_cli:
         cli = _cli(args.symbols, args.bars, args.workers, date_range)
         text = "n/a (no candlescan command)" if cli is None else f"{cli:.3f}"
-        print(f"| cold `candlescan scan` (synthetic), end to end | | | {text} | |")
+        print(f"| cold `candlescan scan` (synthetic), end to end, median of 3 | | | {text} | |")
     if args.faults:
         report = asyncio.run(_faults(service, args.symbols, args.bars, args.workers, 2.0))
         stats = report["stats"]
