@@ -23,6 +23,7 @@ def _stddev_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None
     # 1e-6 band width where TA-Lib 0.8 reports 0.
     if e - s < period:
         return
+    inv = 1.0 / period  # a multiply, not two divisions, per bar (the SMA keeps TA-Lib's /n)
     first = s
     while first + period - 1 < e:
         pivot = x[first]
@@ -37,8 +38,8 @@ def _stddev_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None
             d = x[i] - pivot
             total += d
             total2 += d * d
-            mean = total / period
-            variance = total2 / period - mean * mean
+            mean = total * inv
+            variance = total2 * inv - mean * mean
             out[i] = np.sqrt(variance) if variance > 0.0 else 0.0
             d = x[trailing] - pivot
             total -= d
