@@ -382,7 +382,8 @@ def var(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
     ``var[t] = mean(x^2) - mean(x)^2`` over the last ``n`` values (population, ddof = 0),
     computed from running sums of the values minus a reference value that is reset (and
     the sums rebuilt) every ``n`` bars: O(n), no drift, no cancellation against the
-    price level. A window of equal values gives exactly 0. TA-Lib 0.8.1 uses its own
+    price level. A window of equal values gives exactly 0, and rounding never makes a
+    variance negative (it is clamped at 0; TA-Lib's can be). TA-Lib 0.8.1 uses its own
     summation: values agree within about 1e-11 relative, and both are within rounding
     of the exact variance (TA-Lib's error reaches ~4e-9 relative where two near-equal
     closes make the variance tiny, e.g. ``timeperiod=2``). Reference: TA-Lib ``ta_VAR.c``.

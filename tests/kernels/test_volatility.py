@@ -249,6 +249,24 @@ def test_interior_nan_reseeds(name: str, column: int) -> None:
         assert_same(output[:30], before)  # nothing before the NaN changes
 
 
+@pytest.mark.parametrize(("column", "bar"), [(0, 0), (1, 0), (2, 0), (2, -1), (0, -1), (2, -2)])
+def test_nan_at_the_edges(column: int, bar: int) -> None:
+    # The one-pass fast paths never read bar 0's high/low or the last close: a NaN there
+    # must still follow the rule (and a NaN close before the last bar must not hide).
+    h, lo, c = _walk(50, seed=7)
+    holed = [h.copy(), lo.copy(), c.copy()]
+    holed[column][bar] = np.nan
+    at = bar % 50
+    for name in ("trange", "atr", "natr", "supertrend", "keltner"):
+        outputs = _CASES[name](*holed)
+        before = _CASES[name](h[:at], lo[:at], c[:at])
+        after = _CASES[name](h[at + 1 :], lo[at + 1 :], c[at + 1 :])
+        for output, head, tail in zip(outputs, before, after, strict=True):
+            assert np.isnan(output[at]), name
+            assert_same(output[:at], head)
+            assert_same(output[at + 1 :], tail)
+
+
 def test_atr_fresh_warmup_after_gap() -> None:
     h, lo, c = _walk(60)
     c = c.copy()

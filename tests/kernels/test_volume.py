@@ -191,6 +191,26 @@ def test_interior_nan_reseeds(name: str) -> None:
     assert_same(output[:40], before)
 
 
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+@pytest.mark.parametrize("bar", [0, 17, 59])
+def test_nan_hidden_by_a_flat_bar_still_counts(column: int, bar: int) -> None:
+    # On a bar with high == low the money flow is 0 whatever the close and volume: a NaN
+    # there must still cut the series (the one-pass fast path must not skip it).
+    h, lo, c, v = (x.copy() for x in _bars(60, seed=4))
+    h[bar] = lo[bar] = c[bar]
+    holed = [h.copy(), lo.copy(), c.copy(), v.copy()]
+    holed[column][bar] = np.nan
+    for name in ("ad", "adosc", "vwap", "obv"):
+        (output,) = _CASES[name](*holed)
+        (head,) = _CASES[name](h[:bar], lo[:bar], c[:bar], v[:bar])
+        (tail,) = _CASES[name](h[bar + 1 :], lo[bar + 1 :], c[bar + 1 :], v[bar + 1 :])
+        if name == "obv" and column in (0, 1):  # obv reads close and volume only
+            continue
+        assert np.isnan(output[bar]), name
+        assert_same(output[:bar], head)
+        assert_same(output[bar + 1 :], tail)
+
+
 def test_nan_in_volume_alone_restarts_obv() -> None:
     _, _, close, volume = _bars(30)
     volume = volume.copy()
