@@ -5,8 +5,9 @@ non-NaN bars (for ``high, low`` kernels: bars where both are non-NaN) and each r
 computed as if it were a whole series of its own (TA-Lib's numbers on the run, with a
 fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the output, and so is every bar
 whose window or recursive seed would reach back across it. On finite input this is
-exactly TA-Lib. The compiled moving-average loops live in
-:mod:`candlescan.kernels._averages` (shared with other families through ``_ma``).
+exactly TA-Lib. The compiled loops are private modules: ``_averages`` (SMA, EMA, WMA,
+RMA, DEMA, TEMA, ZLEMA, HMA and the ``_ma`` dispatcher other families call), ``_filters``
+(TRIMA, KAMA, T3), ``_mama`` and ``_bands`` (BBANDS, MIDPOINT, MIDPRICE, SAR).
 
 ``timeperiod = 1`` is accepted by the moving averages, as TA-Lib 0.8 accepts it, and
 returns a copy of the input.

@@ -308,6 +308,11 @@ def test_ma_dispatcher_is_callable_from_njit_code() -> None:
     assert k._ma_lookback(5, 1) + k._ma_lookback(5, 0) == np.isnan(smoothed_twice(x, 5)).sum()
 
 
+def test_ma_dispatcher_refuses_an_unknown_type() -> None:
+    with pytest.raises(ValueError, match="matype"):
+        k._ma(np.ones(10), 5, 14)
+
+
 def test_ma_period_one_is_the_identity_for_every_type() -> None:
     _, _, x = _walk(60)
     for matype in range(14):
