@@ -38,7 +38,7 @@ from candlescan import Candles, DateRange, ICandleRepository, SymbolNotFoundErro
 SOURCE_NAME = "fault-source"
 
 
-@numba.njit(nogil=True, cache=False)
+@numba.njit(nogil=True, cache=True)
 def _spin(values: Any) -> float:  # pragma: no cover - never returns
     total = 0.0
     i = 0
@@ -80,6 +80,32 @@ class FaultRepository(ICandleRepository):
         elif fault.startswith("sleep:"):
             time.sleep(float(fault.partition(":")[2]))
         return self.base.get_candles(symbol, timeframe, date_range, warmup_bars=warmup_bars)
+
+
+class BrokenInWorker(ICandleRepository):
+    """A repository that cannot be rebuilt in a worker: unpickling raises, or kills it.
+
+    :param how: ``"raise"`` (``__setstate__`` raises) or ``"die"`` (``os._exit(5)``).
+    """
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"how": self.how}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        if state["how"] == "die":
+            os._exit(5)
+        raise RuntimeError("no connection to the database")
+
+    def symbols(self) -> tuple[str, ...]:
+        return ("A", "B", "C")
+
+    def get_candles(
+        self, symbol: str, timeframe: Timeframe, date_range: DateRange, *, warmup_bars: int = 0
+    ) -> Candles:
+        raise AssertionError("never called: the worker has no repository")
 
 
 class _Unpicklable:

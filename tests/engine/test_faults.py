@@ -15,7 +15,7 @@ from candlescan import PluginRegistry
 from candlescan.engine import ProcessingEngine
 
 from .conftest import assert_gone, make_job, reference, same_outcome
-from .faults import FaultRepository, FaultService
+from .faults import BrokenInWorker, FaultRepository, FaultService
 
 TIMEOUT = 1.5
 
@@ -91,8 +91,8 @@ async def test_a_symbol_that_is_slow_but_within_its_deadline_is_not_killed(servi
 
 
 @pytest.mark.asyncio
-async def test_a_pool_that_cannot_start_gives_up_after_max_restarts(service) -> None:
-    # Every worker dies at once: each symbol is a suspect, runs alone, and is named.
+async def test_every_symbol_of_a_crashing_source_is_named(service) -> None:
+    # Every symbol kills its worker: each is a suspect, runs alone, and is named.
     base = PluginRegistry.default().open_source("synthetic:3x252")
     symbols = base.symbols()
     repo = FaultRepository(base, dict.fromkeys(symbols, "exit"))
@@ -101,3 +101,28 @@ async def test_a_pool_that_cannot_start_gives_up_after_max_restarts(service) -> 
         results = await engine.process_batch(make_job(symbols))
     assert sorted(r.symbol for r in results) == sorted(symbols)
     assert all("(exit code 3)" in (r.error or "") for r in results)
+
+
+@pytest.mark.asyncio
+async def test_a_pool_that_dies_at_start_gives_up_after_max_restarts(service) -> None:
+    engine = ProcessingEngine(BrokenInWorker("die"), service, max_workers=2, max_restarts=1)
+    with engine:
+        results = await engine.process_batch(make_job(["A", "B", "C"]))
+    assert sorted(r.symbol for r in results) == ["A", "B", "C"]
+    assert all(
+        (r.error or "").startswith("BrokenProcessPool: the worker pool failed 2 times in a row")
+        for r in results
+    ), results[0].error
+    assert engine.last_batch.idle_restarts == 2
+
+
+@pytest.mark.asyncio
+async def test_a_source_that_cannot_open_in_workers_fails_each_symbol(service) -> None:
+    engine = ProcessingEngine(BrokenInWorker("raise"), service, max_workers=2)
+    with engine:
+        results = await engine.process_batch(make_job(["A", "B", "C"]))
+    assert {r.error for r in results} == {
+        "DataSourceError: cannot open the data source in a worker: "
+        "RuntimeError: no connection to the database"
+    }
+    assert engine.last_batch.restarts == 0
