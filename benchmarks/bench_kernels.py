@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import platform
 import sys
@@ -35,7 +36,7 @@ from benchmarks._timing import interleaved, ratio_quartiles
 from benchmarks.baselines import BASELINES
 from benchmarks.report import write_report
 from benchmarks.startup import Startup, measure_startup
-from tests.kernels.cases import Case, all_cases, as_outputs, synthetic_ohlcv
+from tests.kernels.cases import Case, Ohlcv, all_cases, as_outputs, synthetic_ohlcv
 from tests.kernels.compare import mismatches
 
 __all__ = ["KernelResult", "Run", "SizeResult", "main", "run"]
@@ -105,6 +106,12 @@ def _baseline_delta(ours: tuple[np.ndarray, ...], theirs: Any) -> float:
     return float(np.max(np.abs(a[both] - b[both])) / scale)
 
 
+@functools.cache
+def _bars(n: int) -> Ohlcv:
+    # One data set per size for the whole run (kernels copy their inputs).
+    return synthetic_ohlcv(n, seed=1)
+
+
 def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> KernelResult:
     import talib
 
@@ -121,7 +128,7 @@ def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> Kerne
     known = {k: v for k, v in params.items() if k in kernel_case.talib_params}
     theirs_function: Callable[..., Any] = getattr(talib, str(kernel_case.talib_name))
     for bars in sizes:
-        data = synthetic_ohlcv(bars, seed=1)
+        data = _bars(bars)
         arrays = kernel_case.arrays(data)
         ours_out = as_outputs(kernel_case.kernel(*arrays, **params))
         parity = mismatches(

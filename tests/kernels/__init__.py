@@ -1,0 +1,1 @@
+"""Kernel tests: per-family tests and the generic, registry-driven harness."""

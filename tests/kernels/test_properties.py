@@ -167,3 +167,19 @@ def test_nan_run_then_fresh_start(fresh_start_case: Case, data: st.DataObject) -
         "from a fresh run on the bars that follow",
         input_scale=fresh_start_case.input_scale(bars),
     )
+
+
+@settings(max_examples=EXAMPLES)
+@given(n=st.integers(0, 2000), seed=st.integers(0, 2**32 - 1))
+def test_synthetic_bars_are_valid(n: int, seed: int) -> None:
+    # The harness's own data: what every property above assumes about its input.
+    bars = synthetic_ohlcv(n, seed)
+    columns = bars.columns()
+    assert all(column.shape == (n,) for column in columns.values())
+    assert all(np.isfinite(column).all() for column in columns.values())
+    assert (bars.low < bars.high).all()
+    assert (bars.low <= np.minimum(bars.open, bars.close)).all()
+    assert (bars.high >= np.maximum(bars.open, bars.close)).all()
+    assert (bars.low > 0).all() and (bars.other > 0).all() and (bars.volume > 0).all()
+    again = synthetic_ohlcv(n, seed)
+    assert all(np.array_equal(columns[k], again.columns()[k]) for k in columns)
