@@ -11,7 +11,7 @@ import numpy as np
 from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
-from candlescan.kernels.rolling import _clean_run
+from candlescan.kernels.rolling import _clean_run, _window_max_into, _window_min_into
 
 
 @njit
@@ -105,61 +105,30 @@ def _bbands(
 
 
 @njit
-def _midrange_from(hi: F64Array, lo: F64Array, s: int, period: int, out: F64Array) -> int:
-    # Two of rolling's extreme trackers side by side: (max(hi) + min(lo)) / 2.
-    n = len(hi)
-    top_idx = -1
-    top = 0.0
-    bottom_idx = -1
-    bottom = 0.0
-    for i in range(s, n):
-        h = hi[i]
-        low = lo[i]
-        if np.isnan(h) or np.isnan(low):
-            return i
-        trailing = i - period + 1
-        if trailing < s:
-            out[i] = np.nan
-            continue
-        if top_idx < trailing:
-            top_idx = trailing
-            top = hi[trailing]
-            for j in range(trailing + 1, i + 1):
-                if hi[j] > top:
-                    top_idx = j
-                    top = hi[j]
-        elif h >= top:
-            top_idx = i
-            top = h
-        if bottom_idx < trailing:
-            bottom_idx = trailing
-            bottom = lo[trailing]
-            for j in range(trailing + 1, i + 1):
-                if lo[j] < bottom:
-                    bottom_idx = j
-                    bottom = lo[j]
-        elif low <= bottom:
-            bottom_idx = i
-            bottom = low
-        out[i] = (top + bottom) / 2.0
-    return n
+def _midprice_into(
+    high: F64Array,
+    low: F64Array,
+    timeperiod: int,
+    g: F64Array,
+    h: F64Array,
+    lowest: F64Array,
+    out: F64Array,
+) -> None:
+    """``(max(high) + min(low)) / 2`` over the window into ``out``; three work arrays."""
+    _window_max_into(high, low, timeperiod, g, h, out)
+    _window_min_into(low, high, timeperiod, g, h, lowest)
+    for i in range(len(out)):
+        out[i] = (out[i] + lowest[i]) / 2.0
 
 
-@njit
 def _midprice(high: F64Array, low: F64Array, timeperiod: int) -> F64Array:
+    # NumPy buffers, not Numba's: see _bbands_into.
     n = len(high)
     out = np.empty(n)
-    i = 0
-    while i < n:
-        if np.isnan(high[i]) or np.isnan(low[i]):
-            out[i] = np.nan
-            i += 1
-        else:
-            i = _midrange_from(high, low, i, timeperiod, out)
+    _midprice_into(high, low, timeperiod, np.empty(n), np.empty(n), np.empty(n), out)
     return out
 
 
-@njit
 def _midpoint(real: F64Array, timeperiod: int) -> F64Array:
     return _midprice(real, real, timeperiod)
 
