@@ -39,9 +39,12 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
     shift = 0.0
     sum_y = 0.0
     sum_xy = 0.0
-    changes = 0
+    # The last bar that differs from the one before it: a window starting at or after
+    # it is flat (slope exactly 0).
+    last_change = s
     for i in range(s + 1, s + period - 1):
-        changes += x[i] != x[i - 1]
+        if x[i] != x[i - 1]:
+            last_change = i
     rebuild = s + period - 1
     for i in range(s + period - 1, e):
         first = i - period + 1
@@ -59,12 +62,10 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
             old = x[first - 1] - shift
             sum_xy += sum_y - p * old
             sum_y += (x[i] - shift) - old
-        if i > s:
-            changes += x[i] != x[i - 1]
-        if first > s:
-            changes -= x[first] != x[first - 1]
+        if x[i] != x[i - 1]:
+            last_change = i
         m = (p * sum_xy - sum_x * sum_y) * inv_divisor
-        if changes == 0:
+        if last_change <= first:
             m = 0.0
         if slope_only:
             out[i] = m
@@ -261,11 +262,18 @@ def _correl_run(
     sum_x2 = 0.0
     sum_y2 = 0.0
     sum_xy = 0.0
-    changes0 = 0
-    changes1 = 0
+    if period == 1:  # one point has no correlation: 0, as TA-Lib
+        for i in range(s, e):
+            out[i] = 0.0
+        return
+    # The last bar where each series changed: a window starting at or after it is flat.
+    last0 = s
+    last1 = s
     for i in range(s + 1, s + period - 1):
-        changes0 += real0[i] != real0[i - 1]
-        changes1 += real1[i] != real1[i - 1]
+        if real0[i] != real0[i - 1]:
+            last0 = i
+        if real1[i] != real1[i - 1]:
+            last1 = i
     rebuild = s + period - 1
     for i in range(s + period - 1, e):
         first = i - period + 1
@@ -301,16 +309,14 @@ def _correl_run(
             sum_xy += x * y
             sum_y += y
             sum_y2 += y * y
-        if i > s:
-            changes0 += real0[i] != real0[i - 1]
-            changes1 += real1[i] != real1[i - 1]
-        if first > s:
-            changes0 -= real0[first] != real0[first - 1]
-            changes1 -= real1[first] != real1[first - 1]
+        if real0[i] != real0[i - 1]:
+            last0 = i
+        if real1[i] != real1[i - 1]:
+            last1 = i
         spread = (sum_x2 - sum_x * sum_x * inv_p) * (sum_y2 - sum_y * sum_y * inv_p)
         # A flat series has no correlation: 0 (neutral), as TA-Lib, and exactly 0 when
-        # the window is flat (counted by its changes), not rounding noise.
-        if changes0 == 0 or changes1 == 0 or spread <= 0.0:
+        # the window is flat, not rounding noise.
+        if last0 <= first or last1 <= first or spread <= 0.0:
             out[i] = 0.0
         else:
             out[i] = (sum_xy - sum_x * sum_y * inv_p) / np.sqrt(spread)

@@ -250,22 +250,29 @@ def _var_run(
 
     Running sums of ``x - shift`` and its square, where ``shift`` is the window's first
     value, reset (and the sums rebuilt) every ``period`` bars: O(n), no drift, and no
-    cancellation against the price level. A window of equal values (counted exactly by
-    its bar-to-bar changes) gives exactly 0.
+    cancellation against the price level. A window of equal values (no change since its
+    first bar) gives exactly 0.
     """
     if e - s < period:
+        return
+    if period == 1:
+        for i in range(s, e):
+            out[i] = 0.0
         return
     inv = 1.0 / period
     total1 = 0.0
     total2 = 0.0
     shift = x[s]
-    changes = 0
     for i in range(s, s + period - 1):
         d = x[i] - shift
         total1 += d
         total2 += d * d
-        if i > s:
-            changes += x[i] != x[i - 1]
+    # The last bar that differs from the one before it: a window starting at or after
+    # it is flat.
+    last_change = s
+    for i in range(s + 1, s + period - 1):
+        if x[i] != x[i - 1]:
+            last_change = i
     rebuild = s + 2 * period - 1
     for i in range(s + period - 1, e):
         first = i - period + 1
@@ -278,21 +285,19 @@ def _var_run(
                 total1 += d
                 total2 += d * d
             rebuild += period
+        if x[i] != x[i - 1]:
+            last_change = i
         d = x[i] - shift
-        total1 += d
-        total2 += d * d
-        if i > s:
-            changes += x[i] != x[i - 1]
-        if first > s:
-            changes -= x[first] != x[first - 1]
-        mean1 = total1 * inv
-        variance = total2 * inv - mean1 * mean1
-        if changes == 0 or variance <= 0.0:
+        sum1 = total1 + d
+        sum2 = total2 + d * d
+        mean1 = sum1 * inv
+        variance = sum2 * inv - mean1 * mean1
+        if last_change <= first or variance <= 0.0:
             variance = 0.0
         out[i] = np.sqrt(variance) * nbdev if root else variance
         d = x[first] - shift
-        total1 -= d
-        total2 -= d * d
+        total1 = sum1 - d
+        total2 = sum2 - d * d
 
 
 @njit
