@@ -281,23 +281,80 @@ def _hma_periods(timeperiod: int) -> tuple[int, int]:
 
 
 @njit
-def _hma_into(
-    real: F64Array, timeperiod: int, fast: F64Array, raw: F64Array, out: F64Array
-) -> None:
-    """HMA into ``out``, with two work arrays of ``len(real)`` (``fast``, ``raw``)."""
+def _hma_from(
+    x: F64Array, s: int, half: int, period: int, root: int, ring: F64Array, out: F64Array
+) -> int:
+    # One pass, three running WMAs (see _wma_from): WMA(x, half) and WMA(x, period) give
+    # raw = 2*fast - slow, and WMA(raw, root) reads its leaving raw values from a ring of
+    # ``root`` slots instead of a full-length temporary.
+    n = len(x)
+    div_f = (half * (half + 1)) // 2
+    div_s = (period * (period + 1)) // 2
+    div_r = (root * (root + 1)) // 2
+    plain_f = weighted_f = leaving_f = 0.0
+    plain_s = weighted_s = leaving_s = 0.0
+    plain_r = weighted_r = leaving_r = 0.0
+    fast = 0.0
+    slot = 0  # ring slot of the current raw value
+    for i in range(s, n):
+        value = x[i]
+        if np.isnan(value):
+            return i
+        age = i - s
+        plain_f += value
+        if age < half - 1:
+            weighted_f += value * (age + 1)
+        else:
+            plain_f -= leaving_f
+            weighted_f += value * half
+            leaving_f = x[i - half + 1]
+            fast = weighted_f / div_f
+            weighted_f -= plain_f
+        plain_s += value
+        if age < period - 1:
+            weighted_s += value * (age + 1)
+            out[i] = np.nan
+            continue
+        plain_s -= leaving_s
+        weighted_s += value * period
+        leaving_s = x[i - period + 1]
+        raw = 2.0 * fast - weighted_s / div_s
+        weighted_s -= plain_s
+        raw_age = age - (period - 1)
+        ring[slot] = raw
+        oldest = slot + 1 if slot + 1 < root else 0  # raw value at raw_age - root + 1
+        slot = oldest
+        plain_r += raw
+        if raw_age < root - 1:
+            weighted_r += raw * (raw_age + 1)
+            out[i] = np.nan
+        else:
+            plain_r -= leaving_r
+            weighted_r += raw * root
+            leaving_r = ring[oldest]
+            out[i] = weighted_r / div_r
+            weighted_r -= plain_r
+    return n
+
+
+@njit
+def _hma_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
     half, root = _hma_periods(timeperiod)
-    _wma_into(real, half, fast)
-    _wma_into(real, timeperiod, raw)
-    for i in range(len(real)):
-        raw[i] = 2.0 * fast[i] - raw[i]
-    _wma_into(raw, root, out)
+    ring = np.empty(root)
+    n = len(real)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _hma_from(real, i, half, timeperiod, root, ring, out)
 
 
 @njit
 def _hma(real: F64Array, timeperiod: int) -> F64Array:
-    n = len(real)
-    out = np.empty(n)
-    _hma_into(real, timeperiod, np.empty(n), np.empty(n), out)
+    out = np.empty(len(real))
+    _hma_into(real, timeperiod, out)
     return out
 
 

@@ -419,7 +419,7 @@ def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
     if timeperiod == 1:
         out[:] = real
     else:
-        _hma_into(real, timeperiod, np.empty(n), np.empty(n), out)
+        _hma_into(real, timeperiod, out)
     return out
 
 
