@@ -143,6 +143,7 @@ class Supervisor:
         self._unresolved = set(symbols)
         self._progress = time.monotonic()
         self._idle_restarts = 0
+        self._pool = backend.executor  # the executor this batch runs on (changes on restarts)
         try:
             while self._unresolved:
                 broken = self._submit(spec)
@@ -167,7 +168,8 @@ class Supervisor:
             if self._inflight:  # cancelled, or the consumer stopped: stop the workers now
                 for future in list(self._inflight):
                     self._release(future)
-                backend.abort()
+                if backend.executor is self._pool:  # not if a later batch already replaced it
+                    backend.abort()
             stats.seconds = time.monotonic() - started_at
 
     def _submit(self, spec: WorkSpec) -> bool:
@@ -311,6 +313,7 @@ class Supervisor:
             self.stats.restarts += 1
             self.stats.pool_exit_codes.extend(codes.values())
             backend.start()
+            self._pool = backend.executor
             await asyncio.to_thread(backend.prestart)
         elif expired:
             # Cannot stop the late task: keep the executor; a thread backend gets a fresh
@@ -318,6 +321,7 @@ class Supervisor:
             codes = await asyncio.to_thread(backend.retire, False)
             if not backend.started:
                 backend.start()
+                self._pool = backend.executor
                 await asyncio.to_thread(backend.prestart)
 
         # Which dead workers died on their own (not stopped by the executor or by us)?

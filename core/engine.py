@@ -260,7 +260,10 @@ class ProcessingEngine:
         """
         spec = self._prepare_for_worker(job)
         if self._busy:
-            raise RuntimeError("this engine is already running a batch; one at a time")
+            raise RuntimeError(
+                "this engine is already running a batch; one at a time (a stream_batch left "
+                "early is closed only when garbage-collected: use contextlib.aclosing)"
+            )
         self._busy = True
         try:
             if self._recycle_every and self._batches_on_pool >= self._recycle_every:
