@@ -501,28 +501,37 @@ def _donchian(
     lower = np.full(n, np.nan)
     s, e = _run2(high, low, 0)
     while s < n:
-        # Track the index of the extreme; rescan the window only when it falls out.
+        # Track the extreme and its index; rescan the window only when it falls out.
+        # Ties go to the newest bar, which stays in the window longest.
         hi_idx = -1
         lo_idx = -1
+        hi = 0.0
+        lo = 0.0
         for i in range(s + timeperiod - 1, e):
             start = i - timeperiod + 1
             if hi_idx < start:
                 hi_idx = start
+                hi = high[start]
                 for j in range(start + 1, i + 1):
-                    if high[j] >= high[hi_idx]:
+                    if high[j] >= hi:
                         hi_idx = j
-            elif high[i] >= high[hi_idx]:
+                        hi = high[j]
+            elif high[i] >= hi:
                 hi_idx = i
+                hi = high[i]
             if lo_idx < start:
                 lo_idx = start
+                lo = low[start]
                 for j in range(start + 1, i + 1):
-                    if low[j] <= low[lo_idx]:
+                    if low[j] <= lo:
                         lo_idx = j
-            elif low[i] <= low[lo_idx]:
+                        lo = low[j]
+            elif low[i] <= lo:
                 lo_idx = i
-            upper[i] = high[hi_idx]
-            lower[i] = low[lo_idx]
-            middle[i] = (upper[i] + lower[i]) / 2.0
+                lo = low[i]
+            upper[i] = hi
+            lower[i] = lo
+            middle[i] = (hi + lo) / 2.0
         s, e = _run2(high, low, e)
     return upper, middle, lower
 
