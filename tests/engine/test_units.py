@@ -116,3 +116,29 @@ def test_results_and_work_cross_process_boundaries(repo, service) -> None:
     engine = ProcessingEngine(repo, service, 1)
     spec = engine._prepare_for_worker(make_job(repo.symbols()))
     assert pickle.loads(pickle.dumps(spec)).plan.warmup_bars == spec.plan.warmup_bars
+
+
+@pytest.mark.asyncio
+async def test_warming_strategies(repo, service) -> None:
+    symbols = repo.symbols()[:5]
+    # 5 symbols on 2 workers: chunks of ceil(5 / 8) = 1.
+    with ProcessingEngine(repo, service, 2, warm_in_parent=True) as engine:
+        first = await engine.process_batch(make_job(symbols))
+        assert engine.last_batch.chunks == 5
+    with ProcessingEngine(repo, service, 2, chunk_size=5) as engine:
+        second = await engine.process_batch(make_job(symbols))
+        # The first symbol of a new formula runs alone, then the other four together ...
+        assert engine.last_batch.chunks == 2
+        await engine.process_batch(make_job(symbols))
+        # ... but only the first time this engine sees the formula.
+        assert engine.last_batch.chunks == 1
+    assert sorted(r.symbol for r in first) == sorted(r.symbol for r in second)
+    assert all(r.ok for r in first + second)
+
+
+@pytest.mark.asyncio
+async def test_spawn_workers(repo, service) -> None:
+    """The start method used on macOS and Windows."""
+    with ProcessingEngine(repo, service, 1, mp_context="spawn", timeout=30) as engine:
+        results = await engine.process_batch(make_job(repo.symbols()[:3]))
+    assert all(r.ok for r in results)
