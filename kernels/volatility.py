@@ -81,8 +81,9 @@ def _atr_run(
         if i > s + period:
             prev = _fma(prev, a, _tr(high, low, close, i) * b)
         if percent:
-            # TA-Lib writes 0 rather than dividing by a zero close.
-            out[i] = (prev / close[i]) * 100.0 if close[i] != 0.0 else 0.0
+            # TA-Lib writes 0 rather than dividing by a zero close (0 * prev: still NaN
+            # when prev is, so the one-pass fast path sees a NaN input).
+            out[i] = (prev / close[i]) * 100.0 if close[i] != 0.0 else 0.0 * prev
         else:
             out[i] = prev
 

@@ -267,6 +267,19 @@ def test_nan_at_the_edges(column: int, bar: int) -> None:
             assert_same(output[at + 1 :], tail)
 
 
+def test_natr_zero_last_close_does_not_hide_a_nan() -> None:
+    # A zero close makes NATR write 0 (as TA-Lib); that 0 must not mask an earlier NaN
+    # from the one-pass fast path (found by fuzzing).
+    h, lo, c = (x.copy() for x in _walk(30, seed=1))
+    c[-1] = 0.0
+    lo[-1] = 0.0
+    h[5] = np.nan
+    out = k.natr(h, lo, c, 3)
+    assert np.isnan(out[5])
+    assert_same(out[6:], k.natr(h[6:], lo[6:], c[6:], 3))
+    assert out[-1] == 0.0
+
+
 def test_atr_fresh_warmup_after_gap() -> None:
     h, lo, c = _walk(60)
     c = c.copy()
