@@ -55,6 +55,7 @@ __all__ = ["TIMEOUT_ERROR", "BatchStats", "Supervisor", "chunk_size_for"]
 TIMEOUT_ERROR = "Processing timeout"
 
 _MAX_CHUNK = 100
+_WARM_GATE_S = 5.0
 _SIGTERM_EXIT = -15  # how the executor stops the innocent workers of a broken pool
 
 
@@ -86,6 +87,7 @@ class _Task:
     symbols: tuple[str, ...]
     solo: bool
     submitted: float
+    warm: bool = False  # the first symbol of a new formula, alone only for a while
 
 
 class Supervisor:
@@ -114,6 +116,8 @@ class Supervisor:
         self._max_restarts = max_restarts
         self._startup_timeout = startup_timeout
         self._poll = max(0.01, min(0.25, timeout / 10))
+        # How long the first symbol of a new formula holds the others back at most.
+        self._warm_gate = min(timeout, _WARM_GATE_S)
         self._token = 0
         self.stats = BatchStats()
 
@@ -138,6 +142,9 @@ class Supervisor:
             if rest:
                 self._queue.appendleft((rest, False))
             self._queue.appendleft((first, True))
+            self._warm_symbol: str | None = first[0]
+        else:
+            self._warm_symbol = None
         self._inflight: dict[asyncio.Future[Any], _Task] = {}
         self._free = list(range(backend.inflight_limit - 1, -1, -1))
         self._unresolved = set(symbols)
@@ -175,6 +182,10 @@ class Supervisor:
     def _submit(self, spec: WorkSpec) -> bool:
         """Submit queued chunks; ``True`` if the executor turned out to be broken."""
         backend = self._backend
+        now = time.monotonic()
+        for task in self._inflight.values():
+            if task.warm and task.solo and now >= task.submitted + self._warm_gate:
+                task.solo = False  # warming takes long (or hangs): stop holding the others
         while self._queue and self._free:
             symbols, solo = self._queue[0]
             if solo and self._inflight:
@@ -192,7 +203,12 @@ class Supervisor:
             self._queue.popleft()
             self.stats.chunks += 1
             wrapped = asyncio.wrap_future(future)
-            self._inflight[wrapped] = _Task(self._token, slot, symbols, solo, time.monotonic())
+            warm = solo and symbols == (self._warm_symbol,)
+            self._inflight[wrapped] = _Task(
+                self._token, slot, symbols, solo, time.monotonic(), warm=warm
+            )
+            if warm:
+                self._warm_symbol = None
             if solo:
                 break
         return False
@@ -200,12 +216,14 @@ class Supervisor:
     def _wait_time(self) -> float | None:
         """Seconds until the next deadline could pass (``None``: wait for a completion)."""
         backend = self._backend
-        if not backend.can_timeout:
-            return None
         now = time.monotonic()
         wake = math.inf
+        if not backend.can_timeout:
+            return None
         beacon = backend.beacon
         for task in self._inflight.values():
+            if task.warm and task.solo:
+                wake = min(wake, task.submitted + self._warm_gate)
             if beacon is None:
                 wake = min(wake, task.submitted + self._timeout)
                 continue
@@ -221,8 +239,10 @@ class Supervisor:
         out: list[ProcessingResult | None] = []
         for future in [f for f in self._inflight if f.done()]:
             task = self._inflight[future]
-            if future.cancelled():
-                continue  # left in flight; recovered with the others
+            if future.cancelled():  # cancelled under us (the executor shut down): run again
+                self._release(future)
+                self._queue.appendleft((task.symbols, task.solo))
+                continue
             exc = future.exception()
             if isinstance(exc, BrokenExecutor):
                 out.append(None)

@@ -126,3 +126,22 @@ async def test_a_source_that_cannot_open_in_workers_fails_each_symbol(service) -
         "RuntimeError: no connection to the database"
     }
     assert engine.last_batch.restarts == 0
+
+
+@pytest.mark.asyncio
+async def test_a_slow_first_symbol_holds_the_others_back_only_briefly(service, monkeypatch) -> None:
+    # The first symbol of a new formula runs alone (it warms the kernels) for at most
+    # min(timeout, 5 s); here the gate is shortened to 0.3 s and the first symbol takes 2 s.
+    import candlescan._pool
+
+    monkeypatch.setattr(candlescan._pool, "_WARM_GATE_S", 0.3)
+    base = PluginRegistry.default().open_source("synthetic:8x252")
+    symbols = base.symbols()
+    repo = FaultRepository(base, {symbols[0]: "sleep:2"})
+    order: list[str] = []
+    with ProcessingEngine(repo, service, max_workers=2, timeout=30) as engine:
+        async for result in engine.stream_batch(make_job(symbols)):
+            order.append(result.symbol)
+            assert result.ok
+    assert sorted(order) == sorted(symbols)
+    assert order[-1] == symbols[0]  # everything else finished while it slept
