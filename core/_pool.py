@@ -4,8 +4,8 @@ How a batch runs:
 
 * Symbols travel in chunks (``clamp(ceil(n / (workers * 4)), 1, 100)`` by default); at
   most ``backend.inflight_limit`` chunks are submitted at once. The first symbol of a
-  formula new to the engine runs alone, so its kernels are compiled once, not by every
-  worker at the same time.
+  formula new to the engine runs alone (for at most ``min(timeout, 5 s)``), so its
+  kernels are compiled once, not by every worker at the same time.
 * The supervisor waits with ``asyncio.wait(FIRST_COMPLETED, timeout=next deadline)``
   on wrapped futures, so the event loop keeps running.
 * Each running chunk writes ``(token, symbol index, start time, pid)`` to the beacon
