@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from candlescan.kernels._config import njit
-from candlescan.kernels._filters import _kama, _t3, _trima
+from candlescan.kernels._filters import _fma, _kama, _t3, _trima
 from candlescan.kernels._filters import _next_run as _next_run
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_only
 from candlescan.kernels._meta import F64Array
@@ -110,7 +110,7 @@ def _sma(real: F64Array, timeperiod: int) -> F64Array:
 
 @njit
 def _ema_run(x: F64Array, s: int, e: int, period: int, k: float, out: F64Array) -> None:
-    # Seeded with the SMA of the first ``period`` bars, then ``prev + k*(x - prev)``.
+    # Seeded with the SMA of the first ``period`` bars, then ``prev + k*(x - prev)`` (fused).
     if e - s < period:
         return
     total = 0.0
@@ -119,7 +119,7 @@ def _ema_run(x: F64Array, s: int, e: int, period: int, k: float, out: F64Array) 
     prev = total / period
     out[s + period - 1] = prev
     for i in range(s + period, e):
-        prev = (x[i] - prev) * k + prev
+        prev = _fma(x[i] - prev, k, prev)
         out[i] = prev
 
 
@@ -143,7 +143,7 @@ def _ema_from(x: F64Array, s: int, period: int, k: float, out: F64Array) -> int:
         value = x[i]
         if np.isnan(value):
             return i
-        prev = (value - prev) * k + prev
+        prev = _fma(value - prev, k, prev)
         out[i] = prev
         i += 1
     return n
@@ -391,14 +391,14 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int) -> F64Array:
                 if age == n - 1:
                     e1 = sum1 / n
             else:
-                e1 = (value - e1) * k + e1
+                e1 = _fma(value - e1, k, e1)
             if age >= n - 1:
                 if age < 2 * n - 1:
                     sum2 += e1
                     if age == 2 * n - 2:
                         e2 = sum2 / n
                 else:
-                    e2 = (e1 - e2) * k + e2
+                    e2 = _fma(e1 - e2, k, e2)
                 if age >= 2 * n - 2:
                     if levels == 2:
                         result = 2.0 * e1 - e2
@@ -408,7 +408,7 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int) -> F64Array:
                             e3 = sum3 / n
                             result = 3.0 * e1 - 3.0 * e2 + e3
                     else:
-                        e3 = (e2 - e3) * k + e3
+                        e3 = _fma(e2 - e3, k, e3)
                         result = 3.0 * e1 - 3.0 * e2 + e3
             out[i] = result
             i += 1
@@ -452,7 +452,7 @@ def _zlema_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
         value = x[i]
         if np.isnan(value):
             return i
-        prev = ((2.0 * value - x[i - lag]) - prev) * k + prev
+        prev = _fma((2.0 * value - x[i - lag]) - prev, k, prev)
         out[i] = prev
         i += 1
     return size
