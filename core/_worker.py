@@ -16,7 +16,6 @@ Nothing here touches pluggy; everything a worker needs arrives pickled.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import pickle
 import sys
@@ -50,11 +49,6 @@ __all__ = [
 ]
 
 _FIELDS = 4  # token, symbol index, start time (time.monotonic), pid
-
-if multiprocessing.parent_process() is not None:
-    # A spawned worker: one Numba thread per worker process (workers x cores would
-    # oversubscribe). Numba is not imported yet at this point; the forkserver sets it too.
-    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 
 class Plan(Protocol):
@@ -318,6 +312,10 @@ def initialize(repo_blob: bytes, beacon: ProcessBeacon) -> None:
     """
     from candlescan import _preload
 
+    if "numba" not in sys.modules:
+        # One Numba thread per worker (workers x cores would oversubscribe). Forkserver
+        # workers inherit it from the server; spawned ones have not imported Numba yet.
+        os.environ.setdefault("NUMBA_NUM_THREADS", "1")
     _preload.die_with_parent()
     _STATE.beacon = beacon
     try:

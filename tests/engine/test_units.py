@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import threading
 
@@ -141,4 +142,11 @@ async def test_spawn_workers(repo, service) -> None:
     """The start method used on macOS and Windows."""
     with ProcessingEngine(repo, service, 1, mp_context="spawn", timeout=30) as engine:
         results = await engine.process_batch(make_job(repo.symbols()[:3]))
+        threads = engine._executor.submit(os.getenv, "NUMBA_NUM_THREADS").result()
     assert all(r.ok for r in results)
+    assert threads == "1"
+
+
+def test_forkserver_workers_use_one_numba_thread(repo, service) -> None:
+    with ProcessingEngine(repo, service, 2) as engine:
+        assert engine._executor.submit(os.getenv, "NUMBA_NUM_THREADS").result() == "1"
