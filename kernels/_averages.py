@@ -186,34 +186,10 @@ def _rma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 @njit
 def _rma(real: F64Array, timeperiod: int) -> F64Array:
-    # Wilder's average is an EMA with k = 1/n. ``prev*(1-k) + x*k`` keeps the division
-    # (and one dependent operation) out of the recurrence; it differs from TA-Lib's
-    # ``(prev*(n-1) + x)/n`` by rounding only (~1e-16 relative, not accumulating).
-    n = len(real)
-    out = np.empty(n)
-    k = 1.0 / timeperiod
-    keep = (timeperiod - 1.0) / timeperiod
-    i = 0
-    while i < n:
-        if np.isnan(real[i]):
-            out[i] = np.nan
-            i += 1
-            continue
-        s = i
-        total = 0.0
-        while i < n and i < s + timeperiod and not np.isnan(real[i]):
-            total += real[i]
-            out[i] = np.nan
-            i += 1
-        if i < s + timeperiod:
-            continue
-        prev = total / timeperiod
-        out[i - 1] = prev
-        while i < n and not np.isnan(real[i]):
-            prev = prev * keep + real[i] * k
-            out[i] = prev
-            i += 1
-    return out
+    # Wilder's average is the SMA-seeded EMA with k = 1/n. The fused step keeps the
+    # division out of the recurrence; it differs from TA-Lib's RMA by rounding only
+    # (<= 3e-14 absolute on prices ~100, not accumulating).
+    return _ema_k(real, timeperiod, 1.0 / timeperiod)
 
 
 # --- WMA / HMA ----------------------------------------------------------------------------
