@@ -185,11 +185,48 @@ def _rma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 
 @njit
+def _rma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
+    # Wilder's average: the SMA-seeded EMA with k = 1/n, stepped as
+    # fma(prev, (n-1)/n, x/n): one fused operation in the recurrence (x/n is off the
+    # chain). Differs from TA-Lib's RMA by rounding only (~1e-15 relative, contractive).
+    n = len(x)
+    k = 1.0 / period
+    keep = (period - 1.0) / period
+    total = 0.0
+    i = s
+    while i < n and i < s + period:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        total += value
+        out[i] = np.nan
+        i += 1
+    if i < s + period:
+        return n
+    prev = total / period
+    out[i - 1] = prev
+    while i < n:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        prev = _fma(prev, keep, value * k)
+        out[i] = prev
+        i += 1
+    return n
+
+
+@njit
 def _rma(real: F64Array, timeperiod: int) -> F64Array:
-    # Wilder's average is the SMA-seeded EMA with k = 1/n. The fused step keeps the
-    # division out of the recurrence; it differs from TA-Lib's RMA by rounding only
-    # (<= 3e-14 absolute on prices ~100, not accumulating).
-    return _ema_k(real, timeperiod, 1.0 / timeperiod)
+    n = len(real)
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            out[i] = np.nan
+            i += 1
+        else:
+            i = _rma_from(real, i, timeperiod, out)
+    return out
 
 
 # --- WMA / HMA ----------------------------------------------------------------------------
