@@ -44,6 +44,7 @@ __all__ = [
     "SerialBackend",
     "ThreadBackend",
     "make_backend",
+    "prelaunch",
 ]
 
 #: How long to wait for a retired pool's manager thread before killing harder.
@@ -149,6 +150,23 @@ def default_context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(["__main__", "candlescan._forkserver"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def prelaunch(mp_context: multiprocessing.context.BaseContext | str | None = None) -> None:
+    """Start the warm forkserver now, in the background (Linux; a no-op elsewhere).
+
+    The forkserver's preload (numpy, Numba, the kernels) takes about a second; a command
+    line tool that calls this first overlaps it with its own start-up (building the
+    plugin registry, opening the source). Call it from the main thread: the forkserver
+    dies with the thread that started it. Engines started later reuse the server.
+    """
+    if isinstance(mp_context, str):
+        mp_context = multiprocessing.get_context(mp_context)
+    ctx = mp_context or default_context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 class ProcessBackend(Backend):

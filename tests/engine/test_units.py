@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 
 import pytest
@@ -150,3 +151,14 @@ async def test_spawn_workers(repo, service) -> None:
 def test_forkserver_workers_use_one_numba_thread(repo, service) -> None:
     with ProcessingEngine(repo, service, 2) as engine:
         assert engine._executor.submit(os.getenv, "NUMBA_NUM_THREADS").result() == "1"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forkserver is the Linux default")
+def test_prelaunch_starts_the_forkserver_once() -> None:
+    from multiprocessing import forkserver
+
+    from candlescan.backends import prelaunch
+
+    prelaunch()
+    prelaunch()  # idempotent
+    assert forkserver._forkserver._forkserver_pid is not None  # type: ignore[attr-defined]
