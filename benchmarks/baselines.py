@@ -135,7 +135,8 @@ def _atr(a: Arrays, p: Params) -> Callable[[], Any]:
 
 
 def _obv(a: Arrays, p: Params) -> Callable[[], Any]:
-    return lambda: np.cumsum(np.sign(np.diff(a["close"], prepend=np.nan)) * a["volume"])
+    # The first bar has no change: sign 0, so the sum starts at 0 (TA-Lib: volume[0]).
+    return lambda: np.cumsum(np.sign(np.diff(a["real"], prepend=a["real"][:1])) * a["volume"])
 
 
 def _price(weights: Mapping[str, float]) -> Callable[[Arrays, Params], Callable[[], Any]]:

@@ -27,6 +27,7 @@ __all__ = ["CHART", "REPORT", "load_run", "write_report"]
 REPORT = "REPORT.md"
 CHART = "kernels.png"
 TARGET = 1.0
+_TICKS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def _bars(n: int) -> str:
@@ -220,6 +221,7 @@ def write_chart(run: Run, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
 
     kernels = sorted(run.kernels, key=lambda k: (k.family, k.name))
     sizes = sorted(run.sizes)
@@ -228,15 +230,23 @@ def write_chart(run: Run, path: Path) -> None:
     for offset, bars in enumerate(sizes):
         ratios = [next(s.ratio for s in k.sizes if s.bars == bars) for k in kernels]
         positions = [i + (offset - (len(sizes) - 1) / 2) * height for i in range(len(kernels))]
-        ax.barh(positions, ratios, height=height, label=f"{_bars(bars)} bars")
+        ax.barh(positions, ratios, height=height, label=f"{bars:,} bars")
     ax.axvline(TARGET, color="black", linewidth=1, linestyle="--", label="TA-Lib (1.0x)")
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(FixedLocator(_TICKS))
+    ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in _TICKS]))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlim(
+        min(_TICKS[0], *(s.ratio for k in kernels for s in k.sizes)) * 0.9,
+        max(_TICKS[-1], *(s.ratio for k in kernels for s in k.sizes)) * 1.1,
+    )
+    ax.grid(axis="x", which="major", linewidth=0.3)
     ax.set_yticks(range(len(kernels)))
     ax.set_yticklabels([k.name for k in kernels], fontsize=7)
-    ax.invert_yaxis()
+    ax.set_ylim(len(kernels) - 0.5, -0.5)  # first kernel on top, no empty band
     ax.set_xlabel("time ratio ours / TA-Lib (lower is faster)")
-    ax.set_title(f"candlescan kernels vs TA-Lib {run.machine.get('talib', '')}")
-    ax.legend(loc="lower right", fontsize=7)
+    ax.set_title(f"candlescan kernels vs TA-Lib {run.machine.get('talib', '')}", pad=24)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, fontsize=7, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
