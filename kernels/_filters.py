@@ -204,9 +204,9 @@ def _t3_run(x: F64Array, s: int, e: int, period: int, vfactor: float, out: F64Ar
     for level in range(1, 6):
         total = ema[level - 1]
         for _ in range(period - 1):
-            ema[0] = k * x[today] + k1 * ema[0]
+            ema[0] = _fma(k1, ema[0], k * x[today])
             for j in range(1, level):
-                ema[j] = k * ema[j - 1] + k1 * ema[j]
+                ema[j] = _fma(k1, ema[j], k * ema[j - 1])
             total += ema[level - 1]
             today += 1
         ema[level] = total / period
@@ -217,14 +217,15 @@ def _t3_run(x: F64Array, s: int, e: int, period: int, vfactor: float, out: F64Ar
     c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
     out[today - 1] = c1 * ema[5] + c2 * ema[4] + c3 * ema[3] + c4 * ema[2]
     # Steady state in scalars: array slots would add a store/load to every recurrence.
+    # Each step is fma(1-k, e, k*input): one fused operation on the dependency chain.
     e1, e2, e3, e4, e5, e6 = ema[0], ema[1], ema[2], ema[3], ema[4], ema[5]
     for i in range(today, e):
-        e1 = k * x[i] + k1 * e1
-        e2 = k * e1 + k1 * e2
-        e3 = k * e2 + k1 * e3
-        e4 = k * e3 + k1 * e4
-        e5 = k * e4 + k1 * e5
-        e6 = k * e5 + k1 * e6
+        e1 = _fma(k1, e1, k * x[i])
+        e2 = _fma(k1, e2, k * e1)
+        e3 = _fma(k1, e3, k * e2)
+        e4 = _fma(k1, e4, k * e3)
+        e5 = _fma(k1, e5, k * e4)
+        e6 = _fma(k1, e6, k * e5)
         out[i] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
 
 
