@@ -108,6 +108,10 @@ class ProcessingEngine:
             raise InvalidJobError(f"chunk_size must be a positive integer, got {chunk_size!r}")
         if not isinstance(max_restarts, int) or max_restarts < 0:
             raise InvalidJobError(f"max_restarts must be >= 0, got {max_restarts!r}")
+        if startup_timeout is not None and not (
+            isinstance(startup_timeout, int | float) and startup_timeout > 0
+        ):
+            raise InvalidJobError(f"startup_timeout must be positive, got {startup_timeout!r}")
         if not isinstance(recycle_every, int) or recycle_every < 0:
             raise InvalidJobError(f"recycle_every must be >= 0, got {recycle_every!r}")
         self._candle_repo = candle_repo

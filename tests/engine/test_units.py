@@ -55,6 +55,7 @@ def test_error_text_is_one_line_with_the_type_name() -> None:
         ({"chunk_size": 0}, "chunk_size"),
         ({"max_restarts": -1}, "max_restarts"),
         ({"recycle_every": -1}, "recycle_every"),
+        ({"startup_timeout": -1}, "startup_timeout"),
         ({"backend": "nope"}, "unknown backend"),
     ],
 )
@@ -162,3 +163,14 @@ def test_prelaunch_starts_the_forkserver_once() -> None:
     prelaunch()
     prelaunch()  # idempotent
     assert forkserver._forkserver._forkserver_pid is not None  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio
+async def test_recycle_every_replaces_the_pool_between_batches(repo, service) -> None:
+    job = make_job(repo.symbols())
+    with ProcessingEngine(repo, service, 1, recycle_every=2) as engine:
+        pids = []
+        for _ in range(3):
+            assert all(r.ok for r in await engine.process_batch(job))
+            pids.append(engine.worker_pids())
+    assert pids[0] == pids[1] != pids[2]
