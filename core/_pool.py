@@ -45,7 +45,7 @@ from candlescan._worker import (
     describe_error,
     error_result,
 )
-from candlescan.backends import Backend
+from candlescan._backend import Backend
 from candlescan.entities import ProcessingResult
 from candlescan.errors import WorkerCrashedError
 
