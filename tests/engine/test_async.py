@@ -44,7 +44,7 @@ async def test_the_event_loop_keeps_ticking_through_a_hang(hanging, service) -> 
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert sum(r.error == "Processing timeout" for r in results) == 1
     # A blocked loop would show one gap of at least the 1 s timeout.
-    assert max(gaps) < 0.5, max(gaps)
+    assert max(gaps) < 0.8, max(gaps)
     assert len(ticks) > 50
 
 
