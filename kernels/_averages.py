@@ -232,36 +232,51 @@ def _rma(real: F64Array, timeperiod: int) -> F64Array:
 # --- WMA / HMA ----------------------------------------------------------------------------
 
 
+_RESYNC = 1024  # bars between exact re-sums of a running window sum: drift stays ~1e-14
+
+
 @njit
-def _wma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
-    # Running weighted sum: adding n*x[t] and then subtracting the plain window sum
-    # shifts every weight down by one (TA-Lib's O(1) update, ``ta_WMA.c``).
-    n = len(x)
-    divider = (period * (period + 1)) // 2
+def _wma_sums(x: F64Array, first: int, period: int) -> tuple[float, float]:
+    """Exact ``(sum, weighted sum)`` of the window ``x[first:first+period]`` (weights 1..n)."""
     plain = 0.0
     weighted = 0.0
+    for j in range(period):
+        value = x[first + j]
+        plain += value
+        weighted += value * (j + 1)
+    return plain, weighted
+
+
+@njit
+def _wma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
+    # O(1) update of the weighted sum (add n*x[t], subtract the previous plain sum: every
+    # weight moves down by one), re-synchronised with an exact O(n) sum every
+    # ``_RESYNC`` bars (at least n). TA-Lib 0.8's WMA does not drift (it agrees with the
+    # exact sums to ~1e-14 after 3e5 bars, where the plain running update of ta_WMA.c is
+    # ~1e-9 away), so neither may this.
+    n = len(x)
+    divider = (period * (period + 1)) // 2
     i = s
     while i < n and i < s + period - 1:
-        value = x[i]
-        if np.isnan(value):
+        if np.isnan(x[i]):
             return i
-        plain += value
-        weighted += value * (i - s + 1)
         out[i] = np.nan
         i += 1
-    trailing_value = 0.0
-    trailing = s
+    plain = 0.0
+    weighted = 0.0
+    countdown = 0
     while i < n:
         value = x[i]
         if np.isnan(value):
             return i
-        plain += value
-        plain -= trailing_value
-        weighted += value * period
-        trailing_value = x[trailing]
-        trailing += 1
+        if countdown == 0:
+            plain, weighted = _wma_sums(x, i - period + 1, period)
+            countdown = period if period > _RESYNC else _RESYNC
+        else:
+            weighted = weighted - plain + value * period
+            plain = plain - x[i - period] + value
+        countdown -= 1
         out[i] = weighted / divider
-        weighted -= plain
         i += 1
     return n
 
@@ -297,56 +312,56 @@ def _hma_periods(timeperiod: int) -> tuple[int, int]:
 def _hma_from(
     x: F64Array, s: int, half: int, period: int, root: int, ring: F64Array, out: F64Array
 ) -> int:
-    # One pass, three running WMAs (see _wma_from): WMA(x, half) and WMA(x, period) give
-    # raw = 2*fast - slow, and WMA(raw, root) reads its leaving raw values from a ring of
-    # ``root`` slots instead of a full-length temporary.
+    # One pass, three WMAs (see _wma_from, re-synchronised the same way): WMA(x, half)
+    # and WMA(x, period) give raw = 2*fast - slow, and WMA(raw, root) keeps its window of
+    # raw values in a ring of ``root`` slots instead of a full-length temporary.
     n = len(x)
     div_f = (half * (half + 1)) // 2
     div_s = (period * (period + 1)) // 2
     div_r = (root * (root + 1)) // 2
-    plain_f = weighted_f = leaving_f = 0.0
-    plain_s = weighted_s = leaving_s = 0.0
-    plain_r = weighted_r = leaving_r = 0.0
-    fast = 0.0
-    slot = 0  # ring slot of the current raw value
+    plain_f = weighted_f = plain_s = weighted_s = plain_r = weighted_r = 0.0
+    countdown = 0  # one re-sync clock for the two WMAs over x
+    count_r = 0
+    slot = 0  # ring slot for the next raw value; after a store it is the oldest
     for i in range(s, n):
         value = x[i]
         if np.isnan(value):
             return i
         age = i - s
-        plain_f += value
-        if age < half - 1:
-            weighted_f += value * (age + 1)
-        else:
-            plain_f -= leaving_f
-            weighted_f += value * half
-            leaving_f = x[i - half + 1]
-            fast = weighted_f / div_f
-            weighted_f -= plain_f
-        plain_s += value
-        if age < period - 1:
-            weighted_s += value * (age + 1)
+        if age < period - 1:  # period >= half: nothing to emit before the slow WMA
             out[i] = np.nan
             continue
-        plain_s -= leaving_s
-        weighted_s += value * period
-        leaving_s = x[i - period + 1]
-        raw = 2.0 * fast - weighted_s / div_s
-        weighted_s -= plain_s
-        raw_age = age - (period - 1)
-        ring[slot] = raw
-        oldest = slot + 1 if slot + 1 < root else 0  # raw value at raw_age - root + 1
-        slot = oldest
-        plain_r += raw
-        if raw_age < root - 1:
-            weighted_r += raw * (raw_age + 1)
-            out[i] = np.nan
+        if countdown == 0:
+            plain_f, weighted_f = _wma_sums(x, i - half + 1, half)
+            plain_s, weighted_s = _wma_sums(x, i - period + 1, period)
+            countdown = period if period > _RESYNC else _RESYNC
         else:
-            plain_r -= leaving_r
-            weighted_r += raw * root
-            leaving_r = ring[oldest]
-            out[i] = weighted_r / div_r
-            weighted_r -= plain_r
+            weighted_f = weighted_f - plain_f + value * half
+            plain_f = plain_f - x[i - half] + value
+            weighted_s = weighted_s - plain_s + value * period
+            plain_s = plain_s - x[i - period] + value
+        countdown -= 1
+        raw = 2.0 * (weighted_f / div_f) - weighted_s / div_s
+        leaving = ring[slot]  # the raw value that leaves the root window (once full)
+        ring[slot] = raw
+        slot = slot + 1 if slot + 1 < root else 0
+        raw_age = age - (period - 1)
+        if raw_age < root - 1:
+            out[i] = np.nan
+            continue
+        if count_r == 0:
+            plain_r = 0.0
+            weighted_r = 0.0
+            for j in range(root):  # oldest first: the ring from ``slot`` on
+                r = ring[slot + j if slot + j < root else slot + j - root]
+                plain_r += r
+                weighted_r += r * (j + 1)
+            count_r = root if root > _RESYNC else _RESYNC
+        else:
+            weighted_r = weighted_r - plain_r + raw * root
+            plain_r = plain_r - leaving + raw
+        count_r -= 1
+        out[i] = weighted_r / div_r
     return n
 
 
