@@ -139,18 +139,28 @@ class Ohlcv:
         )
 
 
-def synthetic_ohlcv(n: int, seed: int = 0) -> Ohlcv:
+def synthetic_ohlcv(n: int, seed: int = 0, *, moving_closes: bool = False) -> Ohlcv:
     """Deterministic, realistic daily bars: positive, cent-rounded, ``low < high``.
 
     The log price is a random walk (1.5 % daily) minus its trailing 250-bar mean, so
     prices stay near 100 even for 10^6 bars instead of drifting to 0 or infinity.
     Prices are rounded to cents like real quotes, which makes ties happen (as in the
     real data), and high/low always bracket open and close with a positive spread.
+
+    ``moving_closes=True`` nudges every close that equals the previous one by a cent.
+    An unchanged close can make a window "flat" (two equal RSIs for STOCHRSI), where
+    TA-Lib returns 0 and the kernels the project's documented neutral value, so the
+    TA-Lib parity tests use it; the twin tests keep the unchanged closes.
     """
     rng = np.random.default_rng(seed)
     steps = rng.normal(0.0, 0.015, n)
     log_close = _detrend(np.cumsum(steps))
     close = np.round(100.0 * np.exp(log_close), 2)
+    while moving_closes and n > 1:
+        same = np.flatnonzero(close[1:] == close[:-1]) + 1
+        if same.size == 0:
+            break
+        close[same] = np.round(close[same] + 0.01, 2)
     gap = np.exp(rng.normal(0.0, 0.004, n))
     open_ = np.round(np.concatenate(([100.0], close[:-1])) * gap, 2)[:n]
     top = np.maximum(open_, close)
@@ -163,7 +173,8 @@ def synthetic_ohlcv(n: int, seed: int = 0) -> Ohlcv:
     # A second asset, correlated 0.7 with the first (for beta / correl).
     partner = 0.7 * steps + math.sqrt(1.0 - 0.7**2) * rng.normal(0.0, 0.015, n)
     other = np.round(50.0 * np.exp(_detrend(np.cumsum(partner))), 2)
-    return Ohlcv(open_, high, low, close, volume, other, label=f"synthetic(n={n}, seed={seed})")
+    label = f"synthetic(n={n}, seed={seed}{', moving closes' if moving_closes else ''})"
+    return Ohlcv(open_, high, low, close, volume, other, label=label)
 
 
 def _detrend(walk: F64, window: int = 250) -> F64:

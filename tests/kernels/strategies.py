@@ -54,7 +54,8 @@ def scenario(
 ) -> tuple[Params, Ohlcv]:
     """``(params, data)`` with ``len(data) - lookback`` in ``[min_extra, max_extra]``.
 
-    ``min_extra`` may be negative to produce series shorter than the warm-up.
+    ``min_extra`` may be negative to produce series shorter than the warm-up. With
+    ``talib=True`` no close repeats (see :func:`~tests.kernels.cases.synthetic_ohlcv`).
     """
     chosen = draw(params(case, talib=talib))
     lookback = case.lookback(chosen)
@@ -62,7 +63,7 @@ def scenario(
     high = max(low, min(MAX_BARS, lookback + max_extra))
     n = draw(st.integers(low, high))
     seed = draw(st.integers(0, 2**32 - 1))
-    return chosen, synthetic_ohlcv(n, seed)
+    return chosen, synthetic_ohlcv(n, seed, moving_closes=talib)
 
 
 @st.composite

@@ -183,3 +183,6 @@ def test_synthetic_bars_are_valid(n: int, seed: int) -> None:
     assert (bars.low > 0).all() and (bars.other > 0).all() and (bars.volume > 0).all()
     again = synthetic_ohlcv(n, seed)
     assert all(np.array_equal(columns[k], again.columns()[k]) for k in columns)
+    moving = synthetic_ohlcv(n, seed, moving_closes=True)
+    assert (moving.close[1:] != moving.close[:-1]).all()
+    assert (moving.low < np.minimum(moving.open, moving.close)).all()

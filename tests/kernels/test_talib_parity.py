@@ -83,7 +83,7 @@ def test_real_data(talib_case: Case, real_bars: list[Ohlcv]) -> None:
 
 @pytest.fixture(scope="module")
 def long_bars() -> Ohlcv:
-    return synthetic_ohlcv(LONG, seed=7)
+    return synthetic_ohlcv(LONG, seed=7, moving_closes=True)
 
 
 def test_long_series(talib_case: Case, long_bars: Ohlcv) -> None:
