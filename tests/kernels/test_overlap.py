@@ -100,6 +100,21 @@ def test_t3_mama_midpoint_midprice_sar_match_talib(shared_data: Path) -> None:
         assert_same(k.sar(high, low, accel, maximum), talib.SAR(high, low, accel, maximum))
 
 
+@pytest.mark.talib
+@pytest.mark.parametrize("period", [4, 10])
+def test_no_drift_on_a_long_series(period: int) -> None:
+    # Running sums drift; TA-Lib 0.8's do not (e.g. its WMA matches exact window sums).
+    # 3e5 bars of a random walk: every average must still agree to 1e-9.
+    talib = pytest.importorskip("talib")
+    rng = np.random.default_rng(7)
+    x = np.abs(50 + np.cumsum(rng.normal(0, 0.5, 300_000))) + 10
+    for name in AVERAGES:
+        assert_same(getattr(k, name)(x, period), getattr(talib, name.upper())(x, period))
+    assert_same(k.t3(x, period), talib.T3(x, period))
+    for a, b in zip(k.bbands(x, period), talib.BBANDS(x, period), strict=True):
+        assert_same(a, b)
+
+
 # --- StockCharts fixtures (conventions agree per shared/data/reference/README.md) ---------
 
 
