@@ -87,6 +87,7 @@ class Run:
     repeats: dict[int, int]
     kernels: list[KernelResult]
     startup: Startup | None = None
+    without_talib: list[str] = field(default_factory=list)  # registered, not benchmarked
 
 
 def _repeats(bars: int, base: int) -> int:
@@ -224,7 +225,8 @@ def run(
     :data:`COLD_START_DEFAULT`; pass empty lists to skip the start-up measurements.
     """
     load_at_start = _load()
-    cases = {name: c for name, c in all_cases().items() if c.talib_name is not None}
+    registry = all_cases()
+    cases = {name: c for name, c in registry.items() if c.talib_name is not None}
     if kernels:
         unknown = sorted(set(kernels) - set(cases))
         if unknown:
@@ -250,6 +252,7 @@ def run(
         repeats={bars: _repeats(bars, repeats) for bars in sizes},
         kernels=results,
         startup=startup,
+        without_talib=sorted(name for name, c in registry.items() if c.talib_name is None),
     )
 
 

@@ -71,6 +71,8 @@ def _headline(run: Run) -> list[str]:
         f"- **{len(kernels)} kernels** with a TA-Lib namesake; **{len(clean)}** equal TA-Lib "
         f"(1e-9 relative, NaN positions included) at every size.",
     ]
+    if run.without_talib:
+        lines.append(f"- Not benchmarked (no TA-Lib namesake): {', '.join(run.without_talib)}.")
     if ratios:
         worst = max(kernels, key=lambda k: _largest(k).ratio)
         lines.append(
@@ -334,6 +336,7 @@ def load_run(path: Path) -> Run:
         repeats={int(k): v for k, v in raw["repeats"].items()},
         kernels=kernels,
         startup=startup,
+        without_talib=raw.get("without_talib", []),
     )
 
 
