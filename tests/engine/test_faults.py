@@ -145,3 +145,45 @@ async def test_a_slow_first_symbol_holds_the_others_back_only_briefly(service, m
             assert result.ok
     assert sorted(order) == sorted(symbols)
     assert order[-1] == symbols[0]  # everything else finished while it slept
+
+
+_EXPECTED_TEXT = {
+    "exit": "(exit code 3)",
+    "segfault": "(exit code -11)",
+    "raise": "SymbolNotFoundError: ",
+    "hang_sleep": "Processing timeout",
+    "hang_numba": "Processing timeout",
+    "garbage": "DataSourceError: ",
+}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("seed", [13, 16])
+async def test_random_mixes_of_faults_chunk_sizes_and_worker_counts(service, seed) -> None:
+    """Ten random faults among 60 symbols, a random chunk size and worker count."""
+    import random
+
+    rnd = random.Random(seed)
+    base = PluginRegistry.default().open_source("synthetic:60x252")
+    symbols = base.symbols()
+    faults = {s: rnd.choice(sorted(_EXPECTED_TEXT)) for s in rnd.sample(symbols, 10)}
+    engine = ProcessingEngine(
+        FaultRepository(base, faults),
+        service,
+        rnd.choice([1, 2, 3]),
+        timeout=1.0,
+        chunk_size=rnd.choice([None, 1, 3, 7, 60]),
+    )
+    job = make_job(symbols)
+    expected = reference(base, service, job)
+    with engine:
+        results = await engine.process_batch(job)
+        pids = engine.worker_pids()
+    assert sorted(r.symbol for r in results) == sorted(symbols)
+    assert {r.symbol for r in results if r.error} == set(faults)
+    for r in results:
+        if r.error:
+            assert _EXPECTED_TEXT[faults[r.symbol]] in r.error, (r.symbol, r.error)
+        else:
+            assert same_outcome(r, expected[r.symbol]), r.symbol
+    assert_gone(pids)
