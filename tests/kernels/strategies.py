@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.kernels.cases import Case, Ohlcv, Params, synthetic_ohlcv
 
-__all__ = ["MAX_BARS", "MAX_LOOKBACK", "nan_runs", "params", "scenario"]
+__all__ = ["MAX_BARS", "MAX_LOOKBACK", "max_lookback", "nan_runs", "params", "scenario"]
 
 #: Longest series a property test builds.
 MAX_BARS = 300
@@ -44,8 +44,19 @@ def params(case: Case, *, capped: bool = True, talib: bool = False) -> st.Search
     if talib:
         strategy = strategy.filter(lambda p: case.talib_deviates(p) is None)
     if capped:
-        return strategy.filter(lambda p: case.lookback(p) <= MAX_LOOKBACK)
+        limit = max_lookback(case)
+        return strategy.filter(lambda p: case.lookback(p) <= limit)
     return strategy
+
+
+def max_lookback(case: Case) -> int:
+    """:data:`MAX_LOOKBACK`, or more for a kernel whose smallest params already need more."""
+    smallest = {r.name: (r.low if r.kind == "int" else case.defaults[r.name]) for r in case.space}
+    try:
+        floor = case.lookback(smallest)
+    except ValueError:  # a combination the kernel refuses: keep the default limit
+        floor = 0
+    return max(MAX_LOOKBACK, floor + 50)
 
 
 @st.composite
@@ -60,7 +71,7 @@ def scenario(
     chosen = draw(params(case, talib=talib))
     lookback = case.lookback(chosen)
     low = max(0, lookback + min_extra)
-    high = max(low, min(MAX_BARS, lookback + max_extra))
+    high = max(low, min(max(MAX_BARS, lookback + 50), lookback + max_extra))
     n = draw(st.integers(low, high))
     seed = draw(st.integers(0, 2**32 - 1))
     return chosen, synthetic_ohlcv(n, seed, moving_closes=talib)
