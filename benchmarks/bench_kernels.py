@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,8 +36,13 @@ from benchmarks._timing import interleaved, ratio_quartiles
 from benchmarks.baselines import BASELINES
 from benchmarks.report import write_report
 from benchmarks.startup import Startup, measure_startup
-from tests.kernels.cases import Case, Ohlcv, all_cases, as_outputs, synthetic_ohlcv
-from tests.kernels.compare import mismatches
+
+if TYPE_CHECKING:
+    from tests.kernels.cases import Case, Ohlcv
+
+# The harness (and through it candlescan and numba) is imported inside the functions:
+# main() first points NUMBA_CACHE_DIR at a fresh folder, which must happen before
+# numba builds the kernels' caches (see _fresh_cache).
 
 __all__ = ["KernelResult", "Run", "SizeResult", "main", "run"]
 
@@ -96,6 +101,8 @@ def _repeats(bars: int, base: int) -> int:
 
 
 def _baseline_delta(ours: tuple[np.ndarray, ...], theirs: Any) -> float:
+    from tests.kernels.cases import as_outputs
+
     mine = ours[0]
     other = np.asarray(as_outputs(theirs)[0], dtype=np.float64)
     half = len(mine) // 2
@@ -109,12 +116,17 @@ def _baseline_delta(ours: tuple[np.ndarray, ...], theirs: Any) -> float:
 
 @functools.cache
 def _bars(n: int) -> Ohlcv:
+    from tests.kernels.cases import synthetic_ohlcv
+
     # One data set per size for the whole run (kernels copy their inputs).
     return synthetic_ohlcv(n, seed=1)
 
 
 def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> KernelResult:
     import talib
+
+    from tests.kernels.cases import as_outputs
+    from tests.kernels.compare import mismatches
 
     params = dict(kernel_case.defaults)
     baseline = BASELINES.get(kernel_case.name)
@@ -224,6 +236,8 @@ def run(
     ``compile_kernels`` defaults to the benchmarked ones, ``cold_kernels`` to
     :data:`COLD_START_DEFAULT`; pass empty lists to skip the start-up measurements.
     """
+    from tests.kernels.cases import all_cases
+
     load_at_start = _load()
     registry = all_cases()
     cases = {name: c for name, c in registry.items() if c.talib_name is not None}
@@ -273,7 +287,26 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         f"(default {','.join(COLD_START_DEFAULT)}; quick: the first benchmarked one)",
     )
     parser.add_argument("--out", type=Path, help="output folder (default benchmarks/)")
+    parser.add_argument(
+        "--user-cache",
+        action="store_true",
+        help="use the user's Numba cache instead of a fresh one (faster, may be stale)",
+    )
     return parser.parse_args(argv)
+
+
+def _fresh_cache() -> None:
+    """Compile this run's kernels into a fresh ``NUMBA_CACHE_DIR``.
+
+    Numba invalidates a cached function only when its own file changes, not when a
+    callee in another module does, so a user cache can hold stale code after kernels
+    are edited (it then fails with "NRT_adapt_ndarray_to_python: descr is NULL").
+    Without effect when candlescan is already imported (e.g. under pytest).
+    """
+    import os
+
+    if "candlescan.kernels" not in sys.modules:
+        os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="candlescan-bench-numba-")
 
 
 def _names(option: str | None, every: list[str], default: list[str] | None) -> list[str] | None:
@@ -296,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> Path:
         else list(QUICK_SIZES if args.quick else FULL_SIZES)
     )
     repeats = args.repeats or (3 if args.quick else 9)
+    if not args.user_cache:
+        _fresh_cache()
+    from tests.kernels.cases import all_cases
+
     talib_kernels = [n for n, c in all_cases().items() if c.talib_name is not None]
     benchmarked = kernels or talib_kernels
     compile_kernels = _names(args.compile_kernels, talib_kernels, default=None)
