@@ -303,10 +303,14 @@ def _fresh_cache() -> None:
     are edited (it then fails with "NRT_adapt_ndarray_to_python: descr is NULL").
     Without effect when candlescan is already imported (e.g. under pytest).
     """
+    import atexit
     import os
+    import shutil
 
     if "candlescan.kernels" not in sys.modules:
-        os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="candlescan-bench-numba-")
+        folder = tempfile.mkdtemp(prefix="candlescan-bench-numba-")
+        os.environ["NUMBA_CACHE_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 def _names(option: str | None, every: list[str], default: list[str] | None) -> list[str] | None:
