@@ -19,6 +19,7 @@ from tests.kernels.cases import (
     POSITION_PARAMS,
     Case,
     all_cases,
+    as_outputs,
     synthetic_ohlcv,
 )
 from tests.kernels.compare import assert_identical, assert_outputs_close
@@ -28,6 +29,7 @@ CASES = all_cases()
 NAMES = list(CASES)
 WITH_TWIN = [name for name, c in CASES.items() if c.reference is not None]
 FRESH_START = [name for name in CASES if name not in NAN_RULE_EXCEPTIONS]
+MULTI_INPUT_TWIN = [name for name in WITH_TWIN if len(CASES[name].inputs) > 1]
 
 #: A few hundred JIT-compiled calls per kernel are plenty; the profile's count is shared by
 #: ~8 properties x every kernel, so each property uses a quarter of it.
@@ -132,6 +134,27 @@ def test_twin_parity_with_missing_bars(twin_case: Case, data: st.DataObject) -> 
         twin_case.run_reference(holed, params),
         twin_case.outputs,
         f"{twin_case.name}{params} vs its naive twin, NaN at bars {holes}",
+        input_scale=twin_case.input_scale(bars),
+    )
+
+
+@pytest.mark.parametrize("name", MULTI_INPUT_TWIN)
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_twin_parity_with_nan_in_one_input(name: str, data: st.DataObject) -> None:
+    # A NaN in one input only (a missing volume, a bad close) is a bad bar too.
+    twin_case = CASES[name]
+    params, bars = data.draw(scenario(twin_case, min_extra=10), label="params, bars")
+    arrays = list(twin_case.arrays(bars))
+    which = data.draw(st.integers(0, len(arrays) - 1), label="input index")
+    holes = data.draw(nan_runs(len(bars)), label="NaN bars")
+    arrays[which][holes] = np.nan
+    assert twin_case.reference is not None
+    assert_outputs_close(
+        as_outputs(twin_case.kernel(*arrays, **params)),
+        as_outputs(twin_case.reference(*arrays, **params)),
+        twin_case.outputs,
+        f"{name}{params} vs its naive twin, NaN in {twin_case.inputs[which]!r} at {holes}",
         input_scale=twin_case.input_scale(bars),
     )
 
