@@ -177,7 +177,11 @@ class ThreadBeacon:
 
 def describe_error(exc: BaseException) -> str:
     """``"TypeName: message"`` on one line (multi-line messages are joined with spaces)."""
-    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    try:
+        message = str(exc)
+    except Exception:  # a broken __str__ must not cost the other symbols of the chunk
+        message = "<exception message unavailable>"
+    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -46,6 +46,12 @@ def test_error_text_is_one_line_with_the_type_name() -> None:
     assert describe_error(ValueError("two\n  lines")) == "ValueError: two lines"
     assert describe_error(RuntimeError()) == "RuntimeError"
 
+    class WeirdError(Exception):
+        def __str__(self) -> str:
+            raise ValueError("no")
+
+    assert describe_error(WeirdError()) == "WeirdError: <exception message unavailable>"
+
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
