@@ -24,10 +24,15 @@ MIN_SAMPLE_S = 0.002
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds per call of one implementation: every repeat and their median."""
+    """Seconds per call of one implementation: every repeat and their median.
+
+    ``faults`` is the median count of minor page faults per call (memory the call
+    touched for the first time), or ``None`` where the platform cannot count them.
+    """
 
     samples: tuple[float, ...]
     number: int
+    faults: float | None = None
 
     @property
     def median(self) -> float:
@@ -46,6 +51,7 @@ def interleaved(calls: Mapping[str, Callable[[], object]], repeats: int) -> dict
     names = list(calls)
     numbers = {name: _calibrate(calls[name]) for name in names}  # also warms caches
     samples: dict[str, list[float]] = {name: [] for name in names}
+    faults: dict[str, list[float]] = {name: [] for name in names}
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -53,14 +59,33 @@ def interleaved(calls: Mapping[str, Callable[[], object]], repeats: int) -> dict
             shift = repeat % len(names)
             for name in names[shift:] + names[:shift]:
                 call, number = calls[name], numbers[name]
+                faulted = _minor_faults()
                 start = time.perf_counter()
                 for _ in range(number):
                     call()
                 samples[name].append((time.perf_counter() - start) / number)
+                if faulted is not None:
+                    faults[name].append(((_minor_faults() or 0) - faulted) / number)
     finally:
         if was_enabled:
             gc.enable()
-    return {name: Timing(tuple(samples[name]), numbers[name]) for name in names}
+    return {
+        name: Timing(
+            tuple(samples[name]),
+            numbers[name],
+            statistics.median(faults[name]) if faults[name] else None,
+        )
+        for name in names
+    }
+
+
+def _minor_faults() -> int | None:
+    """Minor page faults of this process so far (first touches of fresh memory)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
 
 
 def ratio_quartiles(ours: Timing, theirs: Timing) -> tuple[float, float, float]:

@@ -67,6 +67,8 @@ class SizeResult:
     ratio_q1: float  # quartiles of the per-repeat ratios
     ratio_q3: float
     ratio_best: float  # fastest ours / fastest TA-Lib: least disturbed by other processes
+    ours_faults: float | None = None  # minor page faults per call (median)
+    talib_faults: float | None = None
     baseline_s: float | None = None
     baseline_delta: float | None = None  # max |ours - baseline| / max |ours|, last half
 
@@ -176,6 +178,8 @@ def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> Kerne
                 ratio_q1=q1,
                 ratio_q3=q3,
                 ratio_best=min(timings["ours"].samples) / min(timings["talib"].samples),
+                ours_faults=timings["ours"].faults,
+                talib_faults=timings["talib"].faults,
                 baseline_s=timings["baseline"].median if "baseline" in timings else None,
                 baseline_delta=delta,
             )

@@ -41,6 +41,10 @@ def _ms(seconds: float | None) -> str:
     return f"{seconds * 1e3:.3f}" if seconds < 0.01 else f"{seconds * 1e3:.2f}"
 
 
+def _faults(count: float | None) -> str:
+    return "-" if count is None else f"{count:.0f}"
+
+
 def _largest(kernel: KernelResult) -> SizeResult:
     return max(kernel.sizes, key=lambda s: s.bars)
 
@@ -51,6 +55,9 @@ def _reason(kernel: KernelResult) -> str:
         return REASONS[kernel.name]
     if size.parity:
         return "does not match TA-Lib (see parity column); timing not meaningful yet"
+    faults = _fault_note(size)
+    if faults:
+        return faults
     if size.ratio_q1 <= TARGET or size.ratio_best <= TARGET:
         return (
             f"within timing noise: per-repeat ratios {size.ratio_q1:.2f}-{size.ratio_q3:.2f} "
@@ -58,6 +65,22 @@ def _reason(kernel: KernelResult) -> str:
         )
     spread = f"{size.ratio_q1:.2f}-{size.ratio_q3:.2f}"
     return f"consistently slower (per-repeat ratios {spread}); not analysed"
+
+
+#: Page faults per call above which fresh memory explains a slowdown (8 MB = 1953 pages).
+_FAULTS = 100
+
+
+def _fault_note(size: SizeResult) -> str:
+    ours, theirs = size.ours_faults, size.talib_faults
+    if ours is None or theirs is None or ours < _FAULTS or ours < 4 * max(theirs, 1.0):
+        return ""
+    return (
+        f"about {ours:.0f} minor page faults per call (TA-Lib {theirs:.0f}): a fresh "
+        f"{ours * 4 / 1024:.0f} MB of output or scratch memory is touched on every call "
+        "(allocated inside Numba); allocating outputs with NumPy in the wrapper, as "
+        "TA-Lib's are, avoids it"
+    )
 
 
 def _headline(run: Run) -> list[str]:
@@ -150,15 +173,15 @@ def _slow_table(run: Run) -> list[str]:
         return ["Every kernel is at or under 1.0x TA-Lib's time."]
     lines = [
         "| kernel | ratio | per-repeat ratios (IQR) | fastest-call ratio | ours ms | TA-Lib ms "
-        "| reason |",
-        "|---|---:|---|---:|---:|---:|---|",
+        "| page faults/call ours, TA-Lib | reason |",
+        "|---|---:|---|---:|---:|---:|---|---|",
     ]
     for kernel in sorted(slow, key=lambda k: -_largest(k).ratio):
         size = _largest(kernel)
         lines.append(
             f"| {kernel.name} | {size.ratio:.2f} | {size.ratio_q1:.2f}-{size.ratio_q3:.2f} | "
             f"{size.ratio_best:.2f} | {_ms(size.ours_s)} | {_ms(size.talib_s)} | "
-            f"{_reason(kernel)} |"
+            f"{_faults(size.ours_faults)}, {_faults(size.talib_faults)} | {_reason(kernel)} |"
         )
     return lines
 
