@@ -18,11 +18,15 @@ from candlescan.kernels.rolling import _clean_run, _next_run2
 def _stddev_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
     # Population variance mean(d^2) - mean(d)^2 of d = x - K, from running sums, with the
     # pivot K re-centred on a window's first value (and the sums rebuilt) every ``period``
-    # bars: O(n), no drift, and no cancellation at the price level. A plain running
-    # mean(x^2) - mean(x)^2 leaves ~1e-12 noise on flat windows, which sqrt turns into a
-    # 1e-6 band width where TA-Lib 0.8 reports 0.
+    # bars: O(n), no drift, and no cancellation at the price level. A window whose values
+    # are all equal (no change in its last period-1 steps) is exactly 0, as TA-Lib 0.8
+    # reports: rounding residue would otherwise give a ~1e-7 band width after sqrt.
     if e - s < period:
         return
+    last_change = s  # last bar (in this run) that differs from the bar before it
+    for i in range(s + 1, s + period - 1):
+        if x[i] != x[i - 1]:
+            last_change = i
     inv = 1.0 / period  # a multiply, not two divisions, per bar (the SMA keeps TA-Lib's /n)
     first = s
     while first + period - 1 < e:
@@ -38,9 +42,12 @@ def _stddev_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None
             d = x[i] - pivot
             total += d
             total2 += d * d
+            if x[i] != x[i - 1]:
+                last_change = i
             mean = total * inv
             variance = total2 * inv - mean * mean
-            out[i] = np.sqrt(variance) if variance > 0.0 else 0.0
+            flat = last_change <= i - period + 1
+            out[i] = np.sqrt(variance) if (variance > 0.0 and not flat) else 0.0
             d = x[trailing] - pivot
             total -= d
             total2 -= d * d
@@ -92,6 +99,92 @@ def _bbands_into(
             upper[i] = middle[i] + deviation * nbdevup
             lower[i] = middle[i] - deviation * nbdevdn
     return middle
+
+
+@njit
+def _bbands_sma_from(
+    x: F64Array,
+    s: int,
+    period: int,
+    nbdevup: float,
+    nbdevdn: float,
+    upper: F64Array,
+    middle: F64Array,
+    lower: F64Array,
+) -> int:
+    # matype 0 in one pass: the SMA with TA-Lib's running sum (bit-identical middle band)
+    # and the deviation from pivot-shifted sums re-centred every ``period`` bars (as
+    # _stddev_run), writing the three bands directly.
+    n = len(x)
+    inv = 1.0 / period
+    total = 0.0
+    i = s
+    while i < n and i < s + period - 1:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        total += value
+        upper[i] = middle[i] = lower[i] = np.nan
+        i += 1
+    last_change = s  # last bar that differs from the one before (flat-window test)
+    for j in range(s + 1, i):
+        if x[j] != x[j - 1]:
+            last_change = j
+    pivot = 0.0
+    shifted = shifted2 = 0.0
+    countdown = 0
+    while i < n:
+        value = x[i]
+        if np.isnan(value):
+            return i
+        if i > s and value != x[i - 1]:
+            last_change = i
+        total += value
+        mean = total / period
+        total -= x[i - period + 1]
+        if countdown == 0:
+            pivot = x[i - period + 1]
+            shifted = shifted2 = 0.0
+            for j in range(i - period + 1, i + 1):
+                d = x[j] - pivot
+                shifted += d
+                shifted2 += d * d
+            countdown = period
+        else:
+            d = value - pivot
+            old = x[i - period] - pivot
+            shifted += d - old
+            shifted2 += d * d - old * old
+        countdown -= 1
+        centre = shifted * inv
+        variance = shifted2 * inv - centre * centre
+        flat = last_change <= i - period + 1  # all equal: exactly 0, as TA-Lib
+        deviation = np.sqrt(variance) if (variance > 0.0 and not flat) else 0.0
+        middle[i] = mean
+        upper[i] = mean + deviation * nbdevup
+        lower[i] = mean - deviation * nbdevdn
+        i += 1
+    return n
+
+
+@njit
+def _bbands_sma_into(
+    real: F64Array,
+    timeperiod: int,
+    nbdevup: float,
+    nbdevdn: float,
+    upper: F64Array,
+    middle: F64Array,
+    lower: F64Array,
+) -> None:
+    n = len(real)
+    i = 0
+    while i < n:
+        if np.isnan(real[i]):
+            upper[i] = middle[i] = lower[i] = np.nan
+            i += 1
+        else:
+            i = _bbands_sma_from(real, i, timeperiod, nbdevup, nbdevdn, upper, middle, lower)
 
 
 @njit

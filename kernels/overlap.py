@@ -26,7 +26,13 @@ from candlescan.kernels._averages import _ma_lookback as _ma_lookback
 from candlescan.kernels._averages import _next_run as _next_run
 from candlescan.kernels._averages import _sma as _sma
 from candlescan.kernels._averages import _sma_run as _sma_run
-from candlescan.kernels._bands import _bbands_into, _midpoint, _midprice, _sar
+from candlescan.kernels._bands import (
+    _bbands_into,
+    _bbands_sma_into,
+    _midpoint,
+    _midprice,
+    _sar,
+)
 from candlescan.kernels._filters import _t3
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
@@ -556,7 +562,11 @@ def bbands(
     """
     upper = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
     lower = np.empty(len(real))
-    middle = _bbands_into(real, timeperiod, nbdevup, nbdevdn, matype, upper, lower)
+    if matype == 0:
+        middle = np.empty(len(real))
+        _bbands_sma_into(real, timeperiod, nbdevup, nbdevdn, upper, middle, lower)
+    else:
+        middle = _bbands_into(real, timeperiod, nbdevup, nbdevdn, matype, upper, lower)
     return upper, middle, lower
 
 

@@ -204,6 +204,20 @@ def test_flat_prices_collapse_the_bands() -> None:
     assert np.isnan(middle[:19]).all()
 
 
+@pytest.mark.parametrize("matype", [0, 1])
+def test_flat_stretch_inside_a_series_has_zero_width(matype: int) -> None:
+    # Running sums leave rounding residue on a flat window that is not aligned with
+    # their re-centring; sqrt would turn it into a ~1e-7 width. TA-Lib 0.8 gives 0.
+    rng = np.random.default_rng(3)
+    x = np.round(100 + np.cumsum(rng.normal(0, 1, 200)), 2)
+    x[57:97] = x[57]  # 40 equal closes, not aligned with any multiple of the period
+    upper, middle, lower = k.bbands(x, 20, 2.0, 2.0, matype)
+    inside = slice(57 + 19, 97)
+    np.testing.assert_array_equal(upper[inside], middle[inside])
+    np.testing.assert_array_equal(lower[inside], middle[inside])
+    assert (upper[100:] > middle[100:]).all()
+
+
 def _gap_cases() -> list[tuple[str, dict[str, Any]]]:
     cases: list[tuple[str, dict[str, Any]]] = [(name, {"timeperiod": 5}) for name in AVERAGES]
     cases += [
