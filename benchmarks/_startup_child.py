@@ -1,7 +1,8 @@
 """Run in a fresh interpreter by :mod:`benchmarks.startup`: import, then first calls.
 
 ``python -m benchmarks._startup_child KERNEL [KERNEL ...]`` prints one JSON line with
-``import_s`` (``import candlescan.kernels``, numpy and numba included) and, per kernel
+``import_s`` (``import candlescan.kernels``, numpy and numba included; ``split`` breaks
+it into numpy + numba, the ``candlescan`` package, and the kernels) and, per kernel
 in the order given, ``first_call_s``: its first call on 1,000 bars, which compiles
 whatever is not compiled yet when ``NUMBA_CACHE_DIR`` is empty, or loads it from the
 cache when the cache is filled. Building the inputs is not timed.
@@ -15,6 +16,15 @@ _START = time.perf_counter()
 
 import json  # noqa: E402
 import sys  # noqa: E402
+
+import numba  # noqa: E402, F401  (timed apart: the part of the import that is not ours)
+import numpy  # noqa: E402, F401
+
+_THIRD_PARTY = time.perf_counter()
+
+import candlescan  # noqa: E402, F401
+
+_PACKAGE = time.perf_counter()
 
 import candlescan.kernels as kernels  # noqa: E402
 
@@ -33,7 +43,12 @@ def main() -> None:
         start = time.perf_counter()
         registry[name](*arrays)
         first_calls[name] = time.perf_counter() - start
-    print(json.dumps({"import_s": _IMPORTED - _START, "first_call_s": first_calls}))
+    split = {
+        "numpy_numba_s": _THIRD_PARTY - _START,
+        "package_s": _PACKAGE - _THIRD_PARTY,
+        "kernels_s": _IMPORTED - _PACKAGE,
+    }
+    print(json.dumps({"import_s": _IMPORTED - _START, "first_call_s": first_calls, "split": split}))
 
 
 if __name__ == "__main__":

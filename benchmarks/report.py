@@ -91,7 +91,8 @@ def _headline(run: Run) -> list[str]:
     ok = [k for k in kernels if _largest(k).ratio <= TARGET]
     clean = [k for k in kernels if not any(s.parity for s in k.sizes)]
     lines = [
-        f"- **{len(kernels)} kernels** with a TA-Lib namesake; **{len(clean)}** equal TA-Lib "
+        f"- **{len(kernels)} kernel{'s' if len(kernels) != 1 else ''}** with a TA-Lib "
+        f"namesake; **{len(clean)}** equal TA-Lib "
         f"(1e-9 relative, NaN positions included) at every size.",
     ]
     if run.without_talib:
@@ -218,15 +219,19 @@ def _startup_table(run: Run) -> list[str]:
     lines = []
     if startup.cold:
         lines += [
-            "| kernel | import s | first cached call s | cold start s | whole process s |",
-            "|---|---:|---:|---:|---:|",
+            "| kernel | import s (numpy+numba, candlescan package, kernels) | "
+            "first cached call s | cold start s | whole process s |",
+            "|---|---|---:|---:|---:|",
         ]
         rows = [*startup.cold, *([startup.floor] if startup.floor else [])]
         for c in rows:
             flag = " ✗" if c.total_s > COLD_START_TARGET_S else ""
+            parts = ""
+            if c.split:
+                parts = " ({numpy_numba_s:.2f}, {package_s:.2f}, {kernels_s:.2f})".format(**c.split)
             lines.append(
-                f"| {c.kernel} | {c.import_s:.3f} | {c.call_s:.3f} | {c.total_s:.3f}{flag} | "
-                f"{c.process_s:.2f} |"
+                f"| {c.kernel} | {c.import_s:.3f}{parts} | {c.call_s:.3f} | "
+                f"{c.total_s:.3f}{flag} | {c.process_s:.2f} |"
             )
         lines.append("")
     if startup.compile_s:

@@ -39,6 +39,7 @@ class ColdStart:
     import_s: float
     call_s: float
     process_s: float  # whole child, interpreter start to exit (includes building inputs)
+    split: dict[str, float] | None = None  # numpy_numba_s, package_s, kernels_s
 
     @property
     def total_s(self) -> float:
@@ -96,7 +97,15 @@ def measure_startup(
             if name not in compiled["first_call_s"]:
                 _child([name], cache_dir)  # fill the cache for it first
             result, wall = _child([name], cache_dir)
-            cold.append(ColdStart(name, result["import_s"], result["first_call_s"][name], wall))
+            cold.append(
+                ColdStart(
+                    name,
+                    result["import_s"],
+                    result["first_call_s"][name],
+                    wall,
+                    result.get("split"),
+                )
+            )
         floor = None
         if cold_kernels:
             progress("[cold start] numba floor")
