@@ -37,6 +37,7 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from candlescan._backend import Backend
 from candlescan._worker import (
     Chunk,
     ThreadBeacon,
@@ -45,7 +46,6 @@ from candlescan._worker import (
     describe_error,
     error_result,
 )
-from candlescan._backend import Backend
 from candlescan.entities import ProcessingResult
 from candlescan.errors import WorkerCrashedError
 

@@ -39,6 +39,7 @@ __all__ = [
     "ProcessBeacon",
     "ThreadBeacon",
     "WorkSpec",
+    "decode_results",
     "describe_error",
     "error_result",
     "initialize",
