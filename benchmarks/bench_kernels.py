@@ -153,8 +153,8 @@ def bench_kernel(kernel_case: Case, sizes: Sequence[int], repeats: int) -> Kerne
             input_scale=kernel_case.input_scale(data),
         )
         calls: dict[str, Callable[[], object]] = {
-            "ours": lambda a=arrays: kernel_case.kernel(*a, **params),
-            "talib": lambda a=arrays: theirs_function(*a, **known),
+            "ours": functools.partial(kernel_case.kernel, *arrays, **params),
+            "talib": functools.partial(theirs_function, *arrays, **known),
         }
         delta = None
         if baseline is not None:

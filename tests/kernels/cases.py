@@ -183,7 +183,8 @@ def _detrend(walk: F64, window: int = 250) -> F64:
     counts = np.minimum(np.arange(1, len(walk) + 1), window)
     starts = np.arange(1, len(walk) + 1) - counts
     trailing_mean = (sums[1:] - sums[starts]) / counts
-    return walk - trailing_mean
+    detrended: F64 = walk - trailing_mean
+    return detrended
 
 
 def real_ohlcv(data_dir: Path, symbol: str, partner: str = "MSFT") -> Ohlcv:
@@ -394,9 +395,10 @@ def _talib_info(name: str) -> tuple[str | None, tuple[str, ...]]:
     except ImportError:
         return None, ()
     upper = name.upper()
-    if upper not in set(talib.get_functions()):
+    if upper not in set(talib.get_functions()):  # type: ignore[no-untyped-call]
         return None, ()
-    return upper, tuple(abstract.Function(upper).info["parameters"])
+    info: dict[str, Any] = abstract.Function(upper).info  # type: ignore[attr-defined]
+    return upper, tuple(info["parameters"])
 
 
 def all_cases() -> dict[str, Case]:
