@@ -180,12 +180,15 @@ def _parse_param(text: str) -> tuple[str, ParameterValue]:
 
 
 def _run_scan(args: argparse.Namespace) -> int:
+    from candlescan.backends import prelaunch
     from candlescan.engine import ProcessingEngine
     from candlescan.formula import FormulaService
 
     if (args.formula is None) == (args.preset is None):
         print("candlescan: error: give a FORMULA or --preset NAME (not both)", file=sys.stderr)
         return EXIT_USAGE
+    if args.backend == "process":
+        prelaunch()  # the warm forkserver starts while we build the registry and the job
     registry = PluginRegistry.default()
     service = FormulaService(registry)
     parameters: dict[str, ParameterValue] = {}
@@ -432,9 +435,11 @@ def _run_presets(args: argparse.Namespace) -> int:
 
 def _run_cache(args: argparse.Namespace) -> int:
     # Importing the config module is what sets NUMBA_CACHE_DIR when the user did not.
-    from candlescan.kernels._config import CACHE_ENABLED
+    from candlescan.kernels._config import CACHE_ENABLED, default_cache_dir
 
     directory = Path(os.environ.get("NUMBA_CACHE_DIR", ""))
+    if directory == default_cache_dir():
+        directory = directory.parent  # every fingerprint, i.e. older versions' caches too
     files = list(directory.rglob("*.nb[ic]")) if directory.is_dir() else []
     if args.action == "clear":
         for path in files:

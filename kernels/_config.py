@@ -7,13 +7,17 @@
   Set ``CANDLESCAN_NUMBA_CACHE=0`` to disable it.
 * ``fastmath=False``: TA-Lib parity needs IEEE semantics (NaN checks, no reassociation).
 * ``NUMBA_CACHE_DIR`` defaults to a writable per-user cache directory, so a read-only
-  install (site-packages owned by root) still caches instead of failing at import.
+  install (site-packages owned by root) still caches instead of failing at import; its
+  last component fingerprints the kernel sources (see :func:`default_cache_dir`). A
+  ``NUMBA_CACHE_DIR`` set by the user is used as given.
 
 Never write ``cache=`` or ``fastmath=`` in a kernel module; import :data:`njit` from here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
 import sys
 from collections.abc import Callable
@@ -26,14 +30,30 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/candlescan/numba`` (``~/.cache/...``), or the platform equivalent."""
+    """``$XDG_CACHE_HOME/candlescan/numba/<fingerprint>`` (``~/.cache/...``) or the platform
+    equivalent; the fingerprint changes whenever any kernel source or Numba changes.
+
+    Numba invalidates a cached function only when *its own* file changes, not when a
+    callee in another file does; a stale caller then crashes (``'descr' is NULL``) or
+    computes with old code. Kernels call across modules (``_ma``, ``_ema_run`` ...), so
+    the whole kernel package shares one cache folder keyed by all of its sources.
+    """
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Caches"
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "candlescan" / "numba"
+    return base / "candlescan" / "numba" / _kernel_fingerprint()
+
+
+def _kernel_fingerprint(folder: Path = Path(__file__).parent) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(importlib.metadata.version("numba").encode())
+    for source in sorted(folder.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 CACHE_ENABLED = os.environ.get("CANDLESCAN_NUMBA_CACHE", "1").strip().lower() not in {

@@ -15,9 +15,19 @@ returns a copy of the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from candlescan.kernels._averages import MA_TYPE_MAX, _hma_into
+from candlescan.kernels._averages import (
+    MA_TYPE_MAX,
+    _dema,
+    _hma_into,
+    _rma,
+    _tema,
+    _wma,
+    _zlema,
+)
 from candlescan.kernels._averages import _ema as _ema
 from candlescan.kernels._averages import _ema_k as _ema_k
 from candlescan.kernels._averages import _ema_run as _ema_run
@@ -33,7 +43,7 @@ from candlescan.kernels._bands import (
     _midprice,
     _sar,
 )
-from candlescan.kernels._filters import _t3
+from candlescan.kernels._filters import _kama, _t3, _trima
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 
@@ -104,6 +114,12 @@ def _mama_lookback(fastlimit: float, slowlimit: float) -> int:
     return MAMA_LOOKBACK
 
 
+def _one_type(average: Callable[[F64Array, int], F64Array], real: F64Array, n: int) -> F64Array:
+    # Each public average calls its own loop, not the ``_ma`` dispatcher: compiling the
+    # dispatcher compiles all 14 types (~10 s cold) when the user only asked for one.
+    return real.copy() if n == 1 else average(real, n)
+
+
 # --- simple, exponential, weighted, Wilder --------------------------------------------------
 
 
@@ -130,7 +146,7 @@ def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.SMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 0)
+    return _one_type(_sma, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
@@ -157,7 +173,7 @@ def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.EMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 1)
+    return _one_type(_ema, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
@@ -183,7 +199,7 @@ def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.WMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 2)
+    return _one_type(_wma, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
@@ -211,7 +227,7 @@ def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.RMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
     """
-    return _ma(real, timeperiod, 13)
+    return _one_type(_rma, real, timeperiod)
 
 
 # --- EMA compositions ---------------------------------------------------------------------
@@ -241,7 +257,7 @@ def dema(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.DEMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 3)
+    return _one_type(_dema, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_tema_lookback, timeperiod=_PERIOD)
@@ -267,7 +283,7 @@ def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.TEMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 4)
+    return _one_type(_tema, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_zlema_lookback, timeperiod=_PERIOD)
@@ -294,7 +310,7 @@ def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.ZLEMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
     """
-    return _ma(real, timeperiod, 12)
+    return _one_type(_zlema, real, timeperiod)
 
 
 @indicator(
@@ -361,7 +377,7 @@ def trima(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.TRIMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 5)
+    return _one_type(_trima, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_kama_lookback, timeperiod=_PERIOD)
@@ -391,7 +407,7 @@ def kama(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.KAMA(real, timeperiod=timeperiod)``.
     """
-    return _ma(real, timeperiod, 6)
+    return _one_type(_kama, real, timeperiod)
 
 
 @indicator(inputs=("real",), lookback=_hma_lookback, timeperiod=Param(20, 1, 100_000))
