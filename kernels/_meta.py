@@ -64,9 +64,13 @@ class KernelInfo:
 
 
 class Kernel(Protocol):
-    """A public kernel: callable, with ``lookback`` and ``info``."""
+    """A public kernel: callable, with ``lookback``, ``info`` and ``unchecked``."""
 
     info: KernelInfo
+    #: The kernel without input coercion or parameter checks, for callers that already
+    #: guarantee 1-D C-contiguous float64 inputs of equal length and checked parameters
+    #: (the formula evaluator, which checks parameters once at compile time).
+    unchecked: Callable[..., Any]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
@@ -175,6 +179,7 @@ def indicator(
         kernel = cast(Kernel, wrapper)
         kernel.info = info
         kernel.lookback = lookback_of  # type: ignore[method-assign]
+        kernel.unchecked = function
         return kernel
 
     return decorate
