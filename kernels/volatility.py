@@ -14,7 +14,7 @@ import numpy as np
 from candlescan.kernels._averages import _ema_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _any_nan, _fma, _run1, _run2, _run3
+from candlescan.kernels._runs import _fma, _run1, _run2, _run3
 
 __all__: list[str] = [
     "atr",
@@ -36,18 +36,37 @@ _REAL_MAX = 3e37
 
 @njit
 def _tr(high: F64Array, low: F64Array, close: F64Array, i: int) -> float:
-    # TA-Lib's order: high-low, then the two distances to the previous close.
+    """The true range of bar ``i``: NaN when ``high[i]``, ``low[i]`` or ``close[i-1]`` is."""
     previous: float = close[i - 1]
-    greatest: float = high[i] - low[i]
-    val2 = abs(previous - high[i])
+    hi: float = high[i]
+    lo: float = low[i]
+    if hi >= lo:
+        # On a well-formed bar TA-Lib's max of the three distances is the span from the
+        # lower of (low, previous) to the higher of (high, previous): the same one
+        # subtraction, with two selects instead of two abs and two compares. A NaN
+        # previous close wins both selects and reaches the result.
+        top = hi if hi > previous else previous
+        bottom = lo if lo < previous else previous
+        return top - bottom
+    # High below low, or a NaN high/low: TA-Lib's order, high-low then the two distances.
+    greatest = hi - lo
+    val2 = abs(previous - hi)
     if val2 > greatest:
         greatest = val2
-    val3 = abs(previous - low[i])
+    val3 = abs(previous - lo)
     if val3 > greatest:
         greatest = val3
-    # + 0 * previous: exact on clean data, and a NaN previous close (which the comparisons
-    # above would skip) reaches the result, so the one-pass fast paths can see it.
+    # + 0 * previous: a NaN previous close (which the comparisons skip) reaches the result.
     return greatest + 0.0 * previous
+
+
+@njit
+def _atr_value(atr: float, close: float, percent: bool) -> float:
+    if not percent:
+        return atr
+    # NATR. TA-Lib writes 0 rather than dividing by a zero close (0 * atr: still NaN when
+    # atr is, so the one-pass fast path sees a NaN input).
+    return (atr / close) * 100.0 if close != 0.0 else 0.0 * atr
 
 
 @njit
@@ -64,6 +83,8 @@ def _atr_run(
     """ATR on the run ``[s, e)``: TR from ``s + 1``; seed = mean of the first ``period`` TRs.
 
     With ``percent``, writes NATR instead: ``atr / close * 100`` (0 for a zero close).
+    Writes ``out[s + period:e]`` only. A NaN input propagates through the recursion to
+    ``out[e - 1]`` (the one-pass fast paths rely on it).
     """
     if e - s <= period:
         return
@@ -71,73 +92,57 @@ def _atr_run(
     for i in range(s + 1, s + period + 1):
         total += _tr(high, low, close, i)
     prev = total / period
-    # Wilder's (prev * (n-1) + tr) / n as prev * a + tr * b with one fused multiply-add:
-    # a division in the recursion's dependency chain would cost ~4x TA-Lib's time.
-    # Within ~1e-15 of TA-Lib's values; with period 1 (a = 0, b = 1) it is the true
-    # range itself, as TA-Lib's ATR(1).
+    # Wilder's (prev * (n-1) + tr) / n as prev * a + tr * b with one fused multiply-add
+    # (the Wilder step of overlap's rma): a division in the recursion's dependency chain
+    # would cost ~4x TA-Lib's time. Within ~1e-15 of TA-Lib's values; with period 1
+    # (a = 0, b = 1) it is the true range itself, as TA-Lib's ATR(1).
     a = (period - 1) / period
     b = 1.0 / period
-    for i in range(s + period, e):
-        if i > s + period:
-            prev = _fma(prev, a, _tr(high, low, close, i) * b)
-        if percent:
-            # TA-Lib writes 0 rather than dividing by a zero close (0 * prev: still NaN
-            # when prev is, so the one-pass fast path sees a NaN input).
-            out[i] = (prev / close[i]) * 100.0 if close[i] != 0.0 else 0.0 * prev
-        else:
-            out[i] = prev
+    out[s + period] = _atr_value(prev, close[s + period], percent)
+    for i in range(s + period + 1, e):
+        prev = _fma(prev, a, _tr(high, low, close, i) * b)
+        out[i] = _atr_value(prev, close[i], percent)
 
 
 @njit
-def _trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
+def _trange_into(high: F64Array, low: F64Array, close: F64Array, out: F64Array) -> None:
     n = len(close)
-    out = np.empty(n)
-    if n > 0:
-        # Optimistic one pass: right unless an input holds a NaN (then redo by runs).
-        out[0] = np.nan
-        for i in range(1, n):
-            out[i] = _tr(high, low, close, i)
-        if not (_any_nan(out, 1, n) or np.isnan(high[0] + low[0] + close[n - 1])):
-            return out
+    if n == 0:
+        return
+    # Optimistic one pass: right unless an input holds a NaN (then redo by runs).
+    out[0] = np.nan
+    found = False
+    for i in range(1, n):
+        value = _tr(high, low, close, i)
+        out[i] = value
+        found |= value != value
+    if not (found or np.isnan(high[0] + low[0] + close[n - 1])):
+        return
     out[:] = np.nan
     s, e = _run3(high, low, close, 0)
     while s < n:
         for i in range(s + 1, e):
             out[i] = _tr(high, low, close, i)
         s, e = _run3(high, low, close, e)
-    return out
 
 
 @njit
-def _atr_all(
-    high: F64Array, low: F64Array, close: F64Array, timeperiod: int, percent: bool
-) -> F64Array:
+def _atr_into(
+    high: F64Array, low: F64Array, close: F64Array, timeperiod: int, percent: bool, out: F64Array
+) -> None:
     n = len(close)
-    out = np.empty(n)
     out[: min(timeperiod, n)] = np.nan
     if n > timeperiod:
         # Optimistic one pass: a NaN input anywhere propagates through the recursion to
         # the last value (bar 0's high/low and the last close are not read: test them).
         _atr_run(high, low, close, 0, n, timeperiod, out, percent)
         if not np.isnan(out[n - 1] + high[0] + low[0] + close[n - 1]):
-            return out
+            return
     out[:] = np.nan
     s, e = _run3(high, low, close, 0)
     while s < n:
         _atr_run(high, low, close, s, e, timeperiod, out, percent)
         s, e = _run3(high, low, close, e)
-    return out
-
-
-@njit
-def _atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
-    return _atr_all(high, low, close, timeperiod, False)
-
-
-@njit
-def _natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int) -> F64Array:
-    # TA-Lib's quirk, kept for parity: NATR(1) is the raw true range, not normalized.
-    return _atr_all(high, low, close, timeperiod, timeperiod > 1)
 
 
 def _trange_lookback() -> int:
@@ -171,7 +176,9 @@ def trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
 
     Equivalent to ``talib.TRANGE(high, low, close)``.
     """
-    return _trange(high, low, close)
+    out = np.empty(len(close))
+    _trange_into(high, low, close, out)
+    return out
 
 
 @indicator(
@@ -205,7 +212,9 @@ def atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
 
     Equivalent to ``talib.ATR(high, low, close, timeperiod=timeperiod)``.
     """
-    return _atr(high, low, close, timeperiod)
+    out = np.empty(len(close))
+    _atr_into(high, low, close, timeperiod, False, out)
+    return out
 
 
 @indicator(
@@ -237,7 +246,10 @@ def natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -
 
     Equivalent to ``talib.NATR(high, low, close, timeperiod=timeperiod)``.
     """
-    return _natr(high, low, close, timeperiod)
+    out = np.empty(len(close))
+    # TA-Lib's quirk, kept for parity: NATR(1) is the raw true range, not normalized.
+    _atr_into(high, low, close, timeperiod, timeperiod > 1, out)
+    return out
 
 
 # --- variance and standard deviation ----------------------------------------------------
