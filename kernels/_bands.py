@@ -11,7 +11,7 @@ import numpy as np
 from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
-from candlescan.kernels.rolling import _clean_run, _next_run2
+from candlescan.kernels.rolling import _clean_run
 
 
 @njit
@@ -195,75 +195,6 @@ def _bbands(
     lower = np.empty(len(real))
     middle = _bbands_into(real, timeperiod, nbdevup, nbdevdn, matype, upper, lower)
     return upper, middle, lower
-
-
-@njit
-def _midrange_run(
-    hi: F64Array,
-    lo: F64Array,
-    s: int,
-    e: int,
-    period: int,
-    top: F64Array,
-    bottom: F64Array,
-    out: F64Array,
-) -> None:
-    # (max(hi) + min(lo)) / 2: rolling's block max/min (van Herk / Gil-Werman, see
-    # rolling._max_run) for both sides in one pass; ``top``/``bottom`` hold the previous
-    # block's suffix extremes.
-    for block in range(s, e, period):
-        end = block + period if block + period < e else e
-        g_top = hi[block]
-        g_bottom = lo[block]
-        for t in range(block, end):
-            h = hi[t]
-            low = lo[t]
-            g_top = h if h > g_top else g_top
-            g_bottom = low if low < g_bottom else g_bottom
-            start = t - period + 1
-            if start < s:
-                out[t] = np.nan
-                continue
-            best_top = g_top
-            best_bottom = g_bottom
-            if start < block:
-                h = top[start - block + period]
-                low = bottom[start - block + period]
-                best_top = h if h > best_top else best_top
-                best_bottom = low if low < best_bottom else best_bottom
-            out[t] = (best_top + best_bottom) / 2.0
-        m_top = hi[end - 1]
-        m_bottom = lo[end - 1]
-        top[end - 1 - block] = m_top
-        bottom[end - 1 - block] = m_bottom
-        for j in range(end - 2, block - 1, -1):
-            h = hi[j]
-            low = lo[j]
-            m_top = h if h > m_top else m_top
-            m_bottom = low if low < m_bottom else m_bottom
-            top[j - block] = m_top
-            bottom[j - block] = m_bottom
-
-
-@njit
-def _midprice(high: F64Array, low: F64Array, timeperiod: int) -> F64Array:
-    n = len(high)
-    out = np.empty(n)
-    top = np.empty(timeperiod)
-    bottom = np.empty(timeperiod)
-    done = 0
-    while done < n:
-        s, e = _next_run2(high, low, done)
-        for t in range(done, s):
-            out[t] = np.nan
-        _midrange_run(high, low, s, e, timeperiod, top, bottom, out)
-        done = e
-    return out
-
-
-@njit
-def _midpoint(real: F64Array, timeperiod: int) -> F64Array:
-    return _midprice(real, real, timeperiod)
 
 
 @njit

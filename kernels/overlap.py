@@ -39,13 +39,12 @@ from candlescan.kernels._averages import _sma_run as _sma_run
 from candlescan.kernels._bands import (
     _bbands_into,
     _bbands_sma_into,
-    _midpoint,
-    _midprice,
     _sar,
 )
 from candlescan.kernels._filters import _kama, _t3, _trima
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._windows import _midrange_into
 
 __all__: list[str] = [
     "bbands",
@@ -614,7 +613,9 @@ def midpoint(real: F64Array, timeperiod: int = 14) -> F64Array:
 
     Equivalent to ``talib.MIDPOINT(real, timeperiod=timeperiod)``.
     """
-    return _midpoint(real, timeperiod)
+    out = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
+    _midrange_into(real, real, timeperiod, out)
+    return out
 
 
 @indicator(inputs=("high", "low"), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
@@ -641,7 +642,9 @@ def midprice(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
 
     Equivalent to ``talib.MIDPRICE(high, low, timeperiod=timeperiod)``.
     """
-    return _midprice(high, low, timeperiod)
+    out = np.empty(len(high))
+    _midrange_into(high, low, timeperiod, out)
+    return out
 
 
 def _sar_lookback(acceleration: float, maximum: float) -> int:

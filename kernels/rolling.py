@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._windows import _window_extreme_into
 
 __all__: list[str] = ["highest", "lowest", "max", "maxindex", "min", "minindex", "sum"]
 
@@ -114,105 +115,6 @@ def _extreme(real: F64Array, timeperiod: int, want_max: bool, as_index: bool) ->
     return out
 
 
-# Window max/min *values* (no tie rule needed) by van Herk / Gil-Werman: cut each clean
-# run into blocks of ``period`` bars; inside a block keep the running (prefix) extreme
-# ``g``; a window ending at t starts in the previous block (or exactly at this block's
-# start), so its extreme is the better of that block's suffix extreme at the window start
-# and ``g``. The previous block's suffix extremes sit in a ``period``-slot buffer filled by
-# a backward pass over the (cache-resident) block. O(n) whatever the period, branch-free
-# selects, no full-length temporaries. References: M. van Herk, Pattern Recognit. Lett.
-# 13(7), 1992; J. Gil and M. Werman, IEEE PAMI 15(5), 1993. One copy per direction
-# keeps the comparison out of the inner loops.
-
-
-@njit
-def _next_run2(a: F64Array, b: F64Array, start: int) -> tuple[int, int]:
-    """``(s, e)``: the first run where both ``a`` and ``b`` are non-NaN, from ``start``."""
-    n = len(a)
-    s = start
-    while s < n and (np.isnan(a[s]) or np.isnan(b[s])):
-        s += 1
-    e = s
-    # Skip whole blocks without a NaN: the branch-free OR over a block vectorises.
-    while e + 256 <= n:
-        bad = False
-        for i in range(e, e + 256):
-            bad |= (a[i] != a[i]) | (b[i] != b[i])
-        if bad:
-            break
-        e += 256
-    while e < n and not (np.isnan(a[e]) or np.isnan(b[e])):
-        e += 1
-    return s, e
-
-
-@njit
-def _max_run(x: F64Array, s: int, e: int, period: int, suffix: F64Array, out: F64Array) -> None:
-    for block in range(s, e, period):
-        end = block + period if block + period < e else e
-        g = x[block]
-        for t in range(block, end):
-            value = x[t]
-            g = value if value > g else g
-            start = t - period + 1
-            if start < s:
-                out[t] = np.nan
-            elif start >= block:
-                out[t] = g
-            else:
-                h = suffix[start - block + period]
-                out[t] = h if h > g else g
-        m = x[end - 1]
-        suffix[end - 1 - block] = m
-        for j in range(end - 2, block - 1, -1):
-            value = x[j]
-            m = value if value > m else m
-            suffix[j - block] = m
-
-
-@njit
-def _min_run(x: F64Array, s: int, e: int, period: int, suffix: F64Array, out: F64Array) -> None:
-    for block in range(s, e, period):
-        end = block + period if block + period < e else e
-        g = x[block]
-        for t in range(block, end):
-            value = x[t]
-            g = value if value < g else g
-            start = t - period + 1
-            if start < s:
-                out[t] = np.nan
-            elif start >= block:
-                out[t] = g
-            else:
-                h = suffix[start - block + period]
-                out[t] = h if h < g else g
-        m = x[end - 1]
-        suffix[end - 1 - block] = m
-        for j in range(end - 2, block - 1, -1):
-            value = x[j]
-            m = value if value < m else m
-            suffix[j - block] = m
-
-
-@njit
-def _window_extreme(real: F64Array, timeperiod: int, want_max: bool) -> F64Array:
-    """Rolling max (``want_max``) or min of ``real``; NaN warm-ups, run by run."""
-    n = len(real)
-    out = np.empty(n)
-    suffix = np.empty(timeperiod)
-    done = 0
-    while done < n:
-        s, e = _next_run2(real, real, done)
-        for t in range(done, s):
-            out[t] = np.nan
-        if want_max:
-            _max_run(real, s, e, timeperiod, suffix, out)
-        else:
-            _min_run(real, s, e, timeperiod, suffix, out)
-        done = e
-    return out
-
-
 @njit
 def _rolling_max(real: F64Array, timeperiod: int) -> F64Array:
     """Rolling max for compiled callers (the public kernels use :func:`_window_extreme`)."""
@@ -259,6 +161,15 @@ def _rolling_sum(real: F64Array, timeperiod: int) -> F64Array:
 
 def _lookback(timeperiod: int) -> int:
     return timeperiod - 1
+
+
+def _window_extreme(real: F64Array, timeperiod: int, want_max: bool) -> F64Array:
+    # Window max/min *values* (no tie rule needed) by van Herk / Gil-Werman blocks (see
+    # ``_windows``), into a NumPy buffer: NumPy asks for huge pages on large buffers,
+    # Numba's allocator does not (~2k page faults per fresh 8 MB buffer on this machine).
+    out = np.empty(len(real))
+    _window_extreme_into(real, timeperiod, want_max, out)
+    return out
 
 
 @indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
