@@ -255,82 +255,89 @@ def natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -
 # --- variance and standard deviation ----------------------------------------------------
 
 
+#: Running window sums are rebuilt from scratch (on values shifted by the window's first
+#: value) every ``max(_RESYNC, 4 * period)`` bars: rounding cannot build up, the price
+#: level cannot eat the precision, and the rebuild costs at most a quarter read per bar.
+_RESYNC = 1024
+
+
 @njit
 def _var_run(
     x: F64Array, s: int, e: int, period: int, root: bool, nbdev: float, out: F64Array
-) -> None:
+) -> bool:
     """Population variance (or ``nbdev`` * its square root) of each window in ``[s, e)``.
 
-    Running sums of ``x - shift`` and its square, where ``shift`` is the window's first
-    value, reset (and the sums rebuilt) every ``period`` bars: O(n), no drift, and no
-    cancellation against the price level. A window of equal values (no change since its
-    first bar) gives exactly 0.
+    Writes ``out[s + period - 1:e]``; returns False (with garbage written) when it met a
+    NaN, so a caller can run it optimistically on the whole series. The sums of
+    ``x - shift`` and its square are kept with ``shift`` the window's first value: each
+    bar moves the shift to the next window's first value in O(1) (the sums of squares
+    stay at the scale of the window's own spread, never of the price level), and every
+    block of bars rebuilds them from scratch (see :data:`_RESYNC`) so rounding cannot
+    build up. A window of equal values (no change since its first bar) gives exactly 0.
     """
     if e - s < period:
-        return
-    if period == 1:
-        for i in range(s, e):
-            out[i] = 0.0
-        return
+        return True
     inv = 1.0 / period
-    total1 = 0.0
-    total2 = 0.0
-    shift = x[s]
-    for i in range(s, s + period - 1):
-        d = x[i] - shift
-        total1 += d
-        total2 += d * d
-    # The last bar that differs from the one before it: a window starting at or after
-    # it is flat.
-    last_change = s
+    kept = period - 1.0  # bars that stay in the window when it slides
+    # How many bars of the window differ from the bar before them: 0 means flat.
+    changes = 0
     for i in range(s + 1, s + period - 1):
-        if x[i] != x[i - 1]:
-            last_change = i
-    rebuild = s + 2 * period - 1
-    for i in range(s + period - 1, e):
-        first = i - period + 1
-        if i == rebuild:
-            shift = x[first]
-            total1 = 0.0
-            total2 = 0.0
-            for j in range(first, i):
-                d = x[j] - shift
-                total1 += d
-                total2 += d * d
-            rebuild += period
-        if x[i] != x[i - 1]:
-            last_change = i
-        d = x[i] - shift
-        sum1 = total1 + d
-        sum2 = total2 + d * d
-        mean1 = sum1 * inv
-        variance = sum2 * inv - mean1 * mean1
-        if last_change <= first or variance <= 0.0:
-            variance = 0.0
-        out[i] = np.sqrt(variance) * nbdev if root else variance
-        d = x[first] - shift
-        total1 = sum1 - d
-        total2 = sum2 - d * d
+        changes += x[i] != x[i - 1]
+    block = max(_RESYNC, 4 * period)
+    start = s + period - 1
+    while start < e:
+        # Sums of the p - 1 bars before ``start``, shifted by the window's first value.
+        shift = x[start - period + 1]
+        total1 = 0.0
+        total2 = 0.0
+        for j in range(start - period + 2, start):
+            d = x[j] - shift
+            total1 += d
+            total2 += d * d
+        stop = min(start + block, e)
+        for i in range(start, stop):
+            first = i - period + 1
+            changes += x[i] != x[i - 1]
+            d = x[i] - shift
+            sum1 = total1 + d
+            sum2 = total2 + d * d
+            mean1 = sum1 * inv
+            variance = sum2 * inv - mean1 * mean1
+            # Rounding never makes a variance negative; a flat window is exactly 0.
+            variance = variance if variance > 0.0 and changes != 0 else 0.0
+            out[i] = np.sqrt(variance) * nbdev if root else variance
+            # The oldest bar (shifted value 0) leaves; shift the sums to the next
+            # window's first value: sum(y - step) and sum((y - step)^2) over kept bars.
+            step = x[first + 1] - shift
+            shift = x[first + 1]
+            # Grouped so that each sum's own dependency chain is one addition per bar.
+            total1 += d - kept * step
+            total2 += d * d - step * (2.0 * sum1 - kept * step)
+            changes -= x[first + 1] != x[first]
+        # A NaN stays in the sums until the rebuild: test them before it.
+        if np.isnan(total1):
+            return False
+        start = stop
+    return True
 
 
 @njit
-def _var(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.full(len(real), np.nan)
+def _var_into(real: F64Array, timeperiod: int, root: bool, nbdev: float, out: F64Array) -> None:
+    n = len(real)
+    if timeperiod == 1:
+        # One value has no spread: 0 on clean bars, NaN on missing ones.
+        for i in range(n):
+            out[i] = np.nan if np.isnan(real[i]) else 0.0
+        return
+    out[: min(timeperiod - 1, n)] = np.nan
+    # Optimistic one pass; on a NaN, redo run by run.
+    if _var_run(real, 0, n, timeperiod, root, nbdev, out):
+        return
+    out[:] = np.nan
     s, e = _run1(real, 0)
-    while s < len(real):
-        _var_run(real, s, e, timeperiod, False, 1.0, out)
+    while s < n:
+        _var_run(real, s, e, timeperiod, root, nbdev, out)
         s, e = _run1(real, e)
-    return out
-
-
-@njit
-def _stddev(real: F64Array, timeperiod: int, nbdev: float) -> F64Array:
-    out = np.full(len(real), np.nan)
-    s, e = _run1(real, 0)
-    while s < len(real):
-        _var_run(real, s, e, timeperiod, True, nbdev, out)
-        s, e = _run1(real, e)
-    return out
 
 
 def _window_lookback(timeperiod: int, nbdev: float = 1.0) -> int:
@@ -369,7 +376,9 @@ def stddev(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
 
     Equivalent to ``talib.STDDEV(real, timeperiod=timeperiod, nbdev=nbdev)``.
     """
-    return _stddev(real, timeperiod, nbdev)
+    out = np.empty(len(real))
+    _var_into(real, timeperiod, True, nbdev, out)
+    return out
 
 
 @indicator(
@@ -410,7 +419,9 @@ def var(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
 
     Equivalent to ``talib.VAR(real, timeperiod=timeperiod, nbdev=nbdev)``.
     """
-    return _var(real, timeperiod)
+    out = np.empty(len(real))
+    _var_into(real, timeperiod, False, 1.0, out)
+    return out
 
 
 # --- Keltner channel --------------------------------------------------------------------
