@@ -516,48 +516,79 @@ def keltner(
 
 
 @njit
-def _donchian(
-    high: F64Array, low: F64Array, timeperiod: int
-) -> tuple[F64Array, F64Array, F64Array]:
+def _donchian_run(
+    high: F64Array,
+    low: F64Array,
+    s: int,
+    e: int,
+    period: int,
+    upper: F64Array,
+    middle: F64Array,
+    lower: F64Array,
+) -> bool:
+    """The channel on ``[s, e)`` (writes ``[s + period - 1, e)``); False if a NaN was met."""
+    # Track the extreme and its index; rescan the window only when it falls out.
+    # Ties go to the newest bar, which stays in the window longest.
+    hi_idx = -1
+    lo_idx = -1
+    hi = 0.0
+    lo = 0.0
+    found = False
+    for i in range(s, min(s + period - 1, e)):
+        found |= np.isnan(high[i] + low[i])
+    for i in range(s + period - 1, e):
+        found |= np.isnan(high[i] + low[i])
+        start = i - period + 1
+        if hi_idx < start:
+            hi_idx = start
+            hi = high[start]
+            for j in range(start + 1, i + 1):
+                if high[j] >= hi:
+                    hi_idx = j
+                    hi = high[j]
+        elif high[i] >= hi:
+            hi_idx = i
+            hi = high[i]
+        if lo_idx < start:
+            lo_idx = start
+            lo = low[start]
+            for j in range(start + 1, i + 1):
+                if low[j] <= lo:
+                    lo_idx = j
+                    lo = low[j]
+        elif low[i] <= lo:
+            lo_idx = i
+            lo = low[i]
+        upper[i] = hi
+        lower[i] = lo
+        middle[i] = (hi + lo) / 2.0
+    return not found
+
+
+@njit
+def _donchian_into(
+    high: F64Array,
+    low: F64Array,
+    timeperiod: int,
+    upper: F64Array,
+    middle: F64Array,
+    lower: F64Array,
+) -> None:
     n = len(high)
-    upper = np.full(n, np.nan)
-    middle = np.full(n, np.nan)
-    lower = np.full(n, np.nan)
+    head = min(timeperiod - 1, n)
+    upper[:head] = np.nan
+    middle[:head] = np.nan
+    lower[:head] = np.nan
+    # Optimistic one pass; on a NaN, redo run by run.
+    if _donchian_run(high, low, 0, n, timeperiod, upper, middle, lower):
+        return
+    upper[:] = np.nan
+    middle[:] = np.nan
+    lower[:] = np.nan
     s, e = _run2(high, low, 0)
     while s < n:
-        # Track the extreme and its index; rescan the window only when it falls out.
-        # Ties go to the newest bar, which stays in the window longest.
-        hi_idx = -1
-        lo_idx = -1
-        hi = 0.0
-        lo = 0.0
-        for i in range(s + timeperiod - 1, e):
-            start = i - timeperiod + 1
-            if hi_idx < start:
-                hi_idx = start
-                hi = high[start]
-                for j in range(start + 1, i + 1):
-                    if high[j] >= hi:
-                        hi_idx = j
-                        hi = high[j]
-            elif high[i] >= hi:
-                hi_idx = i
-                hi = high[i]
-            if lo_idx < start:
-                lo_idx = start
-                lo = low[start]
-                for j in range(start + 1, i + 1):
-                    if low[j] <= lo:
-                        lo_idx = j
-                        lo = low[j]
-            elif low[i] <= lo:
-                lo_idx = i
-                lo = low[i]
-            upper[i] = hi
-            lower[i] = lo
-            middle[i] = (hi + lo) / 2.0
+        _donchian_run(high, low, s, e, timeperiod, upper, middle, lower)
         s, e = _run2(high, low, e)
-    return upper, middle, lower
 
 
 def _donchian_lookback(timeperiod: int) -> int:
@@ -596,7 +627,11 @@ def donchian(
 
     Equivalent to ``talib.DONCHIAN(high, low, timeperiod=timeperiod)``.
     """
-    return _donchian(high, low, timeperiod)
+    upper = np.empty(len(high))
+    middle = np.empty(len(high))
+    lower = np.empty(len(high))
+    _donchian_into(high, low, timeperiod, upper, middle, lower)
+    return upper, middle, lower
 
 
 # --- SuperTrend -------------------------------------------------------------------------
@@ -607,16 +642,27 @@ def _supertrend_run(
     high: F64Array,
     low: F64Array,
     close: F64Array,
-    atr: F64Array,
-    first: int,
+    s: int,
     e: int,
+    period: int,
     multiplier: float,
     line: F64Array,
     trend: F64Array,
-) -> None:
-    """Bands and trend on ``[first, e)``, ``first`` being the run's first ATR bar."""
+) -> float:
+    """SuperTrend on the run ``[s, e)``, its ATR (as :func:`_atr_run`) computed in the same
+    loop. Writes ``[s + period, e)``; returns the last ATR, NaN when an input was NaN
+    (except bar ``s``'s high/low and the last close, which the ATR does not read)."""
+    if e - s <= period:
+        return 0.0
+    total = 0.0
+    for i in range(s + 1, s + period + 1):
+        total += _tr(high, low, close, i)
+    atr = total / period
+    a = (period - 1) / period
+    b = 1.0 / period
+    first = s + period
     median = (high[first] + low[first]) / 2.0
-    band = multiplier * atr[first]
+    band = multiplier * atr
     final_upper = median + band
     final_lower = median - band
     # The first bar has no band to ratchet against: both bands start unclamped, trend up.
@@ -624,8 +670,9 @@ def _supertrend_run(
     line[first] = final_lower
     trend[first] = 1.0
     for i in range(first + 1, e):
+        atr = _fma(atr, a, _tr(high, low, close, i) * b)
         median = (high[i] + low[i]) / 2.0
-        band = multiplier * atr[i]
+        band = multiplier * atr
         basic_upper = median + band
         basic_lower = median - band
         # Each band ratchets toward price and is released by a close beyond it.
@@ -645,23 +692,33 @@ def _supertrend_run(
         else:
             line[i] = final_upper
             trend[i] = -1.0
+    return atr
 
 
 @njit
-def _supertrend(
-    high: F64Array, low: F64Array, close: F64Array, timeperiod: int, multiplier: float
-) -> tuple[F64Array, F64Array]:
+def _supertrend_into(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    timeperiod: int,
+    multiplier: float,
+    line: F64Array,
+    trend: F64Array,
+) -> None:
     n = len(close)
-    atr = np.full(n, np.nan)
-    line = np.full(n, np.nan)
-    trend = np.full(n, np.nan)
+    head = min(timeperiod, n)
+    line[:head] = np.nan
+    trend[:head] = np.nan
+    # Optimistic one pass: a NaN input reaches the ATR, or is one of the bars it skips.
+    last_atr = _supertrend_run(high, low, close, 0, n, timeperiod, multiplier, line, trend)
+    if n == 0 or not np.isnan(last_atr + high[0] + low[0] + close[n - 1]):
+        return
+    line[:] = np.nan
+    trend[:] = np.nan
     s, e = _run3(high, low, close, 0)
     while s < n:
-        if e - s > timeperiod:
-            _atr_run(high, low, close, s, e, timeperiod, atr)
-            _supertrend_run(high, low, close, atr, s + timeperiod, e, multiplier, line, trend)
+        _supertrend_run(high, low, close, s, e, timeperiod, multiplier, line, trend)
         s, e = _run3(high, low, close, e)
-    return line, trend
 
 
 def _supertrend_lookback(timeperiod: int, multiplier: float) -> int:
@@ -716,4 +773,7 @@ def supertrend(
 
     Equivalent to ``talib.SUPERTREND(high, low, close, timeperiod, multiplier)``.
     """
-    return _supertrend(high, low, close, timeperiod, multiplier)
+    line = np.empty(len(close))
+    trend = np.empty(len(close))
+    _supertrend_into(high, low, close, timeperiod, multiplier, line, trend)
+    return line, trend
