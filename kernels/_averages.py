@@ -25,10 +25,11 @@ import math
 import numpy as np
 
 from candlescan.kernels._config import njit
-from candlescan.kernels._filters import _fma, _kama, _t3, _trima
+from candlescan.kernels._filters import _kama, _t3, _trima
 from candlescan.kernels._filters import _next_run as _next_run
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_only
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._runs import _fma
 
 #: TA-Lib's ``TA_MAType`` codes accepted by :func:`_ma` (0..13).
 MA_TYPES: dict[int, str] = {
