@@ -260,7 +260,8 @@ def adosc(
 @njit
 def _cumulative_vwap(
     high: F64Array, low: F64Array, close: F64Array, volume: F64Array, s: int, e: int, out: F64Array
-) -> None:
+) -> float:
+    """Writes ``out[s:e]``; returns the final totals' sum, NaN when an input was NaN."""
     total_pv = 0.0
     total_v = 0.0
     for i in range(s, e):
@@ -268,6 +269,7 @@ def _cumulative_vwap(
         total_v += volume[i]
         # No volume yet: the average is undefined (TA-Lib writes 0 here).
         out[i] = total_pv / total_v if total_v != 0.0 else np.nan
+    return total_pv + total_v
 
 
 @njit
@@ -304,11 +306,19 @@ def _rolling_vwap(
 
 
 @njit
-def _vwap(
-    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, timeperiod: int
-) -> F64Array:
+def _vwap_into(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    volume: F64Array,
+    timeperiod: int,
+    out: F64Array,
+) -> None:
     n = len(close)
-    out = np.full(n, np.nan)
+    # Cumulative: one optimistic pass (a NaN input stays in the totals to the end).
+    if timeperiod == 0 and not np.isnan(_cumulative_vwap(high, low, close, volume, 0, n, out)):
+        return
+    out[:] = np.nan
     s, e = _run4(high, low, close, volume, 0)
     while s < n:
         if timeperiod == 0:
@@ -316,7 +326,6 @@ def _vwap(
         else:
             _rolling_vwap(high, low, close, volume, s, e, timeperiod, out)
         s, e = _run4(high, low, close, volume, e)
-    return out
 
 
 @njit
@@ -379,7 +388,9 @@ def vwap(
     Equivalent to ``talib.VWAP(high, low, close, volume)`` when ``timeperiod=0`` and some
     volume has traded.
     """
-    return _vwap(high, low, close, volume, timeperiod)
+    out = np.empty(len(close))
+    _vwap_into(high, low, close, volume, timeperiod, out)
+    return out
 
 
 @indicator(
@@ -431,50 +442,76 @@ def _divide(a: float, b: float) -> float:
 
 
 @njit
-def _vwma(real: F64Array, volume: F64Array, timeperiod: int) -> F64Array:
+def _vwma_run(
+    real: F64Array, volume: F64Array, s: int, e: int, period: int, out: F64Array
+) -> float:
+    """VWMA on ``[s, e)`` (period >= 2); returns the final totals' sum (NaN after a NaN)."""
+    if e - s < period:
+        return 0.0
+    # TA-Lib's running sums: add the new bar, snapshot, drop the oldest one.
+    total_pv = 0.0
+    total_v = 0.0
+    for i in range(s, s + period - 1):
+        total_pv += real[i] * volume[i]
+        total_v += volume[i]
+    trailing = s
+    for i in range(s + period - 1, e):
+        total_pv += real[i] * volume[i]
+        total_v += volume[i]
+        # 0/0 (no volume in the window) is NaN, as in TA-Lib.
+        out[i] = _divide(total_pv / period, total_v / period)
+        total_pv -= real[trailing] * volume[trailing]
+        total_v -= volume[trailing]
+        trailing += 1
+    return total_pv + total_v
+
+
+@njit
+def _vwma_into(real: F64Array, volume: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real)
-    out = np.full(n, np.nan)
+    if timeperiod > 1:
+        # Optimistic one pass: a NaN input stays in the running totals to the end.
+        out[: min(timeperiod - 1, n)] = np.nan
+        if not np.isnan(_vwma_run(real, volume, 0, n, timeperiod, out)):
+            return
+    out[:] = np.nan
     s, e = _run2(real, volume, 0)
     while s < n:
         if timeperiod == 1:  # TA-Lib: no averaging at period 1, even with zero volume
             for i in range(s, e):
                 out[i] = real[i]
-        elif e - s >= timeperiod:
-            # TA-Lib's running sums: add the new bar, snapshot, drop the oldest one.
-            total_pv = 0.0
-            total_v = 0.0
-            for i in range(s, s + timeperiod - 1):
-                total_pv += real[i] * volume[i]
-                total_v += volume[i]
-            trailing = s
-            for i in range(s + timeperiod - 1, e):
-                total_pv += real[i] * volume[i]
-                total_v += volume[i]
-                # 0/0 (no volume in the window) is NaN, as in TA-Lib.
-                out[i] = _divide(total_pv / timeperiod, total_v / timeperiod)
-                total_pv -= real[trailing] * volume[trailing]
-                total_v -= volume[trailing]
-                trailing += 1
+        else:
+            _vwma_run(real, volume, s, e, timeperiod, out)
         s, e = _run2(real, volume, e)
-    return out
 
 
 @njit
-def _rvol(volume: F64Array, timeperiod: int) -> F64Array:
+def _rvol_run(volume: F64Array, s: int, e: int, period: int, out: F64Array) -> float:
+    """RVOL on ``[s, e)``; returns the final running total (NaN after a NaN volume)."""
+    if e - s <= period:
+        return 0.0
+    total = 0.0
+    for i in range(s, s + period):
+        total += volume[i]
+    for i in range(s + period, e):
+        # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
+        out[i] = _divide(volume[i], total / period)
+        total += volume[i] - volume[i - period]
+    return total
+
+
+@njit
+def _rvol_into(volume: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(volume)
-    out = np.full(n, np.nan)
+    out[: min(timeperiod, n)] = np.nan
+    # Optimistic one pass: a NaN volume stays in the running total to the end.
+    if not np.isnan(_rvol_run(volume, 0, n, timeperiod, out)):
+        return
+    out[:] = np.nan
     s, e = _run1(volume, 0)
     while s < n:
-        if e - s > timeperiod:
-            total = 0.0
-            for i in range(s, s + timeperiod):
-                total += volume[i]
-            for i in range(s + timeperiod, e):
-                # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
-                out[i] = _divide(volume[i], total / timeperiod)
-                total += volume[i] - volume[i - timeperiod]
+        _rvol_run(volume, s, e, timeperiod, out)
         s, e = _run1(volume, e)
-    return out
 
 
 def _vwma_lookback(timeperiod: int) -> int:
@@ -513,7 +550,9 @@ def vwma(real: F64Array, volume: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.VWMA(real, volume, timeperiod=timeperiod)``.
     """
-    return _vwma(real, volume, timeperiod)
+    out = np.empty(len(real))
+    _vwma_into(real, volume, timeperiod, out)
+    return out
 
 
 @indicator(inputs=("volume",), lookback=_rvol_lookback, timeperiod=Param(20, 1, 100_000))
@@ -542,4 +581,6 @@ def rvol(volume: F64Array, timeperiod: int = 20) -> F64Array:
 
     Equivalent to ``talib.RVOL(volume, timeperiod=timeperiod)``.
     """
-    return _rvol(volume, timeperiod)
+    out = np.empty(len(volume))
+    _rvol_into(volume, timeperiod, out)
+    return out
