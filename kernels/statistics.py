@@ -21,16 +21,17 @@ __all__: list[str] = ["beta", "correl", "linearreg", "linearreg_slope"]
 
 
 @njit
-def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out: F64Array) -> None:
+def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out: F64Array) -> bool:
     """Least-squares line over each window of ``[s, e)``: its end value or its slope.
 
     Positions are counted back from the newest bar (``j = 0`` newest, ``period - 1``
     oldest) as in TA-Lib. The sums are slid in O(1) per bar and rebuilt every ``period``
     bars on values shifted by the window's first value, so neither drift nor the price
     level eats the precision of the slope. A flat window has a slope of exactly 0.
+    Returns False (with garbage written) when it met a NaN.
     """
     if e - s < period:
-        return
+        return True
     p = float(period)
     sum_x = p * (p - 1.0) * 0.5
     sum_x2 = p * (p - 1.0) * (2.0 * p - 1.0) / 6.0
@@ -49,6 +50,9 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
     for i in range(s + period - 1, e):
         first = i - period + 1
         if i == rebuild:
+            # A NaN stays in the sums until the rebuild: test them before it.
+            if np.isnan(sum_y):
+                return False
             shift = x[first]
             sum_y = 0.0
             sum_xy = 0.0
@@ -71,16 +75,21 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
             out[i] = m
         else:
             out[i] = (sum_y - m * sum_x) * inv_p + m * (p - 1.0) + shift
+    return not np.isnan(sum_y)
 
 
 @njit
-def _linreg(real: F64Array, timeperiod: int, slope_only: bool) -> F64Array:
-    out = np.full(len(real), np.nan)
+def _linreg_into(real: F64Array, timeperiod: int, slope_only: bool, out: F64Array) -> None:
+    n = len(real)
+    out[: min(timeperiod - 1, n)] = np.nan
+    # Optimistic one pass; on a NaN, redo run by run.
+    if _linreg_run(real, 0, n, timeperiod, slope_only, out):
+        return
+    out[:] = np.nan
     s, e = _run1(real, 0)
-    while s < len(real):
+    while s < n:
         _linreg_run(real, s, e, timeperiod, slope_only, out)
         s, e = _run1(real, e)
-    return out
 
 
 def _window_lookback(timeperiod: int) -> int:
@@ -114,7 +123,9 @@ def linearreg(real: F64Array, timeperiod: int = 14) -> F64Array:
 
     Equivalent to ``talib.LINEARREG(real, timeperiod=timeperiod)``.
     """
-    return _linreg(real, timeperiod, False)
+    out = np.empty(len(real))
+    _linreg_into(real, timeperiod, False, out)
+    return out
 
 
 @indicator(inputs=("real",), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
@@ -143,7 +154,9 @@ def linearreg_slope(real: F64Array, timeperiod: int = 14) -> F64Array:
 
     Equivalent to ``talib.LINEARREG_SLOPE(real, timeperiod=timeperiod)``.
     """
-    return _linreg(real, timeperiod, True)
+    out = np.empty(len(real))
+    _linreg_into(real, timeperiod, True, out)
+    return out
 
 
 # --- beta -------------------------------------------------------------------------------
