@@ -8,28 +8,32 @@ does not poison the rest of the series; see each kernel's Notes.
 This package lives in the repository's ``kernels/`` folder.
 """
 
+from candlescan.kernels import ma_oscillators as _ma_oscillators
+from candlescan.kernels import macd_variants as _macd_variants
 from candlescan.kernels import momentum as _momentum
-from candlescan.kernels import momentum_diff as _momentum_diff
 from candlescan.kernels import oscillators as _oscillators
 from candlescan.kernels import overlap as _overlap
 from candlescan.kernels import price as _price
 from candlescan.kernels import rolling as _rolling
 from candlescan.kernels import signals as _signals
 from candlescan.kernels import statistics as _statistics
+from candlescan.kernels import stochastic as _stochastic
 from candlescan.kernels import trend as _trend
 from candlescan.kernels import volatility as _volatility
 from candlescan.kernels import volume as _volume
 from candlescan.kernels._catalog import FAMILIES, all_kernels
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
+from candlescan.kernels.ma_oscillators import *  # noqa: F403
+from candlescan.kernels.macd_variants import *  # noqa: F403
 from candlescan.kernels.momentum import *  # noqa: F403
-from candlescan.kernels.momentum_diff import *  # noqa: F403
 from candlescan.kernels.oscillators import *  # noqa: F403
 from candlescan.kernels.overlap import *  # noqa: F403
 from candlescan.kernels.price import *  # noqa: F403
 from candlescan.kernels.rolling import *  # noqa: F403
 from candlescan.kernels.signals import *  # noqa: F403
 from candlescan.kernels.statistics import *  # noqa: F403
+from candlescan.kernels.stochastic import *  # noqa: F403
 from candlescan.kernels.trend import *  # noqa: F403
 from candlescan.kernels.volatility import *  # noqa: F403
 from candlescan.kernels.volume import *  # noqa: F403
@@ -45,7 +49,9 @@ __all__ = [
     "njit",
     *_overlap.__all__,
     *_momentum.__all__,
-    *_momentum_diff.__all__,
+    *_stochastic.__all__,
+    *_macd_variants.__all__,
+    *_ma_oscillators.__all__,
     *_trend.__all__,
     *_oscillators.__all__,
     *_volatility.__all__,

@@ -12,7 +12,9 @@ __all__ = ["FAMILIES", "all_kernels"]
 FAMILIES: tuple[str, ...] = (
     "overlap",
     "momentum",
-    "momentum_diff",
+    "stochastic",
+    "macd_variants",
+    "ma_oscillators",
     "trend",
     "oscillators",
     "volatility",

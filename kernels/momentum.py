@@ -1,28 +1,32 @@
-"""Momentum of prices: rsi, cmo, stoch, stochf, stochrsi, mom, roc, rocp, rocr.
+"""Momentum of prices: rsi and cmo (Wilder-smoothed gains and losses), and mom, roc,
+rocp and rocr (the change over ``timeperiod`` bars).
 
 Every kernel applies the project's NaN rule the same way: the input is cut into
-runs of clean bars (no NaN in any input), and the TA-Lib algorithm runs on each run
-as if it were a whole series. Bars outside a run, and the first ``lookback`` bars of
-each run, are NaN. On finite input there is one run, so the output is TA-Lib's.
+runs of clean bars (no NaN), and the TA-Lib algorithm runs on each run as if it were a
+whole series. Bars outside a run, and the first ``lookback`` bars of each run, are NaN.
+On finite input there is one run, so the output is TA-Lib's.
+
+Speed: each wrapper allocates its output with NumPy and the compiled loop fills it (an
+8 MB array allocated inside Numba costs ~2,000 page faults per call on Linux, NumPy's
+does not: it asks for huge pages).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from candlescan.kernels._averages import _ma, _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 
-__all__ = ["cmo", "mom", "roc", "rocp", "rocr", "rsi", "stoch", "stochf", "stochrsi"]
+__all__ = ["cmo", "mom", "roc", "rocp", "rocr", "rsi"]
 
 _MAX = 100_000
 
 
 @njit
-def _wilder(real: F64Array, timeperiod: int, cmo: bool) -> F64Array:
-    """RSI (or CMO) in one pass; a NaN bar resets the state, so each clean run re-seeds."""
-    out = np.empty(real.shape[0])
+def _wilder(real: F64Array, timeperiod: int, cmo: bool, out: F64Array) -> None:
+    """RSI (or CMO) into ``out`` in one pass; a NaN bar resets the state, so each clean
+    run re-seeds."""
     # TA-Lib's RSI divides by multiplying with 1/n (bit-identical only this way); CMO divides.
     scale = 1.0 / timeperiod
     keep = timeperiod - 1
@@ -72,12 +76,12 @@ def _wilder(real: F64Array, timeperiod: int, cmo: bool) -> F64Array:
             out[i] = 100.0 * ((gain - loss) / total)
         else:
             out[i] = 100.0 * (gain / total)
-    return out
 
 
-@njit
 def _rsi(real: F64Array, timeperiod: int) -> F64Array:
-    return _wilder(real, timeperiod, False)
+    out = np.empty(real.shape[0])
+    _wilder(real, timeperiod, False, out)
+    return out
 
 
 def _rsi_lookback(timeperiod: int) -> int:
@@ -124,9 +128,10 @@ def rsi(real: F64Array, timeperiod: int = 14) -> F64Array:
 # --- cmo -------------------------------------------------------------------------------------
 
 
-@njit
 def _cmo(real: F64Array, timeperiod: int) -> F64Array:
-    return _wilder(real, timeperiod, True)
+    out = np.empty(real.shape[0])
+    _wilder(real, timeperiod, True, out)
+    return out
 
 
 @indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))
@@ -165,28 +170,76 @@ _MOM, _ROC, _ROCP, _ROCR = 0, 1, 2, 3
 
 
 @njit
-def _change(real: F64Array, timeperiod: int, kind: int) -> F64Array:
-    out = np.empty(real.shape[0])
-    last_nan = -1  # valid only when no NaN lies in [i - n, i]: a fresh warm-up after a gap
+def _change_value(now: float, then: float, kind: int) -> float:
+    if kind == _MOM:
+        return now - then
+    if then == 0.0:
+        # Undefined ratio: "no change" (TA-Lib: 0 for all three, ROCR included).
+        return 1.0 if kind == _ROCR else 0.0
+    if kind == _ROC:
+        return ((now / then) - 1.0) * 100.0
+    if kind == _ROCP:
+        return (now - then) / then
+    return now / then
+
+
+@njit
+def _change_runs(real: F64Array, timeperiod: int, kind: int, out: F64Array) -> None:
+    """The change with the NaN rule: NaN while a NaN is among the last ``n + 1`` bars."""
+    last_nan = -1
     for i in range(real.shape[0]):
-        now = real[i]
-        if np.isnan(now):
+        if np.isnan(real[i]):
             last_nan = i
         if i - last_nan <= timeperiod:
             out[i] = np.nan
-            continue
-        then = real[i - timeperiod]
-        if kind == _MOM:
-            out[i] = now - then
-        elif then == 0.0:
-            # Undefined ratio: "no change" (TA-Lib: 0 for all three, ROCR included).
-            out[i] = 1.0 if kind == _ROCR else 0.0
-        elif kind == _ROC:
-            out[i] = ((now / then) - 1.0) * 100.0
-        elif kind == _ROCP:
-            out[i] = (now - then) / then
         else:
-            out[i] = now / then
+            out[i] = _change_value(real[i], real[i - timeperiod], kind)
+
+
+@njit
+def _change(real: F64Array, timeperiod: int, kind: int, out: F64Array) -> None:
+    """``out[t] = change(real[t], real[t - n])``, NaN for ``t < n`` and by the NaN rule.
+
+    Memory-bound, so the common case (no NaN) is one branch-free pass over shifted views,
+    one loop per kind so that the compiler vectorizes it (TA-Lib's loop is scalar). Each
+    pass notes whether ``now - then`` was ever NaN, which catches a NaN anywhere in the
+    input, and only then is the work redone bar by bar.
+    """
+    n = real.shape[0]
+    lead = min(timeperiod, n)
+    for i in range(lead):
+        out[i] = np.nan
+    now, then, dest = real[lead:], real[: n - lead], out[lead:]
+    seen_nan = False
+    for i in range(n - lead, lead):  # bars in neither view (n < 2 * timeperiod)
+        seen_nan |= real[i] != real[i]
+    if kind == _MOM:
+        for i in range(now.shape[0]):
+            step = now[i] - then[i]
+            dest[i] = step
+            seen_nan |= step != step
+    elif kind == _ROC:
+        for i in range(now.shape[0]):
+            step = now[i] - then[i]
+            dest[i] = ((now[i] / then[i]) - 1.0) * 100.0 if then[i] != 0.0 else 0.0
+            seen_nan |= step != step
+    elif kind == _ROCP:
+        for i in range(now.shape[0]):
+            step = now[i] - then[i]
+            dest[i] = step / then[i] if then[i] != 0.0 else 0.0
+            seen_nan |= step != step
+    else:
+        for i in range(now.shape[0]):
+            step = now[i] - then[i]
+            dest[i] = now[i] / then[i] if then[i] != 0.0 else 1.0
+            seen_nan |= step != step
+    if seen_nan:
+        _change_runs(real, timeperiod, kind, out)
+
+
+def _changed(real: F64Array, timeperiod: int, kind: int) -> F64Array:
+    out = np.empty(real.shape[0])
+    _change(real, timeperiod, kind, out)
     return out
 
 
@@ -217,7 +270,7 @@ def mom(real: F64Array, timeperiod: int = 10) -> F64Array:
 
     Equivalent to ``talib.MOM(real, timeperiod)``.
     """
-    return _change(real, timeperiod, _MOM)
+    return _changed(real, timeperiod, _MOM)
 
 
 @indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
@@ -243,7 +296,7 @@ def roc(real: F64Array, timeperiod: int = 10) -> F64Array:
 
     Equivalent to ``talib.ROC(real, timeperiod)``.
     """
-    return _change(real, timeperiod, _ROC)
+    return _changed(real, timeperiod, _ROC)
 
 
 @indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
@@ -269,7 +322,7 @@ def rocp(real: F64Array, timeperiod: int = 10) -> F64Array:
 
     Equivalent to ``talib.ROCP(real, timeperiod)``.
     """
-    return _change(real, timeperiod, _ROCP)
+    return _changed(real, timeperiod, _ROCP)
 
 
 @indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
@@ -296,271 +349,4 @@ def rocr(real: F64Array, timeperiod: int = 10) -> F64Array:
 
     Equivalent to ``talib.ROCR(real, timeperiod)`` wherever ``real[t-n] != 0``.
     """
-    return _change(real, timeperiod, _ROCR)
-
-
-# --- stochastics -----------------------------------------------------------------------------
-
-
-@njit
-def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int) -> F64Array:
-    """Raw %K in one pass; 50 where the window's range is 0 (TA-Lib: 0).
-
-    A bar with a NaN in any input is NaN and restarts the count of clean bars, so each
-    clean run gets a fresh warm-up of ``period - 1`` bars.
-    """
-    out = np.empty(close.shape[0])
-    clean = 0  # clean bars in the current run
-    hi_at = lo_at = -1
-    highest = lowest = 0.0
-    for today in range(close.shape[0]):
-        if np.isnan(high[today]) or np.isnan(low[today]) or np.isnan(close[today]):
-            clean = 0
-            out[today] = np.nan
-            continue
-        clean += 1
-        if clean < period:
-            out[today] = np.nan
-            continue
-        first = today - period + 1
-        # The extremes are re-scanned only when they leave the window, as TA-Lib does
-        # (after a gap they are always older than the window, so never stale).
-        if lo_at < first:
-            lo_at = first
-            lowest = low[first]
-            for j in range(first + 1, today + 1):
-                if low[j] < lowest:
-                    lowest = low[j]
-                    lo_at = j
-        elif low[today] <= lowest:
-            lowest = low[today]
-            lo_at = today
-        if hi_at < first:
-            hi_at = first
-            highest = high[first]
-            for j in range(first + 1, today + 1):
-                if high[j] > highest:
-                    highest = high[j]
-                    hi_at = j
-        elif high[today] >= highest:
-            highest = high[today]
-            hi_at = today
-        span = highest - lowest
-        out[today] = 50.0 if span == 0.0 else (close[today] - lowest) / span * 100.0
-    return out
-
-
-@njit
-def _blank_before(values: F64Array, other: F64Array) -> F64Array:
-    """``values``, set to NaN in place wherever ``other`` is NaN (TA-Lib aligns outputs)."""
-    for i in range(values.shape[0]):
-        if np.isnan(other[i]):
-            values[i] = np.nan
-    return values
-
-
-@njit
-def _stochf(
-    high: F64Array, low: F64Array, close: F64Array, fastk: int, fastd: int, fastd_matype: int
-) -> tuple[F64Array, F64Array]:
-    k = _fastk(high, low, close, fastk)
-    d = _ma(k, fastd, fastd_matype)
-    return _blank_before(k, d), d
-
-
-@njit
-def _stoch(
-    high: F64Array,
-    low: F64Array,
-    close: F64Array,
-    fastk: int,
-    slowk: int,
-    slowk_matype: int,
-    slowd: int,
-    slowd_matype: int,
-) -> tuple[F64Array, F64Array]:
-    k = _ma(_fastk(high, low, close, fastk), slowk, slowk_matype)
-    d = _ma(k, slowd, slowd_matype)
-    return _blank_before(k, d), d
-
-
-def _stoch_lookback(
-    fastk_period: int, slowk_period: int, slowk_matype: int, slowd_period: int, slowd_matype: int
-) -> int:
-    return (
-        fastk_period
-        - 1
-        + _ma_lookback(slowk_period, slowk_matype)
-        + _ma_lookback(slowd_period, slowd_matype)
-    )
-
-
-def _stochf_lookback(fastk_period: int, fastd_period: int, fastd_matype: int) -> int:
-    return fastk_period - 1 + _ma_lookback(fastd_period, fastd_matype)
-
-
-def _stochrsi_lookback(
-    timeperiod: int, fastk_period: int, fastd_period: int, fastd_matype: int
-) -> int:
-    return timeperiod + _stochf_lookback(fastk_period, fastd_period, fastd_matype)
-
-
-_MATYPE = Param(0, 0, 8)
-
-
-@indicator(
-    inputs=("high", "low", "close"),
-    lookback=_stoch_lookback,
-    outputs=("slowk", "slowd"),
-    fastk_period=Param(5, 1, _MAX),
-    slowk_period=Param(3, 1, _MAX),
-    slowk_matype=_MATYPE,
-    slowd_period=Param(3, 1, _MAX),
-    slowd_matype=_MATYPE,
-)
-def stoch(
-    high: F64Array,
-    low: F64Array,
-    close: F64Array,
-    fastk_period: int = 5,
-    slowk_period: int = 3,
-    slowk_matype: int = 0,
-    slowd_period: int = 3,
-    slowd_matype: int = 0,
-) -> tuple[F64Array, F64Array]:
-    """Slow stochastic oscillator (Lane): smoothed %K and its signal %D.
-
-    Parameters
-    ----------
-    high, low, close : array of float64
-        Bar prices, same length.
-    fastk_period : int, default 5
-        Window ``n`` of the raw %K, 1..100000.
-    slowk_period : int, default 3
-        Smoothing of the raw %K into slow %K, 1..100000.
-    slowk_matype : int, default 0
-        Moving average for slow %K: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-    slowd_period : int, default 3
-        Smoothing of slow %K into slow %D, 1..100000.
-    slowd_matype : int, default 0
-        Moving average for slow %D (same codes).
-
-    Returns
-    -------
-    slowk, slowd : array of float64
-        In [0, 100]; both NaN for the first ``stoch.lookback(...)`` bars
-        (``fastk_period - 1`` plus both averages' lookbacks; 8 with the defaults).
-
-    Notes
-    -----
-    ``fastk = 100 * (close - LL) / (HH - LL)`` with ``HH``/``LL`` the highest high and
-    lowest low of the last ``n`` bars; ``slowk = MA(fastk)``, ``slowd = MA(slowk)``.
-    Reference: G. Lane, "Lane's Stochastics", *Technical Analysis of Stocks &
-    Commodities*, 1984. Where ``HH == LL`` (flat window) raw %K is 50 (neutral); TA-Lib
-    returns 0 there, which reads as "oversold". NaN rule: a bar with a NaN in any input
-    is NaN and starts a fresh warm-up of the whole lookback.
-
-    Equivalent to ``talib.STOCH(high, low, close, fastk_period, slowk_period,
-    slowk_matype, slowd_period, slowd_matype)``.
-    """
-    return _stoch(
-        high, low, close, fastk_period, slowk_period, slowk_matype, slowd_period, slowd_matype
-    )
-
-
-@indicator(
-    inputs=("high", "low", "close"),
-    lookback=_stochf_lookback,
-    outputs=("fastk", "fastd"),
-    fastk_period=Param(5, 1, _MAX),
-    fastd_period=Param(3, 1, _MAX),
-    fastd_matype=_MATYPE,
-)
-def stochf(
-    high: F64Array,
-    low: F64Array,
-    close: F64Array,
-    fastk_period: int = 5,
-    fastd_period: int = 3,
-    fastd_matype: int = 0,
-) -> tuple[F64Array, F64Array]:
-    """Fast stochastic oscillator: raw %K and its moving average %D.
-
-    Parameters
-    ----------
-    high, low, close : array of float64
-        Bar prices, same length.
-    fastk_period : int, default 5
-        Window ``n`` of %K, 1..100000.
-    fastd_period : int, default 3
-        Smoothing of %K into %D, 1..100000.
-    fastd_matype : int, default 0
-        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-
-    Returns
-    -------
-    fastk, fastd : array of float64
-        In [0, 100]; both NaN for the first ``fastk_period - 1`` plus the average's
-        lookback bars (6 with the defaults): TA-Lib aligns %K with %D.
-
-    Notes
-    -----
-    ``fastk = 100 * (close - LL) / (HH - LL)`` over the last ``n`` bars,
-    ``fastd = MA(fastk)``; 50 where ``HH == LL`` (TA-Lib: 0). Reference: G. Lane, 1984.
-    NaN rule as for :func:`stoch`.
-
-    Equivalent to ``talib.STOCHF(high, low, close, fastk_period, fastd_period,
-    fastd_matype)``.
-    """
-    return _stochf(high, low, close, fastk_period, fastd_period, fastd_matype)
-
-
-@indicator(
-    inputs=("real",),
-    lookback=_stochrsi_lookback,
-    outputs=("fastk", "fastd"),
-    timeperiod=Param(14, 2, _MAX),
-    fastk_period=Param(5, 1, _MAX),
-    fastd_period=Param(3, 1, _MAX),
-    fastd_matype=_MATYPE,
-)
-def stochrsi(
-    real: F64Array,
-    timeperiod: int = 14,
-    fastk_period: int = 5,
-    fastd_period: int = 3,
-    fastd_matype: int = 0,
-) -> tuple[F64Array, F64Array]:
-    """Stochastic RSI (Chande and Kroll): the fast stochastic of RSI.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 14
-        RSI period, 2..100000.
-    fastk_period : int, default 5
-        Stochastic window over the RSI, 1..100000.
-    fastd_period : int, default 3
-        Smoothing of %K into %D, 1..100000.
-    fastd_matype : int, default 0
-        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-
-    Returns
-    -------
-    fastk, fastd : array of float64
-        In [0, 100]; NaN for the first ``timeperiod`` plus :func:`stochf`'s lookback bars
-        (20 with the defaults).
-
-    Notes
-    -----
-    ``stochf(r, r, r, fastk_period, fastd_period, fastd_matype)`` with
-    ``r = rsi(real, timeperiod)`` (TA-Lib applies STOCHF, not STOCH). Reference:
-    T. Chande and S. Kroll, *The New Technical Trader*, 1994. Where the RSI window is
-    flat, %K is 50 (TA-Lib: 0). NaN rule as for :func:`rsi`.
-
-    Equivalent to ``talib.STOCHRSI(real, timeperiod, fastk_period, fastd_period,
-    fastd_matype)``.
-    """
-    r = _rsi(real, timeperiod)
-    return _stochf(r, r, r, fastk_period, fastd_period, fastd_matype)
+    return _changed(real, timeperiod, _ROCR)

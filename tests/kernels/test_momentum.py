@@ -1,5 +1,7 @@
-"""Momentum kernels (``momentum`` and ``momentum_diff``): fixtures, hand-derived cases,
-the NaN rule, flat prices, parameter bounds and TA-Lib parity on a real symbol."""
+"""rsi, cmo, mom, roc, rocp, rocr (``momentum``): fixtures and hand-derived cases; and, for
+every kernel of the momentum families (``momentum``, ``stochastic``, ``macd_variants``,
+``ma_oscillators``), the NaN rule, flat prices, parameter bounds and TA-Lib parity on a
+real symbol."""
 
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ import pandas as pd
 import pytest
 
 from candlescan import InvalidParameterError
-from candlescan.kernels import momentum, momentum_diff
+from candlescan.kernels import ma_oscillators, macd_variants, momentum, stochastic
 from candlescan.kernels._meta import Kernel
 from tests.reference import momentum as reference
 
 F64 = npt.NDArray[np.float64]
 
 KERNELS: dict[str, Kernel] = {
-    name: getattr(module, name) for module in (momentum, momentum_diff) for name in module.__all__
+    name: getattr(module, name)
+    for module in (momentum, stochastic, macd_variants, ma_oscillators)
+    for name in module.__all__
 }
 HLC = {"stoch", "stochf"}
 
@@ -127,68 +131,38 @@ def test_rsi_twin_on_random_walk_with_gaps() -> None:
         _assert_close(momentum.cmo(x, period), reference.cmo(x, period))
 
 
-# --- stochastics -----------------------------------------------------------------------------
+# --- mom, roc, rocp, rocr --------------------------------------------------------------------
 
 
-def test_stoch_hand_derived() -> None:
-    high = np.array([3.0, 4.0, 5.0, 4.0, 6.0, 7.0])
-    low = np.array([1.0, 2.0, 3.0, 2.0, 3.0, 4.0])
-    close = np.array([2.0, 3.0, 5.0, 3.0, 4.0, 6.0])
-    # fastK(3) from bar 2: (5-1)/4, (3-2)/3, (4-2)/4, (6-2)/5 -> 100, 33.33, 50, 80.
-    fastk, fastd = momentum.stochf(high, low, close, 3, 2, 0)
-    nan = np.nan
-    _assert_close(fastk, np.array([nan, nan, nan, 100 / 3, 50.0, 80.0]))
-    _assert_close(fastd, np.array([nan, nan, nan, 200 / 3, 125 / 3, 65.0]))
-    # slowK = SMA2(fastK) = 66.67, 41.67, 65; slowD = SMA2(slowK) from bar 4.
-    slowk, slowd = momentum.stoch(high, low, close, 3, 2, 0, 2, 0)
-    _assert_close(slowk, np.array([nan, nan, nan, nan, 125 / 3, 65.0]))
-    _assert_close(
-        slowd, np.array([nan, nan, nan, nan, (200 / 3 + 125 / 3) / 2, (125 / 3 + 65) / 2])
-    )
+def test_changes_hand_derived() -> None:
+    x = np.array([2.0, 4.0, 3.0, 6.0])
+    _assert_close(momentum.mom(x, 2), np.array([np.nan, np.nan, 1.0, 2.0]))
+    _assert_close(momentum.roc(x, 2), np.array([np.nan, np.nan, 50.0, 50.0]))
+    _assert_close(momentum.rocp(x, 2), np.array([np.nan, np.nan, 0.5, 0.5]))
+    _assert_close(momentum.rocr(x, 2), np.array([np.nan, np.nan, 1.5, 1.5]))
 
 
-def test_stochf_stockcharts_fixture(shared_data: Path) -> None:
-    # cs-soo.csv: %K(14) and its SMA3; Close is blank in rows 0..12, so the first clean
-    # run starts at row 13 and (like TA-Lib) both outputs exist from row 28.
-    frame = pd.read_csv(shared_data / "reference" / "cs-soo.csv")
-    high, low, close = (frame[c].to_numpy(float) for c in ("High", "Low", "Close"))
-    fastk, fastd = momentum.stochf(high, low, close, 14, 3, 0)
-    valid = ~np.isnan(fastd)
-    assert np.flatnonzero(valid).tolist() == [28, 29]
-    np.testing.assert_allclose(fastk[valid], frame["SO"].to_numpy(float)[valid], atol=1e-5)
-    np.testing.assert_allclose(fastd[valid], frame["SO_SIG"].to_numpy(float)[valid], atol=1e-5)
+def test_zero_base_price() -> None:
+    # An undefined ratio reads as "no change": ROC/ROCP 0 (as TA-Lib), ROCR 1 (TA-Lib: 0).
+    x = np.array([0.0, 1.0, 2.0])
+    _assert_close(momentum.roc(x, 1), np.array([np.nan, 0.0, 100.0]))
+    _assert_close(momentum.rocp(x, 1), np.array([np.nan, 0.0, 1.0]))
+    _assert_close(momentum.rocr(x, 1), np.array([np.nan, 1.0, 2.0]))
 
 
-def test_stochrsi_is_stochf_of_rsi() -> None:
-    x = _walk(200, seed=4)
-    r = momentum.rsi(x, 9)
-    _assert_close(momentum.stochrsi(x, 9, 7, 3, 1), momentum.stochf(r, r, r, 7, 3, 1))
+def test_roc_stockcharts_fixture(shared_data: Path) -> None:
+    frame = pd.read_csv(shared_data / "reference" / "cs-roc.csv")
+    out = momentum.roc(frame["Close"].to_numpy(float), 12)
+    expected = frame["ROC"].to_numpy(float)
+    _assert_close(out, expected, rtol=0.0, atol=5e-8)
 
 
-_KAMA_ISSUE = pytest.mark.xfail(
-    strict=True, reason="KAMA of a plateau-heavy %K: kernels/_averages.py and its twin disagree"
-)
-
-
-@pytest.mark.parametrize(
-    "matype", [pytest.param(m, marks=_KAMA_ISSUE) if m == 6 else m for m in range(9)]
-)
-def test_stochastics_twin_with_gaps(matype: int) -> None:
-    high, low, close = _bars(300, seed=7)
-    close[[40, 41, 200]] = np.nan
-    high[120] = np.nan
-    low[250] = np.nan
-    _assert_close(
-        momentum.stoch(high, low, close, 5, 3, matype, 4, matype),
-        reference.stoch(high, low, close, 5, 3, matype, 4, matype),
-    )
-    _assert_close(
-        momentum.stochf(high, low, close, 6, 3, matype),
-        reference.stochf(high, low, close, 6, 3, matype),
-    )
-    _assert_close(
-        momentum.stochrsi(close, 6, 5, 3, matype), reference.stochrsi(close, 6, 5, 3, matype)
-    )
+@pytest.mark.parametrize("period", [1, 2, 3, 14])
+def test_change_twins_with_gaps(period: int) -> None:
+    x = _walk(300, seed=6)
+    x[[0, 50, 51, 200]] = np.nan
+    for name in ("mom", "roc", "rocp", "rocr"):
+        _assert_close(getattr(momentum, name)(x, period), getattr(reference, name)(x, period))
 
 
 # --- flat prices -----------------------------------------------------------------------------
@@ -257,7 +231,7 @@ def test_leading_nan_matches_talib() -> None:
     x = _walk(120)
     x[:7] = np.nan
     _assert_close(momentum.rsi(x, 9), talib.RSI(x, 9))
-    _assert_close(momentum_diff.macd(x), talib.MACD(x))
+    _assert_close(macd_variants.macd(x), talib.MACD(x))
 
 
 # --- bounds ----------------------------------------------------------------------------------
@@ -314,6 +288,6 @@ def test_talib_parity_real_symbol(shared_data: Path, name: str, params: dict[str
 def test_aapl_values_from_data_readme(shared_data: Path) -> None:
     close = _ohlcv(shared_data)["close"].to_numpy(float)
     assert momentum.rsi(close, 14)[-1] == pytest.approx(33.6822, abs=5e-5)
-    line, signal, _ = momentum_diff.macd(close)
+    line, signal, _ = macd_variants.macd(close)
     assert line[-1] == pytest.approx(-3.4127, abs=5e-5)
     assert signal[-1] == pytest.approx(-1.7643, abs=5e-5)

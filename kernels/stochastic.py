@@ -1,0 +1,288 @@
+"""Stochastic oscillators: stoch, stochf and stochrsi (Lane's %K and %D).
+
+%K places the close in the range of the last ``n`` bars; %D smooths it with one of
+TA-Lib's ``matype`` moving averages. NaN rule: a bar with a NaN in any input is NaN and
+the indicator restarts on the next clean bar with a fresh warm-up of its whole lookback
+(the moving averages re-seed at the first valid %K, as in TA-Lib's composite functions).
+On finite input the output is TA-Lib's, except on flat windows (documented: 50, not 0).
+
+Speed: the wrappers allocate every output and intermediate with NumPy and the compiled
+loops fill them (see :mod:`candlescan.kernels._ma_into`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from candlescan.kernels._averages import _ma_lookback
+from candlescan.kernels._config import njit
+from candlescan.kernels._ma_into import _ma_into
+from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels.momentum import _wilder
+
+__all__ = ["stoch", "stochf", "stochrsi"]
+
+_MAX = 100_000
+_MATYPE = Param(0, 0, 8)
+
+
+@njit
+def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int, out: F64Array) -> None:
+    """Raw %K into ``out`` in one pass; 50 where the window's range is 0 (TA-Lib: 0).
+
+    A bar with a NaN in any input is NaN and restarts the count of clean bars, so each
+    clean run gets a fresh warm-up of ``period - 1`` bars.
+    """
+    clean = 0  # clean bars in the current run
+    hi_at = lo_at = -1
+    highest = lowest = 0.0
+    for today in range(close.shape[0]):
+        if np.isnan(high[today]) or np.isnan(low[today]) or np.isnan(close[today]):
+            clean = 0
+            out[today] = np.nan
+            continue
+        clean += 1
+        if clean < period:
+            out[today] = np.nan
+            continue
+        first = today - period + 1
+        # The extremes are re-scanned only when they leave the window, as TA-Lib does
+        # (after a gap they are always older than the window, so never stale).
+        if lo_at < first:
+            lo_at = first
+            lowest = low[first]
+            for j in range(first + 1, today + 1):
+                if low[j] < lowest:
+                    lowest = low[j]
+                    lo_at = j
+        elif low[today] <= lowest:
+            lowest = low[today]
+            lo_at = today
+        if hi_at < first:
+            hi_at = first
+            highest = high[first]
+            for j in range(first + 1, today + 1):
+                if high[j] > highest:
+                    highest = high[j]
+                    hi_at = j
+        elif high[today] >= highest:
+            highest = high[today]
+            hi_at = today
+        span = highest - lowest
+        out[today] = 50.0 if span == 0.0 else (close[today] - lowest) / span * 100.0
+
+
+@njit
+def _blank_before(values: F64Array, other: F64Array) -> None:
+    """Set ``values`` to NaN in place wherever ``other`` is NaN (TA-Lib aligns outputs)."""
+    for i in range(values.shape[0]):
+        if np.isnan(other[i]):
+            values[i] = np.nan
+
+
+def _stochf(
+    high: F64Array, low: F64Array, close: F64Array, fastk: int, fastd: int, fastd_matype: int
+) -> tuple[F64Array, F64Array]:
+    k, d = np.empty(close.shape[0]), np.empty(close.shape[0])
+    _fastk(high, low, close, fastk, k)
+    _ma_into(k, fastd, fastd_matype, d)
+    _blank_before(k, d)
+    return k, d
+
+
+def _stoch(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    fastk: int,
+    slowk: int,
+    slowk_matype: int,
+    slowd: int,
+    slowd_matype: int,
+) -> tuple[F64Array, F64Array]:
+    raw, k, d = np.empty(close.shape[0]), np.empty(close.shape[0]), np.empty(close.shape[0])
+    _fastk(high, low, close, fastk, raw)
+    _ma_into(raw, slowk, slowk_matype, k)
+    _ma_into(k, slowd, slowd_matype, d)
+    _blank_before(k, d)
+    return k, d
+
+
+def _stoch_lookback(
+    fastk_period: int, slowk_period: int, slowk_matype: int, slowd_period: int, slowd_matype: int
+) -> int:
+    return (
+        fastk_period
+        - 1
+        + _ma_lookback(slowk_period, slowk_matype)
+        + _ma_lookback(slowd_period, slowd_matype)
+    )
+
+
+def _stochf_lookback(fastk_period: int, fastd_period: int, fastd_matype: int) -> int:
+    return fastk_period - 1 + _ma_lookback(fastd_period, fastd_matype)
+
+
+def _stochrsi_lookback(
+    timeperiod: int, fastk_period: int, fastd_period: int, fastd_matype: int
+) -> int:
+    return timeperiod + _stochf_lookback(fastk_period, fastd_period, fastd_matype)
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_stoch_lookback,
+    outputs=("slowk", "slowd"),
+    fastk_period=Param(5, 1, _MAX),
+    slowk_period=Param(3, 1, _MAX),
+    slowk_matype=_MATYPE,
+    slowd_period=Param(3, 1, _MAX),
+    slowd_matype=_MATYPE,
+)
+def stoch(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    fastk_period: int = 5,
+    slowk_period: int = 3,
+    slowk_matype: int = 0,
+    slowd_period: int = 3,
+    slowd_matype: int = 0,
+) -> tuple[F64Array, F64Array]:
+    """Slow stochastic oscillator (Lane): smoothed %K and its signal %D.
+
+    Parameters
+    ----------
+    high, low, close : array of float64
+        Bar prices, same length.
+    fastk_period : int, default 5
+        Window ``n`` of the raw %K, 1..100000.
+    slowk_period : int, default 3
+        Smoothing of the raw %K into slow %K, 1..100000.
+    slowk_matype : int, default 0
+        Moving average for slow %K: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
+    slowd_period : int, default 3
+        Smoothing of slow %K into slow %D, 1..100000.
+    slowd_matype : int, default 0
+        Moving average for slow %D (same codes).
+
+    Returns
+    -------
+    slowk, slowd : array of float64
+        In [0, 100]; both NaN for the first ``stoch.lookback(...)`` bars
+        (``fastk_period - 1`` plus both averages' lookbacks; 8 with the defaults).
+
+    Notes
+    -----
+    ``fastk = 100 * (close - LL) / (HH - LL)`` with ``HH``/``LL`` the highest high and
+    lowest low of the last ``n`` bars; ``slowk = MA(fastk)``, ``slowd = MA(slowk)``.
+    Reference: G. Lane, "Lane's Stochastics", *Technical Analysis of Stocks &
+    Commodities*, 1984. Where ``HH == LL`` (flat window) raw %K is 50 (neutral); TA-Lib
+    returns 0 there, which reads as "oversold". NaN rule: a bar with a NaN in any input
+    is NaN and starts a fresh warm-up of the whole lookback.
+
+    Equivalent to ``talib.STOCH(high, low, close, fastk_period, slowk_period,
+    slowk_matype, slowd_period, slowd_matype)``.
+    """
+    return _stoch(
+        high, low, close, fastk_period, slowk_period, slowk_matype, slowd_period, slowd_matype
+    )
+
+
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_stochf_lookback,
+    outputs=("fastk", "fastd"),
+    fastk_period=Param(5, 1, _MAX),
+    fastd_period=Param(3, 1, _MAX),
+    fastd_matype=_MATYPE,
+)
+def stochf(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    fastk_period: int = 5,
+    fastd_period: int = 3,
+    fastd_matype: int = 0,
+) -> tuple[F64Array, F64Array]:
+    """Fast stochastic oscillator: raw %K and its moving average %D.
+
+    Parameters
+    ----------
+    high, low, close : array of float64
+        Bar prices, same length.
+    fastk_period : int, default 5
+        Window ``n`` of %K, 1..100000.
+    fastd_period : int, default 3
+        Smoothing of %K into %D, 1..100000.
+    fastd_matype : int, default 0
+        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
+
+    Returns
+    -------
+    fastk, fastd : array of float64
+        In [0, 100]; both NaN for the first ``fastk_period - 1`` plus the average's
+        lookback bars (6 with the defaults): TA-Lib aligns %K with %D.
+
+    Notes
+    -----
+    ``fastk = 100 * (close - LL) / (HH - LL)`` over the last ``n`` bars,
+    ``fastd = MA(fastk)``; 50 where ``HH == LL`` (TA-Lib: 0). Reference: G. Lane, 1984.
+    NaN rule as for :func:`stoch`.
+
+    Equivalent to ``talib.STOCHF(high, low, close, fastk_period, fastd_period,
+    fastd_matype)``.
+    """
+    return _stochf(high, low, close, fastk_period, fastd_period, fastd_matype)
+
+
+@indicator(
+    inputs=("real",),
+    lookback=_stochrsi_lookback,
+    outputs=("fastk", "fastd"),
+    timeperiod=Param(14, 2, _MAX),
+    fastk_period=Param(5, 1, _MAX),
+    fastd_period=Param(3, 1, _MAX),
+    fastd_matype=_MATYPE,
+)
+def stochrsi(
+    real: F64Array,
+    timeperiod: int = 14,
+    fastk_period: int = 5,
+    fastd_period: int = 3,
+    fastd_matype: int = 0,
+) -> tuple[F64Array, F64Array]:
+    """Stochastic RSI (Chande and Kroll): the fast stochastic of RSI.
+
+    Parameters
+    ----------
+    real : array of float64
+        Prices, usually ``close``.
+    timeperiod : int, default 14
+        RSI period, 2..100000.
+    fastk_period : int, default 5
+        Stochastic window over the RSI, 1..100000.
+    fastd_period : int, default 3
+        Smoothing of %K into %D, 1..100000.
+    fastd_matype : int, default 0
+        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
+
+    Returns
+    -------
+    fastk, fastd : array of float64
+        In [0, 100]; NaN for the first ``timeperiod`` plus :func:`stochf`'s lookback bars
+        (20 with the defaults).
+
+    Notes
+    -----
+    ``stochf(r, r, r, fastk_period, fastd_period, fastd_matype)`` with
+    ``r = rsi(real, timeperiod)`` (TA-Lib applies STOCHF, not STOCH). Reference:
+    T. Chande and S. Kroll, *The New Technical Trader*, 1994. Where the RSI window is
+    flat, %K is 50 (TA-Lib: 0). NaN rule as for :func:`rsi`.
+
+    Equivalent to ``talib.STOCHRSI(real, timeperiod, fastk_period, fastd_period,
+    fastd_matype)``.
+    """
+    r = np.empty(real.shape[0])
+    _wilder(real, timeperiod, False, r)
+    return _stochf(r, r, r, fastk_period, fastd_period, fastd_matype)
