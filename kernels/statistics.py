@@ -12,7 +12,7 @@ import numpy as np
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _run1, _run2
+from candlescan.kernels._runs import _any_nan, _run1, _run2
 
 __all__: list[str] = ["beta", "correl", "linearreg", "linearreg_slope"]
 
@@ -262,11 +262,12 @@ def beta(real0: F64Array, real1: F64Array, timeperiod: int = 5) -> F64Array:
 @njit
 def _correl_run(
     real0: F64Array, real1: F64Array, s: int, e: int, period: int, out: F64Array
-) -> None:
+) -> bool:
     # Running sums slid in O(1) per bar, rebuilt every ``period`` bars on values shifted
     # by the window's first pair: plain sums of x^2 lose ~1e-9 to the price level.
+    # Returns False (with garbage written) when it met a NaN.
     if e - s < period:
-        return
+        return True
     inv_p = 1.0 / period
     k0 = 0.0
     k1 = 0.0
@@ -278,7 +279,7 @@ def _correl_run(
     if period == 1:  # one point has no correlation: 0, as TA-Lib
         for i in range(s, e):
             out[i] = 0.0
-        return
+        return not _any_nan(real0, s, e) and not _any_nan(real1, s, e)
     # The last bar where each series changed: a window starting at or after it is flat.
     last0 = s
     last1 = s
@@ -291,6 +292,9 @@ def _correl_run(
     for i in range(s + period - 1, e):
         first = i - period + 1
         if i == rebuild:
+            # A NaN stays in the sums until the rebuild: test them before it.
+            if np.isnan(sum_x + sum_y):
+                return False
             k0 = real0[first]
             k1 = real1[first]
             sum_x = 0.0
@@ -333,17 +337,21 @@ def _correl_run(
             out[i] = 0.0
         else:
             out[i] = (sum_xy - sum_x * sum_y * inv_p) / np.sqrt(spread)
+    return not np.isnan(sum_x + sum_y)
 
 
 @njit
-def _correl(real0: F64Array, real1: F64Array, timeperiod: int) -> F64Array:
+def _correl_into(real0: F64Array, real1: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real0)
-    out = np.full(n, np.nan)
+    out[: min(timeperiod - 1, n)] = np.nan
+    # Optimistic one pass; on a NaN, redo run by run.
+    if _correl_run(real0, real1, 0, n, timeperiod, out):
+        return
+    out[:] = np.nan
     s, e = _run2(real0, real1, 0)
     while s < n:
         _correl_run(real0, real1, s, e, timeperiod, out)
         s, e = _run2(real0, real1, e)
-    return out
 
 
 @indicator(inputs=("real0", "real1"), lookback=_window_lookback, timeperiod=Param(30, 1, 100_000))
@@ -372,4 +380,6 @@ def correl(real0: F64Array, real1: F64Array, timeperiod: int = 30) -> F64Array:
 
     Equivalent to ``talib.CORREL(real0, real1, timeperiod=timeperiod)``.
     """
-    return _correl(real0, real1, timeperiod)
+    out = np.empty(len(real0))
+    _correl_into(real0, real1, timeperiod, out)
+    return out
