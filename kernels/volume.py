@@ -104,20 +104,20 @@ def _ad_run(
 
 
 @njit
-def _ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64Array:
+def _ad_into(
+    high: F64Array, low: F64Array, close: F64Array, volume: F64Array, out: F64Array
+) -> None:
     n = len(close)
-    out = np.empty(n)
     if n > 0:
         # Optimistic one pass: a NaN input propagates through the total to the last bar.
         _ad_run(high, low, close, volume, 0, n, out)
         if not np.isnan(out[n - 1]):
-            return out
+            return
     out[:] = np.nan
     s, e = _run4(high, low, close, volume, 0)
     while s < n:
         _ad_run(high, low, close, volume, s, e, out)
         s, e = _run4(high, low, close, volume, e)
-    return out
 
 
 @njit
@@ -155,27 +155,28 @@ def _adosc_run(
 
 
 @njit
-def _adosc(
+def _adosc_into(
     high: F64Array,
     low: F64Array,
     close: F64Array,
     volume: F64Array,
     fastperiod: int,
     slowperiod: int,
-) -> F64Array:
+    out: F64Array,
+) -> None:
     n = len(close)
-    out = np.full(n, np.nan)
-    if n > max(fastperiod, slowperiod) - 1:
+    lookback = max(fastperiod, slowperiod) - 1
+    out[: min(lookback, n)] = np.nan
+    if n > lookback:
         # Optimistic one pass: a NaN input propagates through the EMAs to the last bar.
         _adosc_run(high, low, close, volume, 0, n, fastperiod, slowperiod, out)
         if not np.isnan(out[n - 1]):
-            return out
-        out[:] = np.nan
+            return
+    out[:] = np.nan
     s, e = _run4(high, low, close, volume, 0)
     while s < n:
         _adosc_run(high, low, close, volume, s, e, fastperiod, slowperiod, out)
         s, e = _run4(high, low, close, volume, e)
-    return out
 
 
 def _adosc_lookback(fastperiod: int, slowperiod: int) -> int:
@@ -206,7 +207,9 @@ def ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64A
 
     Equivalent to ``talib.AD(high, low, close, volume)``.
     """
-    return _ad(high, low, close, volume)
+    out = np.empty(len(close))
+    _ad_into(high, low, close, volume, out)
+    return out
 
 
 @indicator(
@@ -251,7 +254,9 @@ def adosc(
 
     Equivalent to ``talib.ADOSC(high, low, close, volume, fastperiod, slowperiod)``.
     """
-    return _adosc(high, low, close, volume, fastperiod, slowperiod)
+    out = np.empty(len(close))
+    _adosc_into(high, low, close, volume, fastperiod, slowperiod, out)
+    return out
 
 
 # --- VWAP -------------------------------------------------------------------------------
