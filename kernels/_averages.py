@@ -30,6 +30,7 @@ from candlescan.kernels._filters import _next_run as _next_run
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_only
 from candlescan.kernels._meta import F64Array
 from candlescan.kernels._runs import _fma
+from candlescan.kernels._unsigned import _u
 
 #: TA-Lib's ``TA_MAType`` codes accepted by :func:`_ma` (0..13).
 MA_TYPES: dict[int, str] = {
@@ -72,33 +73,37 @@ def _sma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
 
 @njit
 def _sma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
+    # Running sum stepped by ``x[t] - x[t-n]`` (the difference is off the dependency
+    # chain: one add a bar instead of TA-Lib's two) and a multiply by 1/n instead of a
+    # division: ~2x faster; differs from TA-Lib's ``ta_SMA.c`` by rounding only (~1e-13
+    # relative after 10^6 bars).
     n = len(x)
+    inv = 1.0 / period
     total = 0.0
     i = s
-    while i < n and i < s + period - 1:
+    while i < n and i < s + period:
         value = x[i]
         if np.isnan(value):
             return i
         total += value
         out[i] = np.nan
         i += 1
-    trailing = s
+    if i < s + period:
+        return n
+    out[i - 1] = total * inv
     while i < n:
-        value = x[i]
+        value = x[_u(i)]
         if np.isnan(value):
             return i
-        total += value
-        out[i] = total / period
-        total -= x[trailing]
-        trailing += 1
+        total += value - x[_u(i - period)]
+        out[_u(i)] = total * inv
         i += 1
     return n
 
 
 @njit
-def _sma(real: F64Array, timeperiod: int) -> F64Array:
+def _sma_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real)
-    out = np.empty(n)
     i = 0
     while i < n:
         if np.isnan(real[i]):
@@ -106,6 +111,12 @@ def _sma(real: F64Array, timeperiod: int) -> F64Array:
             i += 1
         else:
             i = _sma_from(real, i, timeperiod, out)
+
+
+@njit
+def _sma(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.empty(len(real))
+    _sma_into(real, timeperiod, out)
     return out
 
 
@@ -151,10 +162,8 @@ def _ema_from(x: F64Array, s: int, period: int, k: float, out: F64Array) -> int:
 
 
 @njit
-def _ema_k(real: F64Array, timeperiod: int, k: float) -> F64Array:
-    """EMA with an explicit smoothing factor ``k`` (SMA seed over ``timeperiod`` bars)."""
+def _ema_k_into(real: F64Array, timeperiod: int, k: float, out: F64Array) -> None:
     n = len(real)
-    out = np.empty(n)
     i = 0
     while i < n:
         if np.isnan(real[i]):
@@ -162,7 +171,19 @@ def _ema_k(real: F64Array, timeperiod: int, k: float) -> F64Array:
             i += 1
         else:
             i = _ema_from(real, i, timeperiod, k, out)
+
+
+@njit
+def _ema_k(real: F64Array, timeperiod: int, k: float) -> F64Array:
+    """EMA with an explicit smoothing factor ``k`` (SMA seed over ``timeperiod`` bars)."""
+    out = np.empty(len(real))
+    _ema_k_into(real, timeperiod, k, out)
     return out
+
+
+@njit
+def _ema_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
+    _ema_k_into(real, timeperiod, 2.0 / (timeperiod + 1), out)
 
 
 @njit
@@ -217,9 +238,8 @@ def _rma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
 
 
 @njit
-def _rma(real: F64Array, timeperiod: int) -> F64Array:
+def _rma_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real)
-    out = np.empty(n)
     i = 0
     while i < n:
         if np.isnan(real[i]):
@@ -227,13 +247,19 @@ def _rma(real: F64Array, timeperiod: int) -> F64Array:
             i += 1
         else:
             i = _rma_from(real, i, timeperiod, out)
+
+
+@njit
+def _rma(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.empty(len(real))
+    _rma_into(real, timeperiod, out)
     return out
 
 
 # --- WMA / HMA ----------------------------------------------------------------------------
 
 
-_RESYNC = 1024  # bars between exact re-sums of a running window sum: drift stays ~1e-14
+_RESYNC = 128  # bars between exact re-sums of a running window sum: drift stays ~1e-14
 
 
 @njit
@@ -263,22 +289,23 @@ def _wma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
             return i
         out[i] = np.nan
         i += 1
-    plain = 0.0
-    weighted = 0.0
-    countdown = 0
+    inv = 1.0 / divider  # a multiply, not a division, per bar (rounding only)
+    every = period if period > _RESYNC else _RESYNC
     while i < n:
-        value = x[i]
-        if np.isnan(value):
+        if np.isnan(x[i]):
             return i
-        if countdown == 0:
-            plain, weighted = _wma_sums(x, i - period + 1, period)
-            countdown = period if period > _RESYNC else _RESYNC
-        else:
-            weighted = weighted - plain + value * period
-            plain = plain - x[i - period] + value
-        countdown -= 1
-        out[i] = weighted / divider
-        i += 1
+        plain, weighted = _wma_sums(x, i - period + 1, period)
+        out[i] = weighted * inv
+        stop = i + every if i + every < n else n
+        for t in range(i + 1, stop):
+            value = x[_u(t)]
+            if np.isnan(value):
+                return t
+            # One add a bar on each sum's dependency chain; the rest is computed aside.
+            weighted += value * period - plain
+            plain += value - x[_u(t - period)]
+            out[_u(t)] = weighted * inv
+        i = stop
     return n
 
 
@@ -391,7 +418,7 @@ def _hma(real: F64Array, timeperiod: int) -> F64Array:
 
 
 @njit
-def _ema_chain(real: F64Array, timeperiod: int, levels: int) -> F64Array:
+def _ema_chain(real: F64Array, timeperiod: int, levels: int, out: F64Array) -> None:
     """DEMA (``levels=2``) or TEMA (``levels=3``) in one pass per clean run.
 
     Each EMA level is seeded, like TA-Lib's chained calls, with the mean of the first
@@ -399,7 +426,6 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int) -> F64Array:
     Running the levels side by side overlaps their dependency chains.
     """
     size = len(real)
-    out = np.empty(size)
     n = timeperiod
     k = 2.0 / (n + 1)
     i = 0
@@ -441,17 +467,30 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int) -> F64Array:
                         result = 3.0 * e1 - 3.0 * e2 + e3
             out[i] = result
             i += 1
-    return out
+
+
+@njit
+def _dema_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
+    _ema_chain(real, timeperiod, 2, out)
 
 
 @njit
 def _dema(real: F64Array, timeperiod: int) -> F64Array:
-    return _ema_chain(real, timeperiod, 2)
+    out = np.empty(len(real))
+    _ema_chain(real, timeperiod, 2, out)
+    return out
+
+
+@njit
+def _tema_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
+    _ema_chain(real, timeperiod, 3, out)
 
 
 @njit
 def _tema(real: F64Array, timeperiod: int) -> F64Array:
-    return _ema_chain(real, timeperiod, 3)
+    out = np.empty(len(real))
+    _ema_chain(real, timeperiod, 3, out)
+    return out
 
 
 @njit
@@ -488,9 +527,8 @@ def _zlema_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
 
 
 @njit
-def _zlema(real: F64Array, timeperiod: int) -> F64Array:
+def _zlema_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real)
-    out = np.empty(n)
     i = 0
     while i < n:
         if np.isnan(real[i]):
@@ -498,6 +536,12 @@ def _zlema(real: F64Array, timeperiod: int) -> F64Array:
             i += 1
         else:
             i = _zlema_from(real, i, timeperiod, out)
+
+
+@njit
+def _zlema(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.empty(len(real))
+    _zlema_into(real, timeperiod, out)
     return out
 
 

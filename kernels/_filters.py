@@ -14,6 +14,7 @@ from numba.extending import intrinsic
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._unsigned import _u
 
 
 @intrinsic
@@ -67,11 +68,12 @@ def _nan_outside(out: F64Array, start: int, s: int, e: int, lookback: int) -> No
 
 
 @njit
-def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> bool:
     # Triangular weights 1,2,..,peak,..,2,1 kept as three running sums (TA-Lib's scheme):
-    # ``left`` = sum of the rising half, ``right`` = sum of the falling half.
+    # ``left`` = sum of the rising half, ``right`` = sum of the falling half. Returns
+    # whether a NaN was read (then the caller redoes the series run by run).
     if e - s < period:
-        return
+        return False
     half = period >> 1
     odd = period % 2 == 1
     if odd:
@@ -92,13 +94,14 @@ def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
         right += x[i]
         numerator += right
     out[today] = numerator * factor
-    leaving = x[s]
-    trailing = s + 1
+    bad = numerator != numerator
     today += 1
+    # TA-Lib's order of operations, kept: the sums integrate each other's rounding, so a
+    # reassociated update drifts away from TA-Lib (1e-9 after 2e5 bars for n = 5).
     while today < e:
         numerator -= left
-        left -= leaving
-        value = x[middle]
+        left -= x[_u(today - period)]
+        value = x[_u(middle)]
         middle += 1
         left += value
         if odd:
@@ -107,18 +110,21 @@ def _trima_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
         else:
             right -= value
             numerator += right
-        value = x[today]
+        value = x[_u(today)]
+        bad |= value != value
         right += value
         numerator += value
-        out[today] = numerator * factor
+        out[_u(today)] = numerator * factor
         today += 1
-        leaving = x[trailing]
-        trailing += 1
+    return bad
 
 
 @njit
-def _trima(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.empty(len(real))
+def _trima_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
+    # The whole series as one run first (on clean data, one read of the input).
+    _nan_outside(out, 0, 0, len(real), timeperiod - 1)
+    if not _trima_run(real, 0, len(real), timeperiod, out):
+        return
     end = 0
     s, e = _next_run(real, 0)
     while s < len(real):
@@ -127,6 +133,12 @@ def _trima(real: F64Array, timeperiod: int) -> F64Array:
         end = e
         s, e = _next_run(real, e)
     _nan_outside(out, end, len(real), len(real), 0)
+
+
+@njit
+def _trima(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.empty(len(real))
+    _trima_into(real, timeperiod, out)
     return out
 
 
@@ -150,27 +162,34 @@ def _kama_step(prev: float, value: float, change: float, volatility: float) -> f
 
 
 @njit
-def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> bool:
+    # Returns whether a NaN was read (then the caller redoes the series run by run).
     if e - s < period + 1:
-        return
+        return False
     volatility = 0.0
     for i in range(s, s + period):
         volatility += abs(x[i] - x[i + 1])
     today = s + period
     prev = _kama_step(x[today - 1], x[today], x[today] - x[s], volatility)
     out[today] = prev
-    trailing = s + 1
+    bad = prev != prev or volatility != volatility
     for today in range(s + period + 1, e):
-        volatility -= abs(x[trailing - 1] - x[trailing])
-        volatility += abs(x[today] - x[today - 1])
-        prev = _kama_step(prev, x[today], x[today] - x[trailing], volatility)
-        out[today] = prev
-        trailing += 1
+        value = x[_u(today)]
+        bad |= value != value
+        trailing = today - period
+        volatility -= abs(x[_u(trailing - 1)] - x[_u(trailing)])
+        volatility += abs(value - x[_u(today - 1)])
+        prev = _kama_step(prev, value, value - x[_u(trailing)], volatility)
+        out[_u(today)] = prev
+    return bad
 
 
 @njit
-def _kama(real: F64Array, timeperiod: int) -> F64Array:
-    out = np.empty(len(real))
+def _kama_into(real: F64Array, timeperiod: int, out: F64Array) -> None:
+    # The whole series as one run first (on clean data, one read of the input).
+    _nan_outside(out, 0, 0, len(real), timeperiod)
+    if not _kama_run(real, 0, len(real), timeperiod, out):
+        return
     end = 0
     s, e = _next_run(real, 0)
     while s < len(real):
@@ -179,6 +198,12 @@ def _kama(real: F64Array, timeperiod: int) -> F64Array:
         end = e
         s, e = _next_run(real, e)
     _nan_outside(out, end, len(real), len(real), 0)
+
+
+@njit
+def _kama(real: F64Array, timeperiod: int) -> F64Array:
+    out = np.empty(len(real))
+    _kama_into(real, timeperiod, out)
     return out
 
 

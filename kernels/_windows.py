@@ -21,34 +21,13 @@ and only on ``True`` fall back to the run finders, calling the same loops run by
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
 import numpy as np
-from numba import types
-from numba.extending import intrinsic
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = []
-
-
-@intrinsic
-def _u_intrinsic(typingctx: Any, i: Any) -> Any:
-    signature = types.uint64(types.int64)
-
-    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
-        return args[0]  # the same bits, typed unsigned
-
-    return signature, codegen
-
-
-#: ``i`` (>= 0) as an unsigned index. Numba adds ``len`` to a negative signed index (a
-#: shift, an and and an add per access) unless it can prove the index non-negative, which
-#: it rarely can for ``block + j``: in these loops that bookkeeping, not the arithmetic,
-#: was the cost (max 1.45 ms -> 0.92 ms on 10^6 bars). Only for indices known >= 0.
-_u = cast(Callable[[int], int], _u_intrinsic)
 
 
 @njit
