@@ -15,6 +15,7 @@ from candlescan.kernels._averages import _ema_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run1, _run2, _run3
+from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = [
     "atr",
@@ -279,41 +280,48 @@ def _var_run(
         return True
     inv = 1.0 / period
     kept = period - 1.0  # bars that stay in the window when it slides
-    # How many bars of the window differ from the bar before them: 0 means flat.
-    changes = 0
+    # The last bar that differs from the one before it: a window starting at or after
+    # it is flat. (Indices are typed unsigned, see _u: all are >= s here.)
+    last_change = s
     for i in range(s + 1, s + period - 1):
-        changes += x[i] != x[i - 1]
+        if x[_u(i)] != x[_u(i - 1)]:
+            last_change = i
     block = max(_RESYNC, 4 * period)
     start = s + period - 1
     while start < e:
         # Sums of the p - 1 bars before ``start``, shifted by the window's first value.
-        shift = x[start - period + 1]
+        shift = x[_u(start - period + 1)]
         total1 = 0.0
         total2 = 0.0
         for j in range(start - period + 2, start):
-            d = x[j] - shift
+            d = x[_u(j)] - shift
             total1 += d
             total2 += d * d
         stop = min(start + block, e)
+        previous = x[_u(start - 1)]
         for i in range(start, stop):
+            value = x[_u(i)]
+            if value != previous:
+                last_change = i
+            previous = value
             first = i - period + 1
-            changes += x[i] != x[i - 1]
-            d = x[i] - shift
+            d = value - shift
             sum1 = total1 + d
             sum2 = total2 + d * d
             mean1 = sum1 * inv
             variance = sum2 * inv - mean1 * mean1
             # Rounding never makes a variance negative; a flat window is exactly 0.
-            variance = variance if variance > 0.0 and changes != 0 else 0.0
-            out[i] = np.sqrt(variance) * nbdev if root else variance
+            if last_change <= first or variance <= 0.0:
+                variance = 0.0
+            out[_u(i)] = np.sqrt(variance) * nbdev if root else variance
             # The oldest bar (shifted value 0) leaves; shift the sums to the next
-            # window's first value: sum(y - step) and sum((y - step)^2) over kept bars.
-            step = x[first + 1] - shift
-            shift = x[first + 1]
-            # Grouped so that each sum's own dependency chain is one addition per bar.
+            # window's first value: sum(y - step) and sum((y - step)^2) over kept bars,
+            # grouped so that each sum's own dependency chain is one addition per bar.
+            following = x[_u(first + 1)]
+            step = following - shift
+            shift = following
             total1 += d - kept * step
             total2 += d * d - step * (2.0 * sum1 - kept * step)
-            changes -= x[first + 1] != x[first]
         # A NaN stays in the sums until the rebuild: test them before it.
         if np.isnan(total1):
             return False
