@@ -17,6 +17,7 @@ import numpy as np
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = []
 
@@ -83,80 +84,118 @@ def _cci(hi: F64Array, lo: F64Array, cl: F64Array, p: int) -> F64Array:
 
 
 @njit
-def _willr_run(
+def _willr_span(
     hi: F64Array,
     lo: F64Array,
     cl: F64Array,
+    s: int,
+    e: int,
     p: int,
-    begin: int,
     out: F64Array,
-    suffix_high: F64Array,
-    suffix_low: F64Array,
-) -> int:
-    """Window extremes by van Herk / Gil-Werman blocks: O(1) a bar, whatever the data.
+    suffix: F64Array,
+) -> bool:
+    """%R over the clean span ``[s, e)``; True if a bar read was not finite.
 
-    The run is cut into blocks of ``p`` bars. The window ending at bar ``j`` of a block is
-    the block's prefix up to ``j`` plus the previous block's suffix from ``j + 1``; suffix
-    extremes are computed backwards once per block (``suffix_*`` hold ``p + 1`` values, the
-    last one empty). Max and min are exact, so the values equal TA-Lib's rescanning scheme,
-    which costs a rescan whenever an extreme leaves the window (2-3x slower here).
+    Window extremes by van Herk / Gil-Werman blocks, as :mod:`candlescan.kernels._windows`:
+    a block's prefix extremes and its own suffix extremes (backwards, for the next block)
+    in one pass, four independent chains a bar. ``suffix`` holds ``4 * (p + 1)`` slots:
+    at offset ``prev`` (or ``cur``) a block's high suffixes, then its low ones (slot ``p``
+    of each: the empty suffix). Exact, so the same extremes as TA-Lib's rescanning.
     """
-    n = len(hi)
-    suffix_high[p] = -np.inf
-    suffix_low[p] = np.inf
-    block = begin
-    stop = min(begin + p, n)
-    prefix_high = -np.inf
-    prefix_low = np.inf
-    first = True
-    while True:
-        for t in range(block, stop):
+    bad = False
+    q = p + 1
+    first = min(s + p, e)
+    top = -np.inf
+    bottom = np.inf
+    for t in range(s, first):
+        high = hi[t]
+        low = lo[t]
+        bad |= not math.isfinite(high + low + cl[t])
+        top = high if high > top else top
+        bottom = low if low < bottom else bottom
+        out[t] = np.nan
+    if first - s < p:
+        return bad
+    spread = top - bottom
+    # 0/0 on a flat window reads -50, the middle (TA-Lib: 0, the overbought end).
+    out[first - 1] = -100.0 * ((top - cl[first - 1]) / spread) if spread != 0.0 else -50.0
+    prev = 0
+    cur = 2 * q
+    suffix[prev + p] = suffix[cur + p] = -np.inf
+    suffix[prev + q + p] = suffix[cur + q + p] = np.inf
+    m_top = -np.inf
+    m_bottom = np.inf
+    for j in range(p - 1, -1, -1):
+        high = hi[s + j]
+        low = lo[s + j]
+        m_top = high if high > m_top else m_top
+        m_bottom = low if low < m_bottom else m_bottom
+        suffix[j] = m_top
+        suffix[q + j] = m_bottom
+    block = first
+    while block + p <= e:
+        top = -np.inf
+        bottom = np.inf
+        m_top = -np.inf
+        m_bottom = np.inf
+        last = block + p - 1
+        for j in range(p):
+            t = _u(block + j)
             high = hi[t]
             low = lo[t]
             close = cl[t]
-            if not (math.isfinite(high) and math.isfinite(low) and math.isfinite(close)):
-                return t
-            prefix_high = high if high > prefix_high else prefix_high
-            prefix_low = low if low < prefix_low else prefix_low
-            if first and t < begin + p - 1:
-                continue  # the first block only completes the first window
-            j = t - block + 1
-            x = suffix_high[j]
-            y = suffix_low[j]
-            highest = x if x > prefix_high else prefix_high
-            lowest = y if y < prefix_low else prefix_low
-            spread = highest - lowest
-            # 0/0 on a flat window reads -50, the middle (TA-Lib: 0, the overbought end).
+            bad |= not math.isfinite(high + low + close)
+            top = high if high > top else top
+            bottom = low if low < bottom else bottom
+            a = suffix[_u(prev + j + 1)]
+            b = suffix[_u(prev + q + j + 1)]
+            highest = a if a > top else top
+            spread = highest - (b if b < bottom else bottom)
             out[t] = -100.0 * ((highest - close) / spread) if spread != 0.0 else -50.0
-        if stop >= n:
-            return n
-        first = False
-        most = -np.inf  # suffix extremes of the block just finished, backwards
-        least = np.inf
-        for k in range(p - 1, -1, -1):
-            x = hi[block + k]
-            y = lo[block + k]
-            most = x if x > most else most
-            least = y if y < least else least
-            suffix_high[k] = most
-            suffix_low[k] = least
-        block = stop
-        stop = min(block + p, n)
-        prefix_high = -np.inf
-        prefix_low = np.inf
+            k = _u(last - j)
+            high = hi[k]
+            low = lo[k]
+            m_top = high if high > m_top else m_top
+            m_bottom = low if low < m_bottom else m_bottom
+            suffix[_u(cur + p - 1 - j)] = m_top
+            suffix[_u(cur + q + p - 1 - j)] = m_bottom
+        prev, cur = cur, prev
+        block += p
+    top = -np.inf
+    bottom = np.inf
+    for t in range(block, e):
+        high = hi[t]
+        low = lo[t]
+        close = cl[t]
+        bad |= not math.isfinite(high + low + close)
+        top = high if high > top else top
+        bottom = low if low < bottom else bottom
+        a = suffix[prev + t - block + 1]
+        b = suffix[prev + q + t - block + 1]
+        highest = a if a > top else top
+        spread = highest - (b if b < bottom else bottom)
+        out[t] = -100.0 * ((highest - close) / spread) if spread != 0.0 else -50.0
+    return bad
 
 
 @njit
-def _willr(hi: F64Array, lo: F64Array, cl: F64Array, p: int) -> F64Array:
+def _willr_into(hi: F64Array, lo: F64Array, cl: F64Array, p: int, out: F64Array) -> None:
+    # The whole series as one span first (one read of the inputs); on a non-finite bar,
+    # again span by span between the bad bars, which are NaN.
     n = len(hi)
-    out = np.full(n, np.nan)
-    suffix_high = np.empty(p + 1)
-    suffix_low = np.empty(p + 1)
-    t = _next_clean(hi, lo, cl, cl, 0)
-    while t < n:
-        stop = _willr_run(hi, lo, cl, p, t, out, suffix_high, suffix_low)
-        t = _next_clean(hi, lo, cl, cl, stop)
-    return out
+    suffix = np.empty(4 * (p + 1))
+    if not _willr_span(hi, lo, cl, 0, n, p, out, suffix):
+        return
+    done = 0
+    while done < n:
+        s = _next_clean(hi, lo, cl, cl, done)
+        e = s
+        while e < n and math.isfinite(hi[e]) and math.isfinite(lo[e]) and math.isfinite(cl[e]):
+            e += 1
+        for t in range(done, s):
+            out[t] = np.nan
+        _willr_span(hi, lo, cl, s, e, p, out, suffix)
+        done = e
 
 
 # --- mfi ----------------------------------------------------------------------------------
@@ -257,17 +296,15 @@ def _ultosc_run(
     moved_at = -1  # the last bar with a non-zero true range: an exact test for 0/0 windows
     first = begin + long
     slot = 0  # ring slot of bar t; the bars leaving each window trail it
+    pressure[long - 1] = 0.0  # the slot of bar ``first``: nothing leaves the long window
+    ranges[long - 1] = 0.0
     t = begin + 1
-    while t < n:
+    # Warm-up: the sums hold the windows that end at ``first - 1``, so that bar ``first``
+    # enters like any later bar (the long window's leaving slot is 0).
+    while t < n and t < first:
         close_prev = cl[t - 1]
         bp = cl[t] - min(lo[t], close_prev)
-        tr = hi[t] - lo[t]
-        gap = abs(close_prev - hi[t])
-        if gap > tr:
-            tr = gap
-        gap = abs(close_prev - lo[t])
-        if gap > tr:
-            tr = gap
+        tr = max(hi[t], close_prev) - min(lo[t], close_prev)
         # One test covers the bar's three inputs: a NaN or infinite high, low or close
         # makes the pressure or the range non-finite (the previous close is known clean).
         if not math.isfinite(bp + tr):
@@ -278,18 +315,40 @@ def _ultosc_run(
         ranges[slot] = tr
         a3 += bp
         b3 += tr
-        if t < first:  # warm-up: the shorter windows take only their last bars
-            if t > first - mid:
-                a2 += bp
-                b2 += tr
-            if t > first - short:
-                a1 += bp
-                b1 += tr
-        else:
+        if t >= first - mid:
             a2 += bp
             b2 += tr
+        if t >= first - short:
             a1 += bp
             b1 += tr
+        slot += 1
+        t += 1
+    while t < n:
+        close_prev = cl[_u(t - 1)]
+        low = lo[_u(t)]
+        bp = cl[_u(t)] - min(low, close_prev)
+        tr = max(hi[_u(t)], close_prev) - min(low, close_prev)
+        if not math.isfinite(bp + tr):
+            return t
+        if tr != 0.0:
+            moved_at = t
+        # Each sum moves by (new - leaving): one add a bar on its dependency chain
+        # (rounding only vs TA-Lib's add-then-subtract).
+        s1 = slot - short if slot >= short else slot - short + long
+        s2 = slot - mid if slot >= mid else slot - mid + long
+        a1 += bp - pressure[_u(s1)]
+        b1 += tr - ranges[_u(s1)]
+        a2 += bp - pressure[_u(s2)]
+        b2 += tr - ranges[_u(s2)]
+        a3 += bp - pressure[_u(slot)]
+        b3 += tr - ranges[_u(slot)]
+        pressure[_u(slot)] = bp
+        ranges[_u(slot)] = tr
+        if moved_at > t - short and b1 != 0.0 and b2 != 0.0 and b3 != 0.0:
+            # One division instead of three: 4a1/b1 + 2a2/b2 + a3/b3 over b1*b2*b3.
+            b23 = b2 * b3
+            output = (4.0 * a1 * b23 + b1 * (2.0 * a2 * b3 + a3 * b2)) / (b1 * b23)
+        else:
             # A window without any range is 0/0: its average reads the neutral 0.5
             # (TA-Lib drops the term, which pulls the oscillator toward 0).
             output = 0.0
@@ -305,39 +364,28 @@ def _ultosc_run(
                 output += 0.5
             elif b3 != 0.0:
                 output += a3 / b3
-            out[t] = 100.0 * (output / 7.0)
-            # Remove the bars that leave each window before the next bar.
-            s = slot - short + 1
-            s = s + long if s < 0 else s
-            a1 -= pressure[s]
-            b1 -= ranges[s]
-            s = slot - mid + 1
-            s = s + long if s < 0 else s
-            a2 -= pressure[s]
-            b2 -= ranges[s]
-            s = slot + 1 if slot + 1 < long else 0
-            a3 -= pressure[s]
-            b3 -= ranges[s]
+        out[_u(t)] = output * (100.0 / 7.0)  # a multiply: rounding only
         slot = slot + 1 if slot + 1 < long else 0
         t += 1
     return n
 
 
 @njit
-def _ultosc(hi: F64Array, lo: F64Array, cl: F64Array, p1: int, p2: int, p3: int) -> F64Array:
+def _ultosc_into(
+    hi: F64Array, lo: F64Array, cl: F64Array, p1: int, p2: int, p3: int, out: F64Array
+) -> None:
+    """Fill ``out`` (NaN on entry) with ULTOSC."""
     # TA-Lib sorts the periods: the shortest gets weight 4, the longest weight 1.
     short = min(p1, p2, p3)
     long = max(p1, p2, p3)
     mid = p1 + p2 + p3 - short - long
     n = len(hi)
-    out = np.full(n, np.nan)
-    pressure = np.zeros(long)  # rings of the last `long` bars' terms
-    ranges = np.zeros(long)
+    pressure = np.empty(long)  # rings of the last `long` bars' terms
+    ranges = np.empty(long)
     t = _next_clean(hi, lo, cl, cl, 0)
     while t < n:
         stop = _ultosc_run(hi, lo, cl, short, mid, long, t, out, pressure, ranges)
         t = _next_clean(hi, lo, cl, cl, stop)
-    return out
 
 
 # --- bop ----------------------------------------------------------------------------------

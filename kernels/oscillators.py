@@ -12,8 +12,10 @@ differences, both documented in each kernel's Notes:
 
 from __future__ import annotations
 
+import numpy as np
+
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._oscillating import _bop, _cci, _mfi, _ultosc, _willr
+from candlescan.kernels._oscillating import _bop, _cci, _mfi, _ultosc_into, _willr_into
 
 __all__ = ["bop", "cci", "mfi", "ultosc", "willr"]
 
@@ -103,7 +105,9 @@ def willr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) 
     once the window holds ``timeperiod`` clean bars again (a fresh warm-up); TA-Lib's
     comparisons silently skip a NaN.
     """
-    return _willr(high, low, close, timeperiod)
+    out = np.empty(len(high))  # NumPy buffer: huge pages, fewer page faults than Numba's
+    _willr_into(high, low, close, timeperiod, out)
+    return out
 
 
 @indicator(inputs=("high", "low", "close", "volume"), lookback=_mfi_lookback, timeperiod=_PERIOD)
@@ -188,7 +192,9 @@ def ultosc(
     once ``max(timeperiods) + 1`` clean bars are available again (a fresh warm-up); TA-Lib
     reads 0 or NaN to the end of the series.
     """
-    return _ultosc(high, low, close, timeperiod1, timeperiod2, timeperiod3)
+    out = np.full(len(high), np.nan)
+    _ultosc_into(high, low, close, timeperiod1, timeperiod2, timeperiod3, out)
+    return out
 
 
 @indicator(inputs=("open", "high", "low", "close"), lookback=_bop_lookback)
