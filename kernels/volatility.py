@@ -38,9 +38,9 @@ _REAL_MAX = 3e37
 @njit
 def _tr(high: F64Array, low: F64Array, close: F64Array, i: int) -> float:
     """The true range of bar ``i``: NaN when ``high[i]``, ``low[i]`` or ``close[i-1]`` is."""
-    previous: float = close[i - 1]
-    hi: float = high[i]
-    lo: float = low[i]
+    previous: float = close[_u(i - 1)]
+    hi: float = high[_u(i)]
+    lo: float = low[_u(i)]
     if hi >= lo:
         # On a well-formed bar TA-Lib's max of the three distances is the span from the
         # lower of (low, previous) to the higher of (high, previous): the same one
@@ -99,10 +99,10 @@ def _atr_run(
     # (a = 0, b = 1) it is the true range itself, as TA-Lib's ATR(1).
     a = (period - 1) / period
     b = 1.0 / period
-    out[s + period] = _atr_value(prev, close[s + period], percent)
+    out[_u(s + period)] = _atr_value(prev, close[_u(s + period)], percent)
     for i in range(s + period + 1, e):
         prev = _fma(prev, a, _tr(high, low, close, i) * b)
-        out[i] = _atr_value(prev, close[i], percent)
+        out[_u(i)] = _atr_value(prev, close[_u(i)], percent)
 
 
 @njit
@@ -115,15 +115,15 @@ def _trange_into(high: F64Array, low: F64Array, close: F64Array, out: F64Array) 
     found = False
     for i in range(1, n):
         value = _tr(high, low, close, i)
-        out[i] = value
+        out[_u(i)] = value
         found |= value != value
-    if not (found or np.isnan(high[0] + low[0] + close[n - 1])):
+    if not (found or np.isnan(high[0] + low[0] + close[_u(n - 1)])):
         return
     out[:] = np.nan
     s, e = _run3(high, low, close, 0)
     while s < n:
         for i in range(s + 1, e):
-            out[i] = _tr(high, low, close, i)
+            out[_u(i)] = _tr(high, low, close, i)
         s, e = _run3(high, low, close, e)
 
 
@@ -543,33 +543,33 @@ def _donchian_run(
     lo = 0.0
     found = False
     for i in range(s, min(s + period - 1, e)):
-        found |= np.isnan(high[i] + low[i])
+        found |= np.isnan(high[_u(i)] + low[_u(i)])
     for i in range(s + period - 1, e):
-        found |= np.isnan(high[i] + low[i])
+        found |= np.isnan(high[_u(i)] + low[_u(i)])
         start = i - period + 1
         if hi_idx < start:
             hi_idx = start
-            hi = high[start]
+            hi = high[_u(start)]
             for j in range(start + 1, i + 1):
-                if high[j] >= hi:
+                if high[_u(j)] >= hi:
                     hi_idx = j
-                    hi = high[j]
-        elif high[i] >= hi:
+                    hi = high[_u(j)]
+        elif high[_u(i)] >= hi:
             hi_idx = i
-            hi = high[i]
+            hi = high[_u(i)]
         if lo_idx < start:
             lo_idx = start
-            lo = low[start]
+            lo = low[_u(start)]
             for j in range(start + 1, i + 1):
-                if low[j] <= lo:
+                if low[_u(j)] <= lo:
                     lo_idx = j
-                    lo = low[j]
-        elif low[i] <= lo:
+                    lo = low[_u(j)]
+        elif low[_u(i)] <= lo:
             lo_idx = i
-            lo = low[i]
-        upper[i] = hi
-        lower[i] = lo
-        middle[i] = (hi + lo) / 2.0
+            lo = low[_u(i)]
+        upper[_u(i)] = hi
+        lower[_u(i)] = lo
+        middle[_u(i)] = (hi + lo) / 2.0
     return not found
 
 
@@ -669,37 +669,37 @@ def _supertrend_run(
     a = (period - 1) / period
     b = 1.0 / period
     first = s + period
-    median = (high[first] + low[first]) / 2.0
+    median = (high[_u(first)] + low[_u(first)]) / 2.0
     band = multiplier * atr
     final_upper = median + band
     final_lower = median - band
     # The first bar has no band to ratchet against: both bands start unclamped, trend up.
     up = True
-    line[first] = final_lower
-    trend[first] = 1.0
+    line[_u(first)] = final_lower
+    trend[_u(first)] = 1.0
     for i in range(first + 1, e):
         atr = _fma(atr, a, _tr(high, low, close, i) * b)
-        median = (high[i] + low[i]) / 2.0
+        median = (high[_u(i)] + low[_u(i)]) / 2.0
         band = multiplier * atr
         basic_upper = median + band
         basic_lower = median - band
         # Each band ratchets toward price and is released by a close beyond it.
-        if basic_upper < final_upper or close[i - 1] > final_upper:
+        if basic_upper < final_upper or close[_u(i - 1)] > final_upper:
             final_upper = basic_upper
-        if basic_lower > final_lower or close[i - 1] < final_lower:
+        if basic_lower > final_lower or close[_u(i - 1)] < final_lower:
             final_lower = basic_lower
         # The trend is carried, not recovered from the bands: they can coincide.
         if up:
-            if close[i] < final_lower:
+            if close[_u(i)] < final_lower:
                 up = False
-        elif close[i] > final_upper:
+        elif close[_u(i)] > final_upper:
             up = True
         if up:
-            line[i] = final_lower
-            trend[i] = 1.0
+            line[_u(i)] = final_lower
+            trend[_u(i)] = 1.0
         else:
-            line[i] = final_upper
-            trend[i] = -1.0
+            line[_u(i)] = final_upper
+            trend[_u(i)] = -1.0
     return atr
 
 
