@@ -18,6 +18,7 @@ from candlescan.kernels._averages import _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._windows import _max_span, _min_span
 from candlescan.kernels.momentum import _wilder
 
 __all__ = ["stoch", "stochf", "stochrsi"]
@@ -73,6 +74,44 @@ def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int, out: F64
 
 
 @njit
+def _fastk_into(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    period: int,
+    out: F64Array,
+    highest: F64Array,
+    lowest: F64Array,
+) -> None:
+    """Raw %K into ``out`` from window extremes by van Herk / Gil-Werman blocks.
+
+    O(1) a bar whatever the data; TA-Lib's rescan (:func:`_fastk`) mispredicts a branch
+    whenever an extreme leaves a short window, which on a random walk is most bars. Max
+    and min are exact, so %K is the same bit for bit. ``highest`` and ``lowest`` are
+    scratch buffers of ``len(close)``; either may be ``out`` itself. The leading bars
+    with a NaN (an RSI's warm-up) are skipped; a NaN after them sends the call to
+    :func:`_fastk`, which applies the NaN rule run by run.
+    """
+    n = close.shape[0]
+    s = 0
+    while s < n and np.isnan(high[s] + low[s] + close[s]):
+        out[s] = np.nan
+        s += 1
+    suffix = np.empty(2 * (period + 1))
+    seen_nan = _max_span(high, s, n, period, highest, suffix)
+    seen_nan |= _min_span(low, s, n, period, lowest, suffix)
+    for i in range(s, n):
+        top = highest[i]
+        bottom = lowest[i]
+        now = close[i]
+        seen_nan |= now != now
+        span = top - bottom
+        out[i] = 50.0 if span == 0.0 else (now - bottom) / span * 100.0
+    if seen_nan:
+        _fastk(high, low, close, period, out)
+
+
+@njit
 def _blank_before(values: F64Array, other: F64Array) -> None:
     """Set ``values`` to NaN in place wherever ``other`` is NaN (TA-Lib aligns outputs)."""
     for i in range(values.shape[0]):
@@ -84,7 +123,7 @@ def _stochf(
     high: F64Array, low: F64Array, close: F64Array, fastk: int, fastd: int, fastd_matype: int
 ) -> tuple[F64Array, F64Array]:
     k, d = np.empty(close.shape[0]), np.empty(close.shape[0])
-    _fastk(high, low, close, fastk, k)
+    _fastk_into(high, low, close, fastk, k, k, d)  # d: scratch until the average
     _ma_into(k, fastd, fastd_matype, d)
     _blank_before(k, d)
     return k, d
@@ -101,7 +140,7 @@ def _stoch(
     slowd_matype: int,
 ) -> tuple[F64Array, F64Array]:
     raw, k, d = np.empty(close.shape[0]), np.empty(close.shape[0]), np.empty(close.shape[0])
-    _fastk(high, low, close, fastk, raw)
+    _fastk_into(high, low, close, fastk, raw, k, d)  # k, d: scratch until the averages
     _ma_into(raw, slowk, slowk_matype, k)
     _ma_into(k, slowd, slowd_matype, d)
     _blank_before(k, d)

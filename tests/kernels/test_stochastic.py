@@ -76,3 +76,17 @@ def test_stochastics_twin_with_gaps(matype: int) -> None:
     _assert_close(
         stochastic.stochrsi(close, 6, 5, 3, matype), reference.stochrsi(close, 6, 5, 3, matype)
     )
+
+
+@pytest.mark.parametrize("period", [1, 2, 5, 14, 50])
+def test_block_extremes_equal_the_rescan(period: int) -> None:
+    # %K from van Herk blocks (the fast path) == TA-Lib's rescanning tracker, bit for bit,
+    # on prices rounded to make ties and flat windows; leading NaNs as after an RSI.
+    high, low, close = (np.round(a, 0) for a in _bars(3000, seed=12))
+    for lead in (0, 7):
+        high[:lead] = np.nan
+        fast, rescan = np.empty(len(close)), np.empty(len(close))
+        stochastic._fastk_into(high, low, close, period, fast, np.empty(len(close)), fast)
+        stochastic._fastk(high, low, close, period, rescan)
+        np.testing.assert_array_equal(fast, rescan)
+        assert (fast == 50.0).any() or period == 50
