@@ -13,6 +13,7 @@ import numpy as np
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _any_nan, _run1, _run2
+from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = ["beta", "correl", "linearreg", "linearreg_slope"]
 
@@ -44,7 +45,7 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
     # it is flat (slope exactly 0).
     last_change = s
     for i in range(s + 1, s + period - 1):
-        if x[i] != x[i - 1]:
+        if x[_u(i)] != x[_u(i - 1)]:
             last_change = i
     rebuild = s + period - 1
     for i in range(s + period - 1, e):
@@ -53,28 +54,28 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
             # A NaN stays in the sums until the rebuild: test them before it.
             if np.isnan(sum_y):
                 return False
-            shift = x[first]
+            shift = x[_u(first)]
             sum_y = 0.0
             sum_xy = 0.0
             for j in range(period):
-                y = x[i - j] - shift
+                y = x[_u(i - j)] - shift
                 sum_y += y
                 sum_xy += j * y
             rebuild += period
         else:
             # Every bar moves one position back; the oldest one leaves the window.
-            old = x[first - 1] - shift
+            old = x[_u(first - 1)] - shift
             sum_xy += sum_y - p * old
-            sum_y += (x[i] - shift) - old
-        if x[i] != x[i - 1]:
+            sum_y += (x[_u(i)] - shift) - old
+        if x[_u(i)] != x[_u(i - 1)]:
             last_change = i
         m = (p * sum_xy - sum_x * sum_y) * inv_divisor
         if last_change <= first:
             m = 0.0
         if slope_only:
-            out[i] = m
+            out[_u(i)] = m
         else:
-            out[i] = (sum_y - m * sum_x) * inv_p + m * (p - 1.0) + shift
+            out[_u(i)] = (sum_y - m * sum_x) * inv_p + m * (p - 1.0) + shift
     return not np.isnan(sum_y)
 
 
@@ -183,25 +184,25 @@ def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out
     s_y = 0.0
     slot = 0  # where bar i's return goes: (i - s - 1) % period
     for i in range(s + 1, e):
-        x = _return(real0[i], real0[i - 1])
-        y = _return(real1[i], real1[i - 1])
+        x = _return(real0[_u(i)], real0[_u(i - 1)])
+        y = _return(real1[_u(i)], real1[_u(i - 1)])
         s_xx += x * x
         s_xy += x * y
         s_x += x
         s_y += y
         # It overwrites the return that left the window at the previous bar.
-        ring_x[slot] = x
-        ring_y[slot] = y
+        ring_x[_u(slot)] = x
+        ring_y[_u(slot)] = y
         slot += 1
         if slot == period:
             slot = 0
         if i >= s + period:
             denominator = p * s_xx - s_x * s_x
             # No variance in real0's returns: TA-Lib writes 0 (no measurable beta).
-            out[i] = (p * s_xy - s_x * s_y) / denominator if denominator != 0.0 else 0.0
+            out[_u(i)] = (p * s_xy - s_x * s_y) / denominator if denominator != 0.0 else 0.0
             # The oldest return (bar i - period + 1) leaves the window: next slot.
-            x = ring_x[slot]
-            y = ring_y[slot]
+            x = ring_x[_u(slot)]
+            y = ring_y[_u(slot)]
             s_xx -= x * x
             s_xy -= x * y
             s_x -= x
@@ -278,15 +279,15 @@ def _correl_run(
     sum_xy = 0.0
     if period == 1:  # one point has no correlation: 0, as TA-Lib
         for i in range(s, e):
-            out[i] = 0.0
+            out[_u(i)] = 0.0
         return not _any_nan(real0, s, e) and not _any_nan(real1, s, e)
     # The last bar where each series changed: a window starting at or after it is flat.
     last0 = s
     last1 = s
     for i in range(s + 1, s + period - 1):
-        if real0[i] != real0[i - 1]:
+        if real0[_u(i)] != real0[_u(i - 1)]:
             last0 = i
-        if real1[i] != real1[i - 1]:
+        if real1[_u(i)] != real1[_u(i - 1)]:
             last1 = i
     rebuild = s + period - 1
     for i in range(s + period - 1, e):
@@ -295,16 +296,16 @@ def _correl_run(
             # A NaN stays in the sums until the rebuild: test them before it.
             if np.isnan(sum_x + sum_y):
                 return False
-            k0 = real0[first]
-            k1 = real1[first]
+            k0 = real0[_u(first)]
+            k1 = real1[_u(first)]
             sum_x = 0.0
             sum_y = 0.0
             sum_x2 = 0.0
             sum_y2 = 0.0
             sum_xy = 0.0
             for j in range(first, i + 1):
-                x = real0[j] - k0
-                y = real1[j] - k1
+                x = real0[_u(j)] - k0
+                y = real1[_u(j)] - k1
                 sum_x += x
                 sum_x2 += x * x
                 sum_xy += x * y
@@ -312,31 +313,31 @@ def _correl_run(
                 sum_y2 += y * y
             rebuild += period
         else:
-            x = real0[first - 1] - k0
-            y = real1[first - 1] - k1
+            x = real0[_u(first - 1)] - k0
+            y = real1[_u(first - 1)] - k1
             sum_x -= x
             sum_x2 -= x * x
             sum_xy -= x * y
             sum_y -= y
             sum_y2 -= y * y
-            x = real0[i] - k0
-            y = real1[i] - k1
+            x = real0[_u(i)] - k0
+            y = real1[_u(i)] - k1
             sum_x += x
             sum_x2 += x * x
             sum_xy += x * y
             sum_y += y
             sum_y2 += y * y
-        if real0[i] != real0[i - 1]:
+        if real0[_u(i)] != real0[_u(i - 1)]:
             last0 = i
-        if real1[i] != real1[i - 1]:
+        if real1[_u(i)] != real1[_u(i - 1)]:
             last1 = i
         spread = (sum_x2 - sum_x * sum_x * inv_p) * (sum_y2 - sum_y * sum_y * inv_p)
         # A flat series has no correlation: 0 (neutral), as TA-Lib, and exactly 0 when
         # the window is flat, not rounding noise.
         if last0 <= first or last1 <= first or spread <= 0.0:
-            out[i] = 0.0
+            out[_u(i)] = 0.0
         else:
-            out[i] = (sum_xy - sum_x * sum_y * inv_p) / np.sqrt(spread)
+            out[_u(i)] = (sum_xy - sum_x * sum_y * inv_p) / np.sqrt(spread)
     return not np.isnan(sum_x + sum_y)
 
 

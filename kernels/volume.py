@@ -14,6 +14,7 @@ import numpy as np
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run1, _run2, _run4
+from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = ["ad", "adosc", "avwap", "obv", "rvol", "vwap", "vwma"]
 
@@ -31,14 +32,14 @@ def _obv(real: F64Array, volume: F64Array) -> F64Array:
     s, e = _run2(real, volume, 0)
     while s < n:
         # TA-Lib seeds with the first bar's volume, not 0.
-        total = volume[s]
-        out[s] = total
+        total = volume[_u(s)]
+        out[_u(s)] = total
         for i in range(s + 1, e):
             # Branch-free sign of the price change (a rising/falling branch mispredicts
             # on real data): total + v, total - v, or total + 0.0 (exactly total).
-            sign = (real[i] > real[i - 1]) - (real[i] < real[i - 1])
-            total += sign * volume[i]
-            out[i] = total
+            sign = (real[_u(i)] > real[_u(i - 1)]) - (real[_u(i)] < real[_u(i - 1)])
+            total += sign * volume[_u(i)]
+            out[_u(i)] = total
         s, e = _run2(real, volume, e)
     return out
 
@@ -99,8 +100,8 @@ def _ad_run(
 ) -> None:
     total = 0.0
     for i in range(s, e):
-        total += _money_flow(high[i], low[i], close[i], volume[i])
-        out[i] = total
+        total += _money_flow(high[_u(i)], low[_u(i)], close[_u(i)], volume[_u(i)])
+        out[_u(i)] = total
 
 
 @njit
@@ -139,19 +140,19 @@ def _adosc_run(
     slowk = 2.0 / (slowperiod + 1.0)
     # TA-Lib seeds both EMAs with the first A/D value (not an SMA) and emits from bar
     # ``max(fast, slow) - 1``.
-    ad = _money_flow(high[s], low[s], close[s], volume[s])
+    ad = _money_flow(high[_u(s)], low[_u(s)], close[_u(s)], volume[_u(s)])
     fast = ad
     slow = ad
     fast_keep = 1.0 - fastk
     slow_keep = 1.0 - slowk
     for i in range(s + 1, e):
-        ad += _money_flow(high[i], low[i], close[i], volume[i])
+        ad += _money_flow(high[_u(i)], low[_u(i)], close[_u(i)], volume[_u(i)])
         # k * ad + (1 - k) * ema as TA-Lib's compiled code evaluates it (one fused
         # multiply-add): bit-identical to talib.ADOSC, and a shorter dependency chain.
         fast = _fma(fast_keep, fast, fastk * ad)
         slow = _fma(slow_keep, slow, slowk * ad)
         if i >= s + lookback:
-            out[i] = fast - slow
+            out[_u(i)] = fast - slow
 
 
 @njit
@@ -270,10 +271,10 @@ def _cumulative_vwap(
     total_pv = 0.0
     total_v = 0.0
     for i in range(s, e):
-        total_pv += (high[i] + low[i] + close[i]) / 3.0 * volume[i]
-        total_v += volume[i]
+        total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) / 3.0 * volume[_u(i)]
+        total_v += volume[_u(i)]
         # No volume yet: the average is undefined (TA-Lib writes 0 here).
-        out[i] = total_pv / total_v if total_v != 0.0 else np.nan
+        out[_u(i)] = total_pv / total_v if total_v != 0.0 else np.nan
     return total_pv + total_v
 
 
@@ -296,16 +297,16 @@ def _rolling_vwap(
         total_pv = 0.0
         total_v = 0.0
         for i in range(first, first + period - 1):
-            total_pv += (high[i] + low[i] + close[i]) / 3.0 * volume[i]
-            total_v += volume[i]
+            total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) / 3.0 * volume[_u(i)]
+            total_v += volume[_u(i)]
         trailing = first
         for i in range(first + period - 1, min(first + 2 * period - 1, e)):
-            total_pv += (high[i] + low[i] + close[i]) / 3.0 * volume[i]
-            total_v += volume[i]
-            out[i] = total_pv / total_v if total_v != 0.0 else np.nan
+            total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) / 3.0 * volume[_u(i)]
+            total_v += volume[_u(i)]
+            out[_u(i)] = total_pv / total_v if total_v != 0.0 else np.nan
             j = trailing
-            total_pv -= (high[j] + low[j] + close[j]) / 3.0 * volume[j]
-            total_v -= volume[j]
+            total_pv -= (high[_u(j)] + low[_u(j)] + close[_u(j)]) / 3.0 * volume[_u(j)]
+            total_v -= volume[_u(j)]
             trailing += 1
         first += period
 
@@ -457,16 +458,16 @@ def _vwma_run(
     total_pv = 0.0
     total_v = 0.0
     for i in range(s, s + period - 1):
-        total_pv += real[i] * volume[i]
-        total_v += volume[i]
+        total_pv += real[_u(i)] * volume[_u(i)]
+        total_v += volume[_u(i)]
     trailing = s
     for i in range(s + period - 1, e):
-        total_pv += real[i] * volume[i]
-        total_v += volume[i]
+        total_pv += real[_u(i)] * volume[_u(i)]
+        total_v += volume[_u(i)]
         # 0/0 (no volume in the window) is NaN, as in TA-Lib.
-        out[i] = _divide(total_pv / period, total_v / period)
-        total_pv -= real[trailing] * volume[trailing]
-        total_v -= volume[trailing]
+        out[_u(i)] = _divide(total_pv / period, total_v / period)
+        total_pv -= real[_u(trailing)] * volume[_u(trailing)]
+        total_v -= volume[_u(trailing)]
         trailing += 1
     return total_pv + total_v
 
@@ -497,11 +498,11 @@ def _rvol_run(volume: F64Array, s: int, e: int, period: int, out: F64Array) -> f
         return 0.0
     total = 0.0
     for i in range(s, s + period):
-        total += volume[i]
+        total += volume[_u(i)]
     for i in range(s + period, e):
         # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
-        out[i] = _divide(volume[i], total / period)
-        total += volume[i] - volume[i - period]
+        out[_u(i)] = _divide(volume[_u(i)], total / period)
+        total += volume[_u(i)] - volume[_u(i - period)]
     return total
 
 
