@@ -37,6 +37,7 @@ _MAX = 100_000
 def _trix(real: F64Array, timeperiod: int, out: F64Array) -> None:
     n = real.shape[0]
     k = 2.0 / (timeperiod + 1)
+    keep = 1.0 - k  # the EMA step of _ema_feed: one fused multiply-add on each chain
     s1 = s2 = s3 = 0
     t1 = t2 = t3 = e1 = e2 = e3 = previous = 0.0
     i = 0
@@ -68,9 +69,9 @@ def _trix(real: F64Array, timeperiod: int, out: F64Array) -> None:
             x = real[i]
             if np.isnan(x):
                 break
-            e1 = _fma(x - e1, k, e1)
-            e2 = _fma(e1 - e2, k, e2)
-            e3 = _fma(e2 - e3, k, e3)
+            e1 = _fma(e1, keep, x * k)
+            e2 = _fma(e2, keep, e1 * k)
+            e3 = _fma(e3, keep, e2 * k)
             out[i] = _roc1(e3, previous)
             previous = e3
             i += 1
