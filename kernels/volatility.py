@@ -263,10 +263,9 @@ _RESYNC = 1024
 
 
 @njit
-def _var_run(
-    x: F64Array, s: int, e: int, period: int, root: bool, nbdev: float, out: F64Array
-) -> bool:
-    """Population variance (or ``nbdev`` * its square root) of each window in ``[s, e)``.
+def _var_run(x: F64Array, s: int, e: int, period: int, nbdev: float | None, out: F64Array) -> bool:
+    """Population variance (``nbdev=None``) or ``nbdev`` * its square root (the standard
+    deviation) of each window in ``[s, e)``.
 
     Writes ``out[s + period - 1:e]``; returns False (with garbage written) when it met a
     NaN, so a caller can run it optimistically on the whole series. The sums of
@@ -313,15 +312,16 @@ def _var_run(
             # Rounding never makes a variance negative; a flat window is exactly 0.
             if last_change <= first or variance <= 0.0:
                 variance = 0.0
-            out[_u(i)] = np.sqrt(variance) * nbdev if root else variance
+            # ``is None`` on an argument is decided at compile time: var's loop has no sqrt.
+            out[_u(i)] = variance if nbdev is None else np.sqrt(variance) * nbdev
             # The oldest bar (shifted value 0) leaves; shift the sums to the next
             # window's first value: sum(y - step) and sum((y - step)^2) over kept bars,
             # grouped so that each sum's own dependency chain is one addition per bar.
             following = x[_u(first + 1)]
             step = following - shift
             shift = following
-            total1 += d - kept * step
-            total2 += d * d - step * (2.0 * sum1 - kept * step)
+            total1 += _fma(-kept, step, d)
+            total2 += _fma(-step, _fma(-kept, step, sum1 + sum1), d * d)
         # A NaN stays in the sums until the rebuild: test them before it.
         if np.isnan(total1):
             return False
@@ -330,7 +330,7 @@ def _var_run(
 
 
 @njit
-def _var_into(real: F64Array, timeperiod: int, root: bool, nbdev: float, out: F64Array) -> None:
+def _var_into(real: F64Array, timeperiod: int, nbdev: float | None, out: F64Array) -> None:
     n = len(real)
     if timeperiod == 1:
         # One value has no spread: 0 on clean bars, NaN on missing ones.
@@ -339,12 +339,12 @@ def _var_into(real: F64Array, timeperiod: int, root: bool, nbdev: float, out: F6
         return
     out[: min(timeperiod - 1, n)] = np.nan
     # Optimistic one pass; on a NaN, redo run by run.
-    if _var_run(real, 0, n, timeperiod, root, nbdev, out):
+    if _var_run(real, 0, n, timeperiod, nbdev, out):
         return
     out[:] = np.nan
     s, e = _run1(real, 0)
     while s < n:
-        _var_run(real, s, e, timeperiod, root, nbdev, out)
+        _var_run(real, s, e, timeperiod, nbdev, out)
         s, e = _run1(real, e)
 
 
@@ -385,7 +385,7 @@ def stddev(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
     Equivalent to ``talib.STDDEV(real, timeperiod=timeperiod, nbdev=nbdev)``.
     """
     out = np.empty(len(real))
-    _var_into(real, timeperiod, True, nbdev, out)
+    _var_into(real, timeperiod, nbdev, out)
     return out
 
 
@@ -428,7 +428,7 @@ def var(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
     Equivalent to ``talib.VAR(real, timeperiod=timeperiod, nbdev=nbdev)``.
     """
     out = np.empty(len(real))
-    _var_into(real, timeperiod, False, 1.0, out)
+    _var_into(real, timeperiod, None, out)
     return out
 
 
