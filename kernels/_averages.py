@@ -151,12 +151,16 @@ def _ema_from(x: F64Array, s: int, period: int, k: float, out: F64Array) -> int:
         return n
     prev = total / period
     out[i - 1] = prev
+    # Stepped as fma(prev, 1-k, k*x): one fused operation on the dependency chain (TA-Lib's
+    # (x - prev)*k + prev puts a subtraction before it); differs by rounding only
+    # (~1e-16 relative: the recursion is contractive).
+    keep = 1.0 - k
     while i < n:
-        value = x[i]
+        value = x[_u(i)]
         if np.isnan(value):
             return i
-        prev = _fma(value - prev, k, prev)
-        out[i] = prev
+        prev = _fma(prev, keep, value * k)
+        out[_u(i)] = prev
         i += 1
     return n
 
@@ -201,8 +205,12 @@ def _rma_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
         total += x[i]
     prev = total / period
     out[s + period - 1] = prev
+    # fma(prev, (n-1)/n, x/n): no division on the recursion's dependency chain (TA-Lib's
+    # ``(prev*(n-1) + x) / n`` has one); rounding only, ~1e-15 relative, contractive.
+    k = 1.0 / period
+    keep = (period - 1.0) / period
     for i in range(s + period, e):
-        prev = (prev * (period - 1) + x[i]) / period
+        prev = _fma(prev, keep, x[i] * k)
         out[i] = prev
 
 
@@ -227,6 +235,19 @@ def _rma_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
         return n
     prev = total / period
     out[i - 1] = prev
+    # Two bars a step: prev(t+2) = fma(prev(t), keep^2, fma(x(t+1)k, keep, x(t+2)k)) puts
+    # one fused operation per two bars on the chain; prev(t+1) branches off it.
+    keep2 = keep * keep
+    while i + 1 < n:
+        first = x[_u(i)]
+        second = x[_u(i + 1)]
+        if np.isnan(first + second):
+            break
+        step = first * k
+        out[_u(i)] = _fma(prev, keep, step)
+        prev = _fma(prev, keep2, _fma(step, keep, second * k))
+        out[_u(i + 1)] = prev
+        i += 2
     while i < n:
         value = x[i]
         if np.isnan(value):
