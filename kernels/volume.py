@@ -86,12 +86,12 @@ def _money_flow(high: float, low: float, close: float, volume: float) -> float:
     # TA-Lib's order of operations; a bar with high == low adds nothing.
     spread = high - low
     if spread > 0.0:
-        flow: float = (close - low - (high - close)) / spread * volume
-    else:
-        flow = 0.0
-    # + 0 * (...): exact on clean data, and a NaN input (which ``spread > 0`` would turn
-    # into a 0) reaches the running total, so the one-pass fast paths can see it.
-    return flow + 0.0 * (spread + close + volume)
+        # A NaN close or volume reaches the result (high and low are not NaN here).
+        return (close - low - (high - close)) / spread * volume
+    # 0 * (...): 0 on clean data (adding -0.0 leaves a total unchanged), and a NaN input
+    # (which ``spread > 0`` turned away) reaches the running total, so the one-pass fast
+    # paths can see it.
+    return 0.0 * (spread + close + volume)
 
 
 @njit
@@ -145,14 +145,17 @@ def _adosc_run(
     slow = ad
     fast_keep = 1.0 - fastk
     slow_keep = 1.0 - slowk
-    for i in range(s + 1, e):
+    # k * ad + (1 - k) * ema as TA-Lib's compiled code evaluates it (one fused
+    # multiply-add): bit-identical to talib.ADOSC, and a shorter dependency chain.
+    for i in range(s + 1, s + lookback):
         ad += _money_flow(high[_u(i)], low[_u(i)], close[_u(i)], volume[_u(i)])
-        # k * ad + (1 - k) * ema as TA-Lib's compiled code evaluates it (one fused
-        # multiply-add): bit-identical to talib.ADOSC, and a shorter dependency chain.
         fast = _fma(fast_keep, fast, fastk * ad)
         slow = _fma(slow_keep, slow, slowk * ad)
-        if i >= s + lookback:
-            out[_u(i)] = fast - slow
+    for i in range(s + lookback, e):  # lookback >= 1: both periods are >= 2
+        ad += _money_flow(high[_u(i)], low[_u(i)], close[_u(i)], volume[_u(i)])
+        fast = _fma(fast_keep, fast, fastk * ad)
+        slow = _fma(slow_keep, slow, slowk * ad)
+        out[_u(i)] = fast - slow
 
 
 @njit
