@@ -17,6 +17,11 @@ from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = ["beta", "correl", "linearreg", "linearreg_slope"]
 
+#: The running window sums are rebuilt from scratch on values shifted by the window's
+#: first value every ``max(_RESYNC, 4 * period)`` bars: often enough that rounding cannot
+#: build up, rarely enough that the rebuild costs at most a quarter read per bar.
+_RESYNC = 1024
+
 
 # --- linear regression ------------------------------------------------------------------
 
@@ -26,10 +31,11 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
     """Least-squares line over each window of ``[s, e)``: its end value or its slope.
 
     Positions are counted back from the newest bar (``j = 0`` newest, ``period - 1``
-    oldest) as in TA-Lib. The sums are slid in O(1) per bar and rebuilt every ``period``
-    bars on values shifted by the window's first value, so neither drift nor the price
-    level eats the precision of the slope. A flat window has a slope of exactly 0.
-    Returns False (with garbage written) when it met a NaN.
+    oldest) as in TA-Lib. The sums are slid in O(1) per bar on values shifted by the
+    window's first value (each bar moves the shift in O(1), so the price level never
+    eats the precision of the slope) and rebuilt from scratch every block of bars
+    (see :data:`_RESYNC`) so rounding cannot build up. A flat window has a slope of
+    exactly 0. Returns False (with garbage written) when it met a NaN.
     """
     if e - s < period:
         return True
@@ -38,45 +44,54 @@ def _linreg_run(x: F64Array, s: int, e: int, period: int, slope_only: bool, out:
     sum_x2 = p * (p - 1.0) * (2.0 * p - 1.0) / 6.0
     inv_divisor = 1.0 / (sum_x * sum_x - p * sum_x2)
     inv_p = 1.0 / p
-    shift = 0.0
-    sum_y = 0.0
-    sum_xy = 0.0
     # The last bar that differs from the one before it: a window starting at or after
     # it is flat (slope exactly 0).
     last_change = s
     for i in range(s + 1, s + period - 1):
         if x[_u(i)] != x[_u(i - 1)]:
             last_change = i
-    rebuild = s + period - 1
-    for i in range(s + period - 1, e):
-        first = i - period + 1
-        if i == rebuild:
-            # A NaN stays in the sums until the rebuild: test them before it.
-            if np.isnan(sum_y):
-                return False
-            shift = x[_u(first)]
-            sum_y = 0.0
-            sum_xy = 0.0
-            for j in range(period):
-                y = x[_u(i - j)] - shift
-                sum_y += y
-                sum_xy += j * y
-            rebuild += period
-        else:
-            # Every bar moves one position back; the oldest one leaves the window.
-            old = x[_u(first - 1)] - shift
-            sum_xy += sum_y - p * old
-            sum_y += (x[_u(i)] - shift) - old
-        if x[_u(i)] != x[_u(i - 1)]:
-            last_change = i
-        m = (p * sum_xy - sum_x * sum_y) * inv_divisor
-        if last_change <= first:
-            m = 0.0
-        if slope_only:
-            out[_u(i)] = m
-        else:
-            out[_u(i)] = (sum_y - m * sum_x) * inv_p + m * (p - 1.0) + shift
-    return not np.isnan(sum_y)
+    block = max(_RESYNC, 4 * period)
+    start = s + period - 1
+    while start < e:
+        # Sums of the window ending at ``start``, shifted by its first value.
+        shift = x[_u(start - period + 1)]
+        sum_y = 0.0
+        sum_xy = 0.0
+        for j in range(period):
+            y = x[_u(start - j)] - shift
+            sum_y += y
+            sum_xy += j * y
+        stop = min(start + block, e)
+        i = start
+        previous = x[_u(i - 1)]
+        while True:
+            value = x[_u(i)]
+            if value != previous:
+                last_change = i
+            previous = value
+            m = (p * sum_xy - sum_x * sum_y) * inv_divisor
+            if last_change <= i - period + 1:
+                m = 0.0
+            if slope_only:
+                out[_u(i)] = m
+            else:
+                out[_u(i)] = (sum_y - m * sum_x) * inv_p + m * (p - 1.0) + shift
+            i += 1
+            if i == stop:
+                break
+            # Slide: every bar moves one position back, and the oldest one (shifted
+            # value 0) leaves; then move the shift to the new first value, ``step`` up:
+            # sum(y - step) = sum_y - p * step, sum(j * (y - step)) = sum_xy - step * sum_x.
+            first_value = x[_u(i - period + 1)]
+            step = first_value - shift
+            shift = first_value
+            sum_xy += sum_y - step * sum_x
+            sum_y += (x[_u(i)] - shift) - (p - 1.0) * step
+        # A NaN stays in the sums until the rebuild: test them before it.
+        if np.isnan(sum_y):
+            return False
+        start = i
+    return True
 
 
 @njit

@@ -320,8 +320,9 @@ def _var_run(x: F64Array, s: int, e: int, period: int, nbdev: float | None, out:
             following = x[_u(first + 1)]
             step = following - shift
             shift = following
-            total1 += _fma(-kept, step, d)
-            total2 += _fma(-step, _fma(-kept, step, sum1 + sum1), d * d)
+            # (Not fused: with two bars, d * d - step * d is then exactly 0.)
+            total1 += d - kept * step
+            total2 += d * d - step * (2.0 * sum1 - kept * step)
         # A NaN stays in the sums until the rebuild: test them before it.
         if np.isnan(total1):
             return False
