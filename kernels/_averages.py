@@ -365,15 +365,16 @@ def _hma_from(
     # and WMA(x, period) give raw = 2*fast - slow, and WMA(raw, root) keeps its window of
     # raw values in a ring of ``root`` slots instead of a full-length temporary.
     n = len(x)
-    div_f = (half * (half + 1)) // 2
-    div_s = (period * (period + 1)) // 2
-    div_r = (root * (root + 1)) // 2
+    # Reciprocals of the WMA dividers: a multiply, not a division, per bar (rounding only).
+    inv_f = 1.0 / ((half * (half + 1)) // 2)
+    inv_s = 1.0 / ((period * (period + 1)) // 2)
+    inv_r = 1.0 / ((root * (root + 1)) // 2)
     plain_f = weighted_f = plain_s = weighted_s = plain_r = weighted_r = 0.0
     countdown = 0  # one re-sync clock for the two WMAs over x
     count_r = 0
     slot = 0  # ring slot for the next raw value; after a store it is the oldest
     for i in range(s, n):
-        value = x[i]
+        value = x[_u(i)]
         if np.isnan(value):
             return i
         age = i - s
@@ -384,15 +385,15 @@ def _hma_from(
             plain_f, weighted_f = _wma_sums(x, i - half + 1, half)
             plain_s, weighted_s = _wma_sums(x, i - period + 1, period)
             countdown = period if period > _RESYNC else _RESYNC
-        else:
-            weighted_f = weighted_f - plain_f + value * half
-            plain_f = plain_f - x[i - half] + value
-            weighted_s = weighted_s - plain_s + value * period
-            plain_s = plain_s - x[i - period] + value
+        else:  # one add a bar on each sum's chain, as _wma_from
+            weighted_f += value * half - plain_f
+            plain_f += value - x[_u(i - half)]
+            weighted_s += value * period - plain_s
+            plain_s += value - x[_u(i - period)]
         countdown -= 1
-        raw = 2.0 * (weighted_f / div_f) - weighted_s / div_s
-        leaving = ring[slot]  # the raw value that leaves the root window (once full)
-        ring[slot] = raw
+        raw = 2.0 * (weighted_f * inv_f) - weighted_s * inv_s
+        leaving = ring[_u(slot)]  # the raw value that leaves the root window (once full)
+        ring[_u(slot)] = raw
         slot = slot + 1 if slot + 1 < root else 0
         raw_age = age - (period - 1)
         if raw_age < root - 1:
@@ -407,10 +408,10 @@ def _hma_from(
                 weighted_r += r * (j + 1)
             count_r = root if root > _RESYNC else _RESYNC
         else:
-            weighted_r = weighted_r - plain_r + raw * root
-            plain_r = plain_r - leaving + raw
+            weighted_r += raw * root - plain_r
+            plain_r += raw - leaving
         count_r -= 1
-        out[i] = weighted_r / div_r
+        out[_u(i)] = weighted_r * inv_r
     return n
 
 

@@ -43,7 +43,7 @@ from candlescan.kernels._bands import (
     _bbands_sma_into,
     _sar,
 )
-from candlescan.kernels._filters import _kama_into, _t3, _trima_into
+from candlescan.kernels._filters import _kama_into, _t3_into, _trima_into
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._windows import _midrange_into
@@ -356,7 +356,12 @@ def t3(real: F64Array, timeperiod: int = 5, vfactor: float = 0.7) -> F64Array:
 
     Equivalent to ``talib.T3(real, timeperiod=timeperiod, vfactor=vfactor)``.
     """
-    return real.copy() if timeperiod == 1 else _t3(real, timeperiod, vfactor)
+    out = np.empty(len(real))  # NumPy buffer: see _one_type
+    if timeperiod == 1:
+        out[:] = real
+    else:
+        _t3_into(real, timeperiod, vfactor, out)
+    return out
 
 
 # --- triangular, adaptive, Hull ---------------------------------------------------------------
