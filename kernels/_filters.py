@@ -245,7 +245,7 @@ def _t3_run(x: F64Array, s: int, e: int, period: int, vfactor: float, out: F64Ar
     # Steady state in scalars: array slots would add a store/load to every recurrence.
     # Each step is fma(1-k, e, k*input): one fused operation on the dependency chain.
     e1, e2, e3, e4, e5, e6 = ema[0], ema[1], ema[2], ema[3], ema[4], ema[5]
-    bad = e1 != e1  # a NaN in the warm-up has reached the first EMA
+    bad: bool = e1 != e1  # a NaN in the warm-up has reached the first EMA
     for i in range(today, e):
         value = x[_u(i)]
         bad |= value != value
