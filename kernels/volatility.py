@@ -308,7 +308,7 @@ def _var_run(x: F64Array, s: int, e: int, period: int, nbdev: float | None, out:
             sum1 = total1 + d
             sum2 = total2 + d * d
             mean1 = sum1 * inv
-            variance = sum2 * inv - mean1 * mean1
+            variance = _fma(-mean1, mean1, sum2 * inv)
             # Rounding never makes a variance negative; a flat window is exactly 0.
             if last_change <= first or variance <= 0.0:
                 variance = 0.0
