@@ -11,6 +11,7 @@ import numpy as np
 from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._unsigned import _u
 from candlescan.kernels.rolling import _clean_run
 
 
@@ -112,36 +113,32 @@ def _bbands_sma_from(
     middle: F64Array,
     lower: F64Array,
 ) -> int:
-    # matype 0 in one pass: the SMA with TA-Lib's running sum (bit-identical middle band)
-    # and the deviation from pivot-shifted sums re-centred every ``period`` bars (as
-    # _stddev_run), writing the three bands directly.
+    # matype 0 in one pass: mean and deviation from pivot-shifted sums (d = x - pivot) that
+    # move by one add a bar and are rebuilt around a window's first value every
+    # max(n, 1024) bars, so rounding cannot build up and prices far from 0 do not cancel.
+    # The middle band is pivot + mean(d): TA-Lib's SMA up to rounding (~1e-15).
     n = len(x)
     inv = 1.0 / period
-    total = 0.0
     i = s
     while i < n and i < s + period - 1:
-        value = x[i]
-        if np.isnan(value):
+        if np.isnan(x[i]):
             return i
-        total += value
         upper[i] = middle[i] = lower[i] = np.nan
         i += 1
     last_change = s  # last bar that differs from the one before (flat-window test)
     for j in range(s + 1, i):
         if x[j] != x[j - 1]:
             last_change = j
+    every = period if period > 1024 else 1024
     pivot = 0.0
     shifted = shifted2 = 0.0
     countdown = 0
     while i < n:
-        value = x[i]
+        value = x[_u(i)]
         if np.isnan(value):
             return i
-        if i > s and value != x[i - 1]:
+        if i > s and value != x[_u(i - 1)]:
             last_change = i
-        total += value
-        mean = total / period
-        total -= x[i - period + 1]
         if countdown == 0:
             pivot = x[i - period + 1]
             shifted = shifted2 = 0.0
@@ -149,20 +146,21 @@ def _bbands_sma_from(
                 d = x[j] - pivot
                 shifted += d
                 shifted2 += d * d
-            countdown = period
+            countdown = every
         else:
             d = value - pivot
-            old = x[i - period] - pivot
+            old = x[_u(i - period)] - pivot
             shifted += d - old
             shifted2 += d * d - old * old
         countdown -= 1
         centre = shifted * inv
+        mean = pivot + centre
         variance = shifted2 * inv - centre * centre
         flat = last_change <= i - period + 1  # all equal: exactly 0, as TA-Lib
         deviation = np.sqrt(variance) if (variance > 0.0 and not flat) else 0.0
-        middle[i] = mean
-        upper[i] = mean + deviation * nbdevup
-        lower[i] = mean - deviation * nbdevdn
+        middle[_u(i)] = mean
+        upper[_u(i)] = mean + deviation * nbdevup
+        lower[_u(i)] = mean - deviation * nbdevdn
         i += 1
     return n
 
