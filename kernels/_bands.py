@@ -12,7 +12,7 @@ from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
 from candlescan.kernels._unsigned import _u
-from candlescan.kernels.rolling import _clean_run
+from candlescan.kernels._windows import _next_run2
 
 
 @njit
@@ -198,9 +198,10 @@ def _bbands(
 @njit
 def _sar_run(
     high: F64Array, low: F64Array, s: int, e: int, accel: float, maximum: float, out: F64Array
-) -> None:
+) -> bool:
+    """SAR over the clean run ``[s, e)`` into ``out[s+1:e]``; True if a NaN was read."""
     if e - s < 2:
-        return
+        return False
     accel = min(accel, maximum)  # TA-Lib caps the step at the maximum
     af = accel
     # Initial direction from the first two bars' -DM(1): short only when the low fell
@@ -216,11 +217,13 @@ def _sar_run(
         sar = high[s]
     new_low = low[s + 1]
     new_high = high[s + 1]
+    bad: bool = np.isnan(high[s] + low[s] + high[s + 1] + low[s + 1])
     for today in range(s + 1, e):
         prev_low = new_low
         prev_high = new_high
-        new_low = low[today]
-        new_high = high[today]
+        new_low = low[_u(today)]
+        new_high = high[_u(today)]
+        bad |= (new_low + new_high) != (new_low + new_high)
         if is_long:
             if new_low <= sar:  # reversal to short: SAR jumps to the extreme point
                 is_long = False
@@ -252,14 +255,19 @@ def _sar_run(
                 af = min(af + accel, maximum)
             sar += af * (ep - sar)
             sar = max(sar, prev_high, new_high)
+    return bad
 
 
 @njit
-def _sar(high: F64Array, low: F64Array, acceleration: float, maximum: float) -> F64Array:
-    out = np.full(len(high), np.nan)
-    bad = np.isnan(high) | np.isnan(low)
-    s, e = _clean_run(bad, 0)
-    while s < len(high):
+def _sar_into(
+    high: F64Array, low: F64Array, acceleration: float, maximum: float, out: F64Array
+) -> None:
+    """Fill ``out`` (NaN on entry) with the SAR: the whole series as one run first."""
+    n = len(high)
+    if not _sar_run(high, low, 0, n, acceleration, maximum, out):
+        return
+    out[:] = np.nan
+    s, e = _next_run2(high, low, 0)
+    while s < n:
         _sar_run(high, low, s, e, acceleration, maximum, out)
-        s, e = _clean_run(bad, e)
-    return out
+        s, e = _next_run2(high, low, e)

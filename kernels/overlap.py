@@ -41,7 +41,7 @@ from candlescan.kernels._averages import _sma_run as _sma_run
 from candlescan.kernels._bands import (
     _bbands_into,
     _bbands_sma_into,
-    _sar,
+    _sar_into,
 )
 from candlescan.kernels._filters import _kama_into, _t3_into, _trima_into
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
@@ -705,4 +705,6 @@ def sar(
 
     Equivalent to ``talib.SAR(high, low, acceleration=acceleration, maximum=maximum)``.
     """
-    return _sar(high, low, acceleration, maximum)
+    out = np.full(len(high), np.nan)  # NumPy buffer: see _one_type
+    _sar_into(high, low, acceleration, maximum, out)
+    return out

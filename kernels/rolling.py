@@ -10,7 +10,6 @@ TA-Lib. Indices (``maxindex``, ``minindex``) are absolute positions in the input
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
@@ -19,22 +18,7 @@ from candlescan.kernels._windows import _window_extreme_into
 
 __all__: list[str] = ["highest", "lowest", "max", "maxindex", "min", "minindex", "sum"]
 
-BoolArray = npt.NDArray[np.bool_]
-
 _PERIOD = Param(30, 2, 100_000)
-
-
-@njit
-def _clean_run(bad: BoolArray, start: int) -> tuple[int, int]:
-    """``(s, e)``: the first run ``[s, e)`` with ``bad`` all False at or after ``start``."""
-    n = len(bad)
-    s = start
-    while s < n and bad[s]:
-        s += 1
-    e = s
-    while e < n and not bad[e]:
-        e += 1
-    return s, e
 
 
 # TA-Lib's extreme tracker (ta_MAX.c / ta_MAXINDEX.c): keep the extreme's index and rescan
