@@ -17,6 +17,7 @@ import numpy as np
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._runs import _fma
 
 __all__ = ["cmo", "mom", "roc", "rocp", "rocr", "rsi"]
 
@@ -26,10 +27,16 @@ _MAX = 100_000
 @njit
 def _wilder(real: F64Array, timeperiod: int, cmo: bool, out: F64Array) -> None:
     """RSI (or CMO) into ``out`` in one pass; a NaN bar resets the state, so each clean
-    run re-seeds."""
-    # TA-Lib's RSI divides by multiplying with 1/n (bit-identical only this way); CMO divides.
+    run re-seeds.
+
+    After the seed, Wilder's step ``avg * (n - 1) / n + x / n`` is one fused multiply-add
+    on each average's dependency chain, ``fma(avg, (n - 1) / n, x / n)`` (as
+    :func:`candlescan.kernels._averages._rma_from`): TA-Lib's multiply, add and divide take
+    9 cycles a bar for RSI and ~19 for CMO, where it divides. It differs from TA-Lib by
+    rounding only (~1e-16 relative: the recursion is contractive).
+    """
     scale = 1.0 / timeperiod
-    keep = timeperiod - 1
+    keep = (timeperiod - 1.0) / timeperiod
     count = 0  # clean bars seen in the current run
     prev = gain = loss = 0.0
     for i in range(real.shape[0]):
@@ -57,17 +64,17 @@ def _wilder(real: F64Array, timeperiod: int, cmo: bool, out: F64Array) -> None:
             else:
                 gain += change
             count += 1
+            # The seed as TA-Lib rounds it: RSI multiplies by 1/n, CMO divides.
+            if cmo:
+                gain /= timeperiod
+                loss /= timeperiod
+            else:
+                gain *= scale
+                loss *= scale
         else:
-            # Branch-free (a random walk's signs defeat branch prediction); adding 0.0 to
-            # the other side keeps it bit-identical to TA-Lib's if/else.
-            gain = gain * keep + max(change, 0.0)
-            loss = loss * keep + max(-change, 0.0)
-        if cmo:
-            gain /= timeperiod
-            loss /= timeperiod
-        else:
-            gain *= scale
-            loss *= scale
+            # Branch-free: a random walk's signs defeat branch prediction.
+            gain = _fma(gain, keep, max(change, 0.0) * scale)
+            loss = _fma(loss, keep, max(-change, 0.0) * scale)
         total = gain + loss
         if total == 0.0:
             # No movement: neutral (RSI 50, CMO 0), where TA-Lib returns 0 for both.

@@ -14,6 +14,7 @@ import pytest
 
 from candlescan.kernels import momentum, stochastic
 from tests.kernels.test_momentum import _assert_close, _bars, _walk
+from tests.reference import momentum as reference_momentum
 from tests.reference import stochastic as reference
 
 
@@ -52,14 +53,12 @@ def test_stochrsi_is_stochf_of_rsi() -> None:
     _assert_close(stochastic.stochrsi(x, 9, 7, 3, 1), stochastic.stochf(r, r, r, 7, 3, 1))
 
 
-_KAMA_ISSUE = pytest.mark.xfail(
-    strict=True, reason="KAMA of a plateau-heavy %K: kernels/_averages.py and its twin disagree"
-)
+#: %K divides by the window's range, so it magnifies the rounding of its inputs (an RSI, a
+#: running-sum average); outputs are on a 0..100 scale: 1e-9 is 1e-11 of it.
+_K_ATOL = 1e-9
 
 
-@pytest.mark.parametrize(
-    "matype", [pytest.param(m, marks=_KAMA_ISSUE) if m == 6 else m for m in range(9)]
-)
+@pytest.mark.parametrize("matype", range(9))
 def test_stochastics_twin_with_gaps(matype: int) -> None:
     high, low, close = _bars(300, seed=7)
     close[[40, 41, 200]] = np.nan
@@ -68,14 +67,31 @@ def test_stochastics_twin_with_gaps(matype: int) -> None:
     _assert_close(
         stochastic.stoch(high, low, close, 5, 3, matype, 4, matype),
         reference.stoch(high, low, close, 5, 3, matype, 4, matype),
+        atol=_K_ATOL,
     )
     _assert_close(
         stochastic.stochf(high, low, close, 6, 3, matype),
         reference.stochf(high, low, close, 6, 3, matype),
+        atol=_K_ATOL,
     )
     _assert_close(
-        stochastic.stochrsi(close, 6, 5, 3, matype), reference.stochrsi(close, 6, 5, 3, matype)
+        stochastic.stochrsi(close, 6, 5, 3, matype),
+        reference.stochrsi(close, 6, 5, 3, matype),
+        atol=_K_ATOL,
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="KAMA (kernels/_filters.py) differs from its twin on inputs with flat stretches",
+)
+def test_kama_of_a_plateau_heavy_k() -> None:
+    # The %K of an RSI is mostly runs of exact 0s and 100s; %D with KAMA differs from the
+    # twin by up to ~11 here (SMA: 7e-14). The same input for both: the twin's RSI.
+    close = _bars(300, seed=7)[2]
+    close[[40, 41, 200]] = np.nan
+    r = reference_momentum.rsi(close, 6)
+    _assert_close(stochastic.stochf(r, r, r, 5, 3, 6), reference.stochf(r, r, r, 5, 3, 6))
 
 
 @pytest.mark.parametrize("period", [1, 2, 5, 14, 50])
