@@ -328,20 +328,17 @@ def _correl_run(
                 sum_y2 += y * y
             rebuild += period
         else:
-            x = real0[_u(first - 1)] - k0
-            y = real1[_u(first - 1)] - k1
-            sum_x -= x
-            sum_x2 -= x * x
-            sum_xy -= x * y
-            sum_y -= y
-            sum_y2 -= y * y
+            # One addition per sum and bar (the new pair minus the one that left): a
+            # shorter dependency chain than removing and then adding.
+            x_old = real0[_u(first - 1)] - k0
+            y_old = real1[_u(first - 1)] - k1
             x = real0[_u(i)] - k0
             y = real1[_u(i)] - k1
-            sum_x += x
-            sum_x2 += x * x
-            sum_xy += x * y
-            sum_y += y
-            sum_y2 += y * y
+            sum_x += x - x_old
+            sum_x2 += x * x - x_old * x_old
+            sum_xy += x * y - x_old * y_old
+            sum_y += y - y_old
+            sum_y2 += y * y - y_old * y_old
         if real0[_u(i)] != real0[_u(i - 1)]:
             last0 = i
         if real1[_u(i)] != real1[_u(i - 1)]:
