@@ -10,6 +10,7 @@ import numpy as np
 
 from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
+from candlescan.kernels._filters import _fma
 from candlescan.kernels._meta import F64Array
 from candlescan.kernels._unsigned import _u
 from candlescan.kernels._windows import _next_run2
@@ -228,32 +229,32 @@ def _sar_run(
             if new_low <= sar:  # reversal to short: SAR jumps to the extreme point
                 is_long = False
                 sar = max(ep, prev_high, new_high)
-                out[today] = sar
+                out[_u(today)] = sar
                 af = accel
                 ep = new_low
-                sar += af * (ep - sar)
+                sar = _fma(af, ep - sar, sar)
                 sar = max(sar, prev_high, new_high)
             else:
-                out[today] = sar
+                out[_u(today)] = sar
                 if new_high > ep:
                     ep = new_high
                     af = min(af + accel, maximum)
-                sar += af * (ep - sar)
+                sar = _fma(af, ep - sar, sar)
                 sar = min(sar, prev_low, new_low)
         elif new_high >= sar:  # reversal to long
             is_long = True
             sar = min(ep, prev_low, new_low)
-            out[today] = sar
+            out[_u(today)] = sar
             af = accel
             ep = new_high
-            sar += af * (ep - sar)
+            sar = _fma(af, ep - sar, sar)
             sar = min(sar, prev_low, new_low)
         else:
-            out[today] = sar
+            out[_u(today)] = sar
             if new_low < ep:
                 ep = new_low
                 af = min(af + accel, maximum)
-            sar += af * (ep - sar)
+            sar = _fma(af, ep - sar, sar)
             sar = max(sar, prev_high, new_high)
     return bad
 
