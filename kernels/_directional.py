@@ -17,7 +17,9 @@ import math
 import numpy as np
 
 from candlescan.kernels._config import njit
+from candlescan.kernels._filters import _fma
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = []
 
@@ -36,15 +38,17 @@ def _next_clean(hi: F64Array, lo: F64Array, cl: F64Array, t: int) -> int:
 
 @njit
 def _dx_of(plus: float, minus: float, tr: float, previous: float) -> float:
-    """DX from smoothed sums; ``previous`` when TR or +DI + -DI is zero (TA-Lib's hold)."""
+    """DX from smoothed sums; ``previous`` when TR or +DI + -DI is zero (TA-Lib's hold).
+
+    ``|-DI - +DI| / (-DI + +DI)`` with the common ``100 / TR`` cancelled: one division
+    instead of TA-Lib's three (rounding only).
+    """
     if tr == 0.0:
         return previous
-    minus_di = 100.0 * (minus / tr)
-    plus_di = 100.0 * (plus / tr)
-    total = minus_di + plus_di
+    total = minus + plus
     if total == 0.0:
         return previous
-    return 100.0 * (abs(minus_di - plus_di) / total)
+    return 100.0 * (abs(minus - plus) / total)
 
 
 @njit
@@ -53,6 +57,10 @@ def _directional_run(
 ) -> int:
     """One run of a DM/DI/DX/ADX kernel from clean bar ``begin``; returns where it stopped."""
     n = len(hi)
+    # Wilder's smoothing ``s - s/p + x`` stepped as fma(s, (p-1)/p, x): no division on the
+    # dependency chain (TA-Lib divides); rounding only, and the recursion is contractive.
+    keep = (p - 1.0) / p
+    inv = 1.0 / p
     plus = 0.0
     minus = 0.0
     tr = 0.0
@@ -63,27 +71,28 @@ def _directional_run(
     adx_first = begin + 2 * p - 1
     t = begin + 1
     while t < n:
-        high = hi[t]
-        low = lo[t]
+        high = hi[_u(t)]
+        low = lo[_u(t)]
         # One-bar moves, TA-Lib's case rules, and the true range.
-        diff_p = high - hi[t - 1]
-        diff_m = lo[t - 1] - low
+        diff_p = high - hi[_u(t - 1)]
+        diff_m = lo[_u(t - 1)] - low
         dp = 0.0
         dm = 0.0
         if diff_m > 0 and diff_p < diff_m:
             dm = diff_m
         elif diff_p > 0 and diff_p > diff_m:
             dp = diff_p
+        close_prev = cl[_u(t - 1)]
         tr1 = high - low
-        gap = abs(high - cl[t - 1])
+        gap = abs(high - close_prev)
         if gap > tr1:
             tr1 = gap
-        gap = abs(low - cl[t - 1])
+        gap = abs(low - close_prev)
         if gap > tr1:
             tr1 = gap
         # One test covers the bar's inputs: a NaN or infinite high or low makes the true
         # range non-finite (the previous close is known clean), and the close is added in.
-        if not math.isfinite(tr1 + cl[t]):
+        if not math.isfinite(tr1 + cl[_u(t)]):
             return t
 
         if p == 1:  # unsmoothed (TA-Lib: the one-bar DI is a ratio, not a percentage)
@@ -98,9 +107,9 @@ def _directional_run(
             if t == seeded and kind in (_PLUS_DM, _MINUS_DM):
                 out[t] = plus if kind == _PLUS_DM else minus
         else:
-            plus = plus - plus / p + dp
-            minus = minus - minus / p + dm
-            tr = tr - tr / p + tr1
+            plus = _fma(plus, keep, dp)
+            minus = _fma(minus, keep, dm)
+            tr = _fma(tr, keep, tr1)
             if kind == _PLUS_DM:
                 out[t] = plus
             elif kind == _MINUS_DM:
@@ -120,7 +129,7 @@ def _directional_run(
             else:  # Wilder smoothing; an undefined DX leaves ADX unchanged (TA-Lib)
                 dx = _dx_of(plus, minus, tr, -1.0)
                 if dx >= 0.0:
-                    adx = (adx * (p - 1) + dx) / p
+                    adx = _fma(adx, keep, dx * inv)
                 out[t] = adx
         t += 1
     return n
