@@ -16,6 +16,7 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run1, _run2, _run3
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._windows import _max_span, _min_span
 
 __all__: list[str] = [
     "atr",
@@ -525,56 +526,6 @@ def keltner(
 
 
 @njit
-def _donchian_run(
-    high: F64Array,
-    low: F64Array,
-    s: int,
-    e: int,
-    period: int,
-    upper: F64Array,
-    middle: F64Array,
-    lower: F64Array,
-) -> bool:
-    """The channel on ``[s, e)`` (writes ``[s + period - 1, e)``); False if a NaN was met."""
-    # Track the extreme and its index; rescan the window only when it falls out.
-    # Ties go to the newest bar, which stays in the window longest.
-    hi_idx = -1
-    lo_idx = -1
-    hi = 0.0
-    lo = 0.0
-    found = False
-    for i in range(s, min(s + period - 1, e)):
-        found |= np.isnan(high[_u(i)] + low[_u(i)])
-    for i in range(s + period - 1, e):
-        found |= np.isnan(high[_u(i)] + low[_u(i)])
-        start = i - period + 1
-        if hi_idx < start:
-            hi_idx = start
-            hi = high[_u(start)]
-            for j in range(start + 1, i + 1):
-                if high[_u(j)] >= hi:
-                    hi_idx = j
-                    hi = high[_u(j)]
-        elif high[_u(i)] >= hi:
-            hi_idx = i
-            hi = high[_u(i)]
-        if lo_idx < start:
-            lo_idx = start
-            lo = low[_u(start)]
-            for j in range(start + 1, i + 1):
-                if low[_u(j)] <= lo:
-                    lo_idx = j
-                    lo = low[_u(j)]
-        elif low[_u(i)] <= lo:
-            lo_idx = i
-            lo = low[_u(i)]
-        upper[_u(i)] = hi
-        lower[_u(i)] = lo
-        middle[_u(i)] = (hi + lo) / 2.0
-    return not found
-
-
-@njit
 def _donchian_into(
     high: F64Array,
     low: F64Array,
@@ -584,20 +535,21 @@ def _donchian_into(
     lower: F64Array,
 ) -> None:
     n = len(high)
-    head = min(timeperiod - 1, n)
-    upper[:head] = np.nan
-    middle[:head] = np.nan
-    lower[:head] = np.nan
-    # Optimistic one pass; on a NaN, redo run by run.
-    if _donchian_run(high, low, 0, n, timeperiod, upper, middle, lower):
-        return
-    upper[:] = np.nan
-    middle[:] = np.nan
-    lower[:] = np.nan
-    s, e = _run2(high, low, 0)
-    while s < n:
-        _donchian_run(high, low, s, e, timeperiod, upper, middle, lower)
-        s, e = _run2(high, low, e)
+    # The window extremes of max/min (van Herk blocks: O(1) a bar, exact), first over the
+    # whole series; only if a NaN was read, again run by run.
+    scratch = np.empty(2 * (timeperiod + 1))
+    bad = _max_span(high, 0, n, timeperiod, upper, scratch)
+    bad |= _min_span(low, 0, n, timeperiod, lower, scratch)
+    if bad:
+        upper[:] = np.nan
+        lower[:] = np.nan
+        s, e = _run2(high, low, 0)
+        while s < n:
+            _max_span(high, s, e, timeperiod, upper, scratch)
+            _min_span(low, s, e, timeperiod, lower, scratch)
+            s, e = _run2(high, low, e)
+    for i in range(n):
+        middle[i] = (upper[i] + lower[i]) / 2.0
 
 
 def _donchian_lookback(timeperiod: int) -> int:
