@@ -18,6 +18,10 @@ from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = ["ad", "adosc", "avwap", "obv", "rvol", "vwap", "vwma"]
 
+#: The typical price's 1/3 as a multiplication (a division costs ~4x more; the values
+#: differ from TA-Lib's ``/ 3`` by rounding only).
+_THIRD = 1.0 / 3.0
+
 #: Largest bar index accepted as an anchor.
 _MAX_ANCHOR = 2**31 - 1
 
@@ -274,7 +278,7 @@ def _cumulative_vwap(
     total_pv = 0.0
     total_v = 0.0
     for i in range(s, e):
-        total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) / 3.0 * volume[_u(i)]
+        total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) * _THIRD * volume[_u(i)]
         total_v += volume[_u(i)]
         # No volume yet: the average is undefined (TA-Lib writes 0 here).
         out[_u(i)] = total_pv / total_v if total_v != 0.0 else np.nan
@@ -300,15 +304,15 @@ def _rolling_vwap(
         total_pv = 0.0
         total_v = 0.0
         for i in range(first, first + period - 1):
-            total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) / 3.0 * volume[_u(i)]
+            total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) * _THIRD * volume[_u(i)]
             total_v += volume[_u(i)]
         trailing = first
         for i in range(first + period - 1, min(first + 2 * period - 1, e)):
-            total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) / 3.0 * volume[_u(i)]
+            total_pv += (high[_u(i)] + low[_u(i)] + close[_u(i)]) * _THIRD * volume[_u(i)]
             total_v += volume[_u(i)]
             out[_u(i)] = total_pv / total_v if total_v != 0.0 else np.nan
             j = trailing
-            total_pv -= (high[_u(j)] + low[_u(j)] + close[_u(j)]) / 3.0 * volume[_u(j)]
+            total_pv -= (high[_u(j)] + low[_u(j)] + close[_u(j)]) * _THIRD * volume[_u(j)]
             total_v -= volume[_u(j)]
             trailing += 1
         first += period
@@ -467,8 +471,9 @@ def _vwma_run(
     for i in range(s + period - 1, e):
         total_pv += real[_u(i)] * volume[_u(i)]
         total_v += volume[_u(i)]
-        # 0/0 (no volume in the window) is NaN, as in TA-Lib.
-        out[_u(i)] = _divide(total_pv / period, total_v / period)
+        # 0/0 (no volume in the window) is NaN, as in TA-Lib. The 1/n of both averages
+        # cancels: one division instead of TA-Lib's three (values differ by rounding).
+        out[_u(i)] = _divide(total_pv, total_v)
         total_pv -= real[_u(trailing)] * volume[_u(trailing)]
         total_v -= volume[_u(trailing)]
         trailing += 1
@@ -504,7 +509,8 @@ def _rvol_run(volume: F64Array, s: int, e: int, period: int, out: F64Array) -> f
         total += volume[_u(i)]
     for i in range(s + period, e):
         # The average excludes the current bar: x/0 is inf and 0/0 NaN, as TA-Lib.
-        out[_u(i)] = _divide(volume[_u(i)], total / period)
+        # v / (total / n) as v * n / total: one division instead of two.
+        out[_u(i)] = _divide(volume[_u(i)] * period, total)
         total += volume[_u(i)] - volume[_u(i - period)]
     return total
 
