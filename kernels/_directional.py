@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._filters import _fma
@@ -22,6 +23,8 @@ from candlescan.kernels._meta import F64Array
 from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = []
+
+I64Array = npt.NDArray[np.int64]
 
 # Kernel ids for the shared directional-movement loop.
 _PLUS_DM, _MINUS_DM, _PLUS_DI, _MINUS_DI, _DX, _ADX = 0, 1, 2, 3, 4, 5
@@ -159,64 +162,106 @@ def _adxr(hi: F64Array, lo: F64Array, cl: F64Array, p: int) -> F64Array:
 
 
 @njit
-def _aroon_run(
-    hi: F64Array, lo: F64Array, p: int, begin: int, down: F64Array, up: F64Array, osc: bool
-) -> int:
-    """Bars since the highest high / lowest low of the last ``p + 1`` bars (latest tie wins).
+def _aroon_span(
+    hi: F64Array,
+    lo: F64Array,
+    s: int,
+    e: int,
+    p: int,
+    down: F64Array,
+    up: F64Array,
+    osc: bool,
+    values: F64Array,
+    places: I64Array,
+) -> bool:
+    """Aroon over the clean span ``[s, e)``; True if a bar read was not finite.
 
-    TA-Lib's scheme: keep the extremes' bars, rescan the window only when one leaves it
-    (monotonic deques were measured 2x slower here). With ``osc`` the oscillator goes to
-    ``down`` as ``100/p * (high_at - low_at)``, TA-Lib's own rounding.
+    Bars since the highest high / lowest low of the last ``w = p + 1`` bars, latest tie
+    winning, as TA-Lib. The window extremes *and their bars* come from van Herk /
+    Gil-Werman blocks of ``w`` bars (see :mod:`candlescan.kernels._windows`): a forward
+    prefix (``>=``/``<=``: a later equal bar takes over) and a backward suffix (``>``/``<``:
+    the later bar stays), the prefix winning ties. O(1) a bar, where TA-Lib rescans the
+    window whenever an extreme leaves it (most of its time). ``values``/``places`` hold
+    ``4 * (w + 1)`` slots: at offset ``prev`` (or ``cur``) a block's high suffixes, then
+    its low ones; slot ``w`` of each is the empty suffix. With ``osc`` the oscillator goes
+    to ``down`` as ``100/p * (high_at - low_at)``, TA-Lib's own rounding.
     """
-    n = len(hi)
+    w = p + 1
+    q = w + 1
     factor = 100.0 / p
-    low_at = -1
-    high_at = -1
-    lowest = 0.0
-    highest = 0.0
-    t = begin
-    while t < n:
-        high = hi[t]
-        low = lo[t]
-        if not (math.isfinite(high) and math.isfinite(low)):
-            return t
-        if t - begin >= p:
-            trailing = t - p
-            if low_at < trailing:
-                low_at = trailing
-                lowest = lo[trailing]
-                for i in range(trailing + 1, t + 1):
-                    if lo[i] <= lowest:
-                        low_at = i
-                        lowest = lo[i]
-            elif low <= lowest:
-                low_at = t
-                lowest = low
-            if high_at < trailing:
-                high_at = trailing
-                highest = hi[trailing]
-                for i in range(trailing + 1, t + 1):
-                    if hi[i] >= highest:
-                        high_at = i
-                        highest = hi[i]
-            elif high >= highest:
-                high_at = t
-                highest = high
+    bad = False
+    prev = 0
+    cur = 2 * q
+    values[prev + w] = values[cur + w] = -np.inf
+    values[prev + q + w] = values[cur + q + w] = np.inf
+    block = s
+    while block < e:
+        stop = block + w if block + w < e else e
+        top = -np.inf
+        bottom = np.inf
+        top_at = bottom_at = block
+        for t in range(block, stop):
+            high = hi[_u(t)]
+            low = lo[_u(t)]
+            bad |= not math.isfinite(high + low)
+            top_at = t if high >= top else top_at
+            top = high if high >= top else top
+            bottom_at = t if low <= bottom else bottom_at
+            bottom = low if low <= bottom else bottom
+            if t - s < p:
+                continue  # the first block only completes the first window
+            k = prev + t - block + 1  # the previous block's suffix from bar t + 1 - w
+            a = values[_u(k)]
+            high_at = places[_u(k)] if a > top else top_at
+            b = values[_u(k + q)]
+            low_at = places[_u(k + q)] if b < bottom else bottom_at
             if osc:
-                down[t] = factor * (high_at - low_at)
+                down[_u(t)] = factor * (high_at - low_at)
             else:
-                up[t] = factor * (p - (t - high_at))
-                down[t] = factor * (p - (t - low_at))
-        t += 1
-    return n
+                up[_u(t)] = factor * (p - (t - high_at))
+                down[_u(t)] = factor * (p - (t - low_at))
+        if stop == e:
+            return bad
+        # This block's suffix extremes, backwards, for the windows of the next block.
+        m_top = -np.inf
+        m_bottom = np.inf
+        m_top_at = m_bottom_at = stop - 1
+        for j in range(w - 1, -1, -1):
+            t = block + j
+            high = hi[_u(t)]
+            low = lo[_u(t)]
+            m_top_at = t if high > m_top else m_top_at
+            m_top = high if high > m_top else m_top
+            m_bottom_at = t if low < m_bottom else m_bottom_at
+            m_bottom = low if low < m_bottom else m_bottom
+            values[_u(cur + j)] = m_top
+            places[_u(cur + j)] = m_top_at
+            values[_u(cur + q + j)] = m_bottom
+            places[_u(cur + q + j)] = m_bottom_at
+        prev, cur = cur, prev
+        block = stop
+    return bad
 
 
 @njit
-def _aroon(hi: F64Array, lo: F64Array, p: int, osc: bool) -> tuple[F64Array, F64Array]:
+def _aroon_into(
+    hi: F64Array, lo: F64Array, p: int, down: F64Array, up: F64Array, osc: bool
+) -> None:
+    """Fill ``down`` (and ``up`` unless ``osc``), NaN on entry: the whole series as one
+    span first; on a non-finite bar, again span by span between the bad bars."""
     n = len(hi)
-    down = np.full(n, np.nan)
-    up = np.full(n if not osc else 0, np.nan)
-    t = _next_clean(hi, lo, lo, 0)
-    while t < n:
-        t = _next_clean(hi, lo, lo, _aroon_run(hi, lo, p, t, down, up, osc))
-    return down, up
+    values = np.empty(4 * (p + 2))
+    places = np.empty(4 * (p + 2), dtype=np.int64)
+    if not _aroon_span(hi, lo, 0, n, p, down, up, osc, values, places):
+        return
+    down[:] = np.nan
+    if not osc:
+        up[:] = np.nan
+    done = 0
+    while done < n:
+        s = _next_clean(hi, lo, lo, done)
+        e = s
+        while e < n and math.isfinite(hi[e]) and math.isfinite(lo[e]):
+            e += 1
+        _aroon_span(hi, lo, s, e, p, down, up, osc, values, places)
+        done = e

@@ -8,6 +8,8 @@ warm-up of ``lookback`` bars), so one bad bar never poisons the rest of the seri
 
 from __future__ import annotations
 
+import numpy as np
+
 from candlescan.kernels._directional import (
     _ADX,
     _DX,
@@ -16,7 +18,7 @@ from candlescan.kernels._directional import (
     _PLUS_DI,
     _PLUS_DM,
     _adxr,
-    _aroon,
+    _aroon_into,
     _directional,
 )
 from candlescan.kernels._meta import F64Array, Param, indicator
@@ -317,7 +319,10 @@ def aroon(high: F64Array, low: F64Array, timeperiod: int = 14) -> tuple[F64Array
     once the window holds ``n + 1`` clean bars again (a fresh warm-up); TA-Lib's comparisons
     silently skip a NaN.
     """
-    return _aroon(high, low, timeperiod, False)
+    down = np.full(len(high), np.nan)  # NumPy buffers: huge pages, fewer page faults
+    up = np.full(len(high), np.nan)
+    _aroon_into(high, low, timeperiod, down, up, False)
+    return down, up
 
 
 @indicator(inputs=("high", "low"), lookback=_di_lookback, timeperiod=_PERIOD)
@@ -344,4 +349,6 @@ def aroonosc(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
 
     NaN rule: as :func:`aroon`.
     """
-    return _aroon(high, low, timeperiod, True)[0]
+    out = np.full(len(high), np.nan)
+    _aroon_into(high, low, timeperiod, out, out[:0], True)
+    return out
