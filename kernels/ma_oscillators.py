@@ -1,7 +1,7 @@
 """Oscillators made of moving averages of the price: apo, ppo and trix.
 
 apo is a fast minus a slow moving average, ppo the same in percent of the slow one (both
-MACD's line without a signal, computed by :mod:`candlescan.kernels.macd_variants`'s loops); trix is
+MACD's line without a signal; the loops are in :mod:`candlescan.kernels._spreads`); trix is
 the 1-bar rate of change of a triple EMA. NaN rule: the input is cut into runs of
 non-NaN bars and each run is computed as a whole series (TA-Lib's seeding, a fresh
 warm-up of ``lookback`` bars); on finite input this is TA-Lib. Outputs are allocated
@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from candlescan.kernels._averages import _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma
-from candlescan.kernels.macd_variants import (
-    _ema_feed,
-    _ema_lines,
-    _macdext_offsets,
-    _ordered,
-    _po_value,
-    _sma_spread,
-)
+from candlescan.kernels._spreads import _ema_feed, _ema_lines, _ordered, _po_value, _sma_spread
 
 __all__ = ["apo", "ppo", "trix"]
 
@@ -120,7 +114,8 @@ def trix(real: F64Array, timeperiod: int = 30) -> F64Array:
 
 
 def _po_lookback(fastperiod: int, slowperiod: int, matype: int) -> int:
-    return _macdext_offsets(fastperiod, matype, slowperiod, matype)[-1]
+    # The slower average's (a longer period never has a shorter lookback).
+    return max(_ma_lookback(fastperiod, matype), _ma_lookback(slowperiod, matype))
 
 
 @njit
