@@ -8,6 +8,7 @@ does not poison the rest of the series; see each kernel's Notes.
 This package lives in the repository's ``kernels/`` folder.
 """
 
+from candlescan.kernels import channels as _channels
 from candlescan.kernels import ma_oscillators as _ma_oscillators
 from candlescan.kernels import macd_variants as _macd_variants
 from candlescan.kernels import momentum as _momentum
@@ -24,6 +25,7 @@ from candlescan.kernels import volume as _volume
 from candlescan.kernels._catalog import FAMILIES, all_kernels
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
+from candlescan.kernels.channels import *  # noqa: F403
 from candlescan.kernels.ma_oscillators import *  # noqa: F403
 from candlescan.kernels.macd_variants import *  # noqa: F403
 from candlescan.kernels.momentum import *  # noqa: F403
@@ -55,6 +57,7 @@ __all__ = [
     *_trend.__all__,
     *_oscillators.__all__,
     *_volatility.__all__,
+    *_channels.__all__,
     *_volume.__all__,
     *_price.__all__,
     *_rolling.__all__,

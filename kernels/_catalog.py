@@ -18,6 +18,7 @@ FAMILIES: tuple[str, ...] = (
     "trend",
     "oscillators",
     "volatility",
+    "channels",
     "volume",
     "price",
     "rolling",
