@@ -8,6 +8,7 @@ does not poison the rest of the series; see each kernel's Notes.
 This package lives in the repository's ``kernels/`` folder.
 """
 
+from candlescan.kernels import bands as _bands
 from candlescan.kernels import channels as _channels
 from candlescan.kernels import ma_oscillators as _ma_oscillators
 from candlescan.kernels import macd_variants as _macd_variants
@@ -25,6 +26,7 @@ from candlescan.kernels import volume as _volume
 from candlescan.kernels._catalog import FAMILIES, all_kernels
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
+from candlescan.kernels.bands import *  # noqa: F403
 from candlescan.kernels.channels import *  # noqa: F403
 from candlescan.kernels.ma_oscillators import *  # noqa: F403
 from candlescan.kernels.macd_variants import *  # noqa: F403
@@ -50,6 +52,7 @@ __all__ = [
     "indicator",
     "njit",
     *_overlap.__all__,
+    *_bands.__all__,
     *_momentum.__all__,
     *_stochastic.__all__,
     *_macd_variants.__all__,

@@ -11,6 +11,7 @@ __all__ = ["FAMILIES", "all_kernels"]
 #: Family modules, in documentation order.
 FAMILIES: tuple[str, ...] = (
     "overlap",
+    "bands",
     "momentum",
     "stochastic",
     "macd_variants",

@@ -1,13 +1,14 @@
-"""Overlap studies: moving averages and bands (sma, ema, wma, dema, tema, kama, bbands ...).
+"""Overlap studies: the moving averages (sma, ema, wma, dema, tema, trima, kama, t3 ...).
 
 NaN rule shared by every kernel here: the input is cut into runs of consecutive
 non-NaN bars (for ``high, low`` kernels: bars where both are non-NaN) and each run is
 computed as if it were a whole series of its own (TA-Lib's numbers on the run, with a
 fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the output, and so is every bar
 whose window or recursive seed would reach back across it. On finite input this is
-exactly TA-Lib. The compiled loops are private modules: ``_averages`` (SMA, EMA, WMA,
-RMA, DEMA, TEMA, ZLEMA, HMA and the ``_ma`` dispatcher other families call), ``_filters``
-(TRIMA, KAMA, T3), ``_mama`` and ``_bands`` (BBANDS, MIDPOINT, MIDPRICE, SAR).
+exactly TA-Lib. The compiled loops are private modules: ``_averages`` (SMA, EMA, RMA and
+the ``_ma`` dispatcher other families call), ``_weighted`` (WMA, HMA), ``_ema_chains``
+(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``. Bollinger Bands, the
+midpoint/midprice channels and the parabolic SAR are in :mod:`candlescan.kernels.bands`.
 
 ``timeperiod = 1`` is accepted by the moving averages, as TA-Lib 0.8 accepts it, and
 returns a copy of the input.
@@ -38,28 +39,18 @@ from candlescan.kernels._averages import _ma_lookback as _ma_lookback
 from candlescan.kernels._averages import _next_run as _next_run
 from candlescan.kernels._averages import _sma as _sma
 from candlescan.kernels._averages import _sma_run as _sma_run
-from candlescan.kernels._bands import (
-    _bbands_into,
-    _bbands_sma_into,
-    _sar_into,
-)
 from candlescan.kernels._filters import _kama_into, _t3_into, _trima_into
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._windows import _midrange_into
 
 __all__: list[str] = [
-    "bbands",
     "dema",
     "ema",
     "hma",
     "kama",
     "ma",
     "mama",
-    "midpoint",
-    "midprice",
     "rma",
-    "sar",
     "sma",
     "t3",
     "tema",
@@ -452,7 +443,7 @@ def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
     Equivalent to ``talib.HMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
     """
     n = len(real)
-    out = np.empty(n)  # NumPy buffers: see _bands._bbands_into
+    out = np.empty(n)  # NumPy buffers: see _one_type
     if timeperiod == 1:
         out[:] = real
     else:
@@ -495,7 +486,7 @@ def mama(
 
     Equivalent to ``talib.MAMA(real, fastlimit=fastlimit, slowlimit=slowlimit)``.
     """
-    mama = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
+    mama = np.empty(len(real))  # NumPy buffers: see _one_type
     fama = np.empty(len(real))
     _mama_into(real, fastlimit, slowlimit, mama, fama)
     return mama, fama
@@ -534,177 +525,3 @@ def ma(real: F64Array, timeperiod: int = 30, matype: int = 0) -> F64Array:
     Equivalent to ``talib.MA(real, timeperiod=timeperiod, matype=matype)``.
     """
     return _ma(real, timeperiod, matype)
-
-
-# --- bands, ranges, parabolic SAR ---------------------------------------------------------
-
-
-def _bbands_lookback(timeperiod: int, nbdevup: float, nbdevdn: float, matype: int) -> int:
-    # The deviation needs a full window even when the average needs less (matype 10).
-    return max(_ma_lookback(timeperiod, matype), timeperiod - 1)
-
-
-@indicator(
-    inputs=("real",),
-    lookback=_bbands_lookback,
-    outputs=("upperband", "middleband", "lowerband"),
-    timeperiod=Param(20, 2, 100_000),
-    nbdevup=Param(2.0, -_REAL_MAX, _REAL_MAX),
-    nbdevdn=Param(2.0, -_REAL_MAX, _REAL_MAX),
-    matype=Param(0, 0, MA_TYPE_MAX),
-)
-def bbands(
-    real: F64Array,
-    timeperiod: int = 20,
-    nbdevup: float = 2.0,
-    nbdevdn: float = 2.0,
-    matype: int = 0,
-) -> tuple[F64Array, F64Array, F64Array]:
-    """Bollinger Bands: a moving average plus and minus multiples of the standard deviation.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 20
-        Window ``n`` of the average and of the deviation, 2..100000.
-    nbdevup, nbdevdn : float, default 2.0
-        Deviation multipliers of the upper and lower band.
-    matype : int, default 0
-        Type of the middle average, as in :func:`ma` (0 = SMA).
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        ``(upperband, middleband, lowerband)``, float64, same length as ``real``; the
-        first ``max(ma lookback, n - 1)`` values are NaN.
-
-    Notes
-    -----
-    ``middle = MA(x, n, matype)``; ``sd`` = population standard deviation (ddof=0) of the
-    last ``n`` values around their SMA, whatever ``matype`` is; ``upper = middle +
-    nbdevup*sd``, ``lower = middle - nbdevdn*sd`` (J. Bollinger, *Bollinger on Bollinger
-    Bands*, McGraw-Hill 2001, ISBN 0-07-137368-3; TA-Lib ``ta_BBANDS.c``). The variance
-    comes from running sums around a pivot re-centred every ``n`` bars, so a flat window
-    gives exactly 0 (the three bands coincide) and a negative rounding residue gives 0.
-    NaN rule: NaN while a NaN is inside the window, then a fresh warm-up.
-
-    Equivalent to ``talib.BBANDS(real, timeperiod, nbdevup, nbdevdn, matype)``.
-    """
-    upper = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
-    lower = np.empty(len(real))
-    if matype == 0:
-        middle = np.empty(len(real))
-        _bbands_sma_into(real, timeperiod, nbdevup, nbdevdn, upper, middle, lower)
-    else:
-        middle = _bbands_into(real, timeperiod, nbdevup, nbdevdn, matype, upper, lower)
-    return upper, middle, lower
-
-
-def _window_lookback(timeperiod: int) -> int:
-    return timeperiod - 1
-
-
-@indicator(inputs=("real",), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
-def midpoint(real: F64Array, timeperiod: int = 14) -> F64Array:
-    """Midpoint of the window: ``(highest + lowest) / 2`` of ``real`` over ``timeperiod``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 14
-        Window length ``n``, 2..100000.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64, same length as ``real``; the first ``n - 1`` values are NaN.
-
-    Notes
-    -----
-    ``(max(x[t-n+1..t]) + min(x[t-n+1..t])) / 2`` (TA-Lib ``ta_MIDPOINT.c``), with an
-    O(1)-amortised extreme tracker. NaN rule: NaN while a NaN is inside the window, then
-    a fresh warm-up of ``n - 1`` bars.
-
-    Equivalent to ``talib.MIDPOINT(real, timeperiod=timeperiod)``.
-    """
-    out = np.empty(len(real))  # NumPy buffers: see _bands._bbands_into
-    _midrange_into(real, real, timeperiod, out)
-    return out
-
-
-@indicator(inputs=("high", "low"), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
-def midprice(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
-    """Midpoint price: ``(highest high + lowest low) / 2`` over ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    high, low : array_like
-        Bar highs and lows, same length.
-    timeperiod : int, default 14
-        Window length ``n``, 2..100000.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64, same length as the inputs; the first ``n - 1`` values are NaN.
-
-    Notes
-    -----
-    ``(max(high[t-n+1..t]) + min(low[t-n+1..t])) / 2`` (TA-Lib ``ta_MIDPRICE.c``; the
-    Donchian channel's middle line). NaN rule: a bar is bad when ``high`` or ``low`` is
-    NaN; NaN while a bad bar is inside the window, then a fresh warm-up.
-
-    Equivalent to ``talib.MIDPRICE(high, low, timeperiod=timeperiod)``.
-    """
-    out = np.empty(len(high))
-    _midrange_into(high, low, timeperiod, out)
-    return out
-
-
-def _sar_lookback(acceleration: float, maximum: float) -> int:
-    return 1
-
-
-@indicator(
-    inputs=("high", "low"),
-    lookback=_sar_lookback,
-    acceleration=Param(0.02, 0.0, _REAL_MAX),
-    maximum=Param(0.2, 0.0, _REAL_MAX),
-)
-def sar(
-    high: F64Array, low: F64Array, acceleration: float = 0.02, maximum: float = 0.2
-) -> F64Array:
-    """Parabolic SAR (stop and reverse).
-
-    Parameters
-    ----------
-    high, low : array_like
-        Bar highs and lows, same length.
-    acceleration : float, default 0.02
-        Acceleration factor step (and start), >= 0; capped at ``maximum``.
-    maximum : float, default 0.2
-        Largest acceleration factor, >= 0.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64, same length as the inputs; the first value is NaN.
-
-    Notes
-    -----
-    ``sar += af*(ep - sar)``, ``af`` grows by ``acceleration`` at each new extreme point
-    ``ep`` up to ``maximum``; the SAR never enters the last two bars' range and flips to
-    ``ep`` when price crosses it (J. W. Wilder, *New Concepts in Technical Trading
-    Systems*, 1978). TA-Lib's start (``ta_SAR.c``): the first trend is short only when
-    bar 1's -DM exceeds its +DM (``low[0]-low[1] > max(high[1]-high[0], 0)``); a long
-    starts at ``sar = low[0], ep = high[1]``, a short at ``sar = high[0], ep = low[1]``.
-    NaN rule: a bar is bad when ``high`` or ``low`` is NaN; the SAR restarts after it
-    with that two-bar start.
-
-    Equivalent to ``talib.SAR(high, low, acceleration=acceleration, maximum=maximum)``.
-    """
-    out = np.full(len(high), np.nan)  # NumPy buffer: see _one_type
-    _sar_into(high, low, acceleration, maximum, out)
-    return out

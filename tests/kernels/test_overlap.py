@@ -65,9 +65,7 @@ def test_averages_match_talib(shared_data: Path, name: str, period: int) -> None
 @pytest.mark.talib
 @pytest.mark.parametrize("matype", range(14))
 @pytest.mark.parametrize("period", [1, 2, 10, 21])
-def test_ma_and_bbands_every_matype_match_talib(
-    shared_data: Path, matype: int, period: int
-) -> None:
+def test_ma_every_matype_matches_talib(shared_data: Path, matype: int, period: int) -> None:
     talib = pytest.importorskip("talib")
     close = _ohlcv(shared_data, "MSFT")["close"]
     assert_same(k.ma(close, period, matype), talib.MA(close, period, matype))
@@ -75,29 +73,17 @@ def test_ma_and_bbands_every_matype_match_talib(
         k.ma.lookback(timeperiod=period, matype=matype)
         == np.isnan(talib.MA(close, period, matype)).sum()
     )
-    if period > 1:
-        ours = k.bbands(close, period, 2.0, 1.5, matype)
-        theirs = talib.BBANDS(close, period, 2.0, 1.5, matype)
-        for a, b in zip(ours, theirs, strict=True):
-            assert_same(a, b)
-        assert k.bbands.lookback(timeperiod=period, matype=matype) == np.isnan(theirs[0]).sum()
 
 
 @pytest.mark.talib
-def test_t3_mama_midpoint_midprice_sar_match_talib(shared_data: Path) -> None:
+def test_t3_mama_match_talib(shared_data: Path) -> None:
     talib = pytest.importorskip("talib")
-    bars = _ohlcv(shared_data, "XOM")
-    high, low, close = bars["high"], bars["low"], bars["close"]
+    close = _ohlcv(shared_data, "XOM")["close"]
     for period, vfactor in [(5, 0.7), (2, 0.0), (9, 1.0), (1, 0.7)]:
         assert_same(k.t3(close, period, vfactor), talib.T3(close, period, vfactor))
     for fast, slow in [(0.5, 0.05), (0.9, 0.2), (0.2, 0.01)]:
         for a, b in zip(k.mama(close, fast, slow), talib.MAMA(close, fast, slow), strict=True):
             assert_same(a, b)
-    for period in (2, 14, 50):
-        assert_same(k.midpoint(close, period), talib.MIDPOINT(close, period))
-        assert_same(k.midprice(high, low, period), talib.MIDPRICE(high, low, period))
-    for accel, maximum in [(0.02, 0.2), (0.01, 0.1), (0.05, 0.5), (0.3, 0.2), (0.0, 0.2)]:
-        assert_same(k.sar(high, low, accel, maximum), talib.SAR(high, low, accel, maximum))
 
 
 @pytest.mark.talib
@@ -111,21 +97,9 @@ def test_no_drift_on_a_long_series(period: int) -> None:
     for name in AVERAGES:
         assert_same(getattr(k, name)(x, period), getattr(talib, name.upper())(x, period))
     assert_same(k.t3(x, period), talib.T3(x, period))
-    for a, b in zip(k.bbands(x, period), talib.BBANDS(x, period), strict=True):
-        assert_same(a, b)
 
 
 # --- StockCharts fixtures (conventions agree per shared/data/reference/README.md) ---------
-
-
-def test_bbands_fixture(shared_data: Path) -> None:
-    df = _fixture(shared_data, "cs-bbands.csv")
-    upper, middle, lower = k.bbands(df["Close"].to_numpy(), 20, 2.0, 2.0, 0)
-    rows = slice(19, None)
-    np.testing.assert_allclose(middle[rows], df["MiddleBand"][rows], atol=1e-5)
-    np.testing.assert_allclose(upper[rows], df["HighBand"][rows], atol=1e-5)
-    np.testing.assert_allclose(lower[rows], df["LowBand"][rows], atol=1e-5)
-    assert np.isnan(middle[:19]).all()
 
 
 def test_kama_fixture(shared_data: Path) -> None:
@@ -139,14 +113,6 @@ def test_wma_fixture(shared_data: Path) -> None:
     df = _fixture(shared_data, "cs-wma.csv")
     out = k.wma(df["Close"].to_numpy(), 9)
     np.testing.assert_allclose(out[8:], df["WMA"][8:], atol=1e-4)
-
-
-def test_sar_fixture_after_startup(shared_data: Path) -> None:
-    # The fixture's start-up rule differs for 8 rows (README); from row 8 on they agree.
-    df = _fixture(shared_data, "cs-psar.csv")
-    out = k.sar(df["High"].to_numpy(), df["Low"].to_numpy(), 0.02, 0.2)
-    expected = df["psar_up"].fillna(df["psar_down"]).to_numpy()
-    np.testing.assert_allclose(out[8:], expected[8:], atol=1e-4)
 
 
 # --- hand-derived cases ---------------------------------------------------------------------
@@ -168,54 +134,15 @@ def test_wma_rma_trima_hand_cases() -> None:
     assert_same(k.trima(x, 4), [np.nan, np.nan, np.nan, 15 / 6, 26 / 6])
 
 
-def test_bbands_hand_case() -> None:
-    upper, middle, lower = k.bbands(np.array([1.0, 2.0, 3.0, 4.0]), 4, 2.0, 1.0, 0)
-    sd = np.sqrt(1.25)  # population std of 1, 2, 3, 4
-    assert_same(middle, [np.nan] * 3 + [2.5])
-    assert_same(upper, [np.nan] * 3 + [2.5 + 2 * sd])
-    assert_same(lower, [np.nan] * 3 + [2.5 - sd])
-
-
-def test_midprice_and_sar_hand_cases() -> None:
-    high = np.array([10.0, 11.0, 12.0, 13.0])
-    low = np.array([9.0, 10.0, 11.0, 8.0])
-    assert_same(k.midprice(high, low, 2), [np.nan, 10.0, 11.0, 10.5])
-    # Long from bar 1 (low did not fall): sar = low[0] = 9, ep = high[1] = 11. After bar 1:
-    # 9 + 0.02*(11-9) = 9.04. Bar 2 is a new high (ep 12, af 0.04): 9.04 + 0.04*(12-9.04)
-    # = 9.1584. Bar 3's low 8 <= 9.1584: reverse to short at max(ep 12, highs 12, 13) = 13.
-    assert_same(k.sar(high, low), [np.nan, 9.0, 9.04, 13.0])
-
-
 # --- flat prices, the NaN rule --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [*AVERAGES, "t3", "midpoint"])
+@pytest.mark.parametrize("name", [*AVERAGES, "t3"])
 def test_flat_prices_give_the_price(name: str) -> None:
     out = getattr(k, name)(np.full(200, 7.25), 5)
     valid = out[~np.isnan(out)]
     assert len(valid) > 100
     np.testing.assert_allclose(valid, 7.25, rtol=1e-12)
-
-
-def test_flat_prices_collapse_the_bands() -> None:
-    upper, middle, lower = k.bbands(np.full(60, 42.5), 20)
-    np.testing.assert_array_equal(upper[19:], 42.5)
-    np.testing.assert_array_equal(lower[19:], 42.5)
-    assert np.isnan(middle[:19]).all()
-
-
-@pytest.mark.parametrize("matype", [0, 1])
-def test_flat_stretch_inside_a_series_has_zero_width(matype: int) -> None:
-    # Running sums leave rounding residue on a flat window that is not aligned with
-    # their re-centring; sqrt would turn it into a ~1e-7 width. TA-Lib 0.8 gives 0.
-    rng = np.random.default_rng(3)
-    x = np.round(100 + np.cumsum(rng.normal(0, 1, 200)), 2)
-    x[57:97] = x[57]  # 40 equal closes, not aligned with any multiple of the period
-    upper, middle, lower = k.bbands(x, 20, 2.0, 2.0, matype)
-    inside = slice(57 + 19, 97)
-    np.testing.assert_array_equal(upper[inside], middle[inside])
-    np.testing.assert_array_equal(lower[inside], middle[inside])
-    assert (upper[100:] > middle[100:]).all()
 
 
 def _gap_cases() -> list[tuple[str, dict[str, Any]]]:
@@ -224,8 +151,6 @@ def _gap_cases() -> list[tuple[str, dict[str, Any]]]:
         ("t3", {"timeperiod": 3}),
         ("ma", {"timeperiod": 6, "matype": 7}),
         ("mama", {}),
-        ("bbands", {"timeperiod": 5, "matype": 1}),
-        ("midpoint", {"timeperiod": 5}),
     ]
     return cases
 
@@ -250,26 +175,12 @@ def test_interior_nan_reseeds_like_a_new_series(name: str, params: dict[str, Any
         assert not np.isnan(out[-1])
 
 
-@pytest.mark.parametrize("name", ["midprice", "sar"])
-def test_high_low_kernels_reseed_after_a_nan_in_either_input(name: str) -> None:
-    high, low, _ = _walk(200)
-    h = high.copy()
-    h[80] = np.nan
-    out = getattr(k, name)(h, low)
-    tail = getattr(k, name)(high[81:], low[81:])
-    assert np.isnan(out[80])
-    assert_same(out[81:], tail)
-    assert_same(out[:80], getattr(k, name)(high[:80], low[:80]))
-
-
 @pytest.mark.parametrize(
     ("name", "args"),
     [(name, (5,)) for name in AVERAGES]
     + [
         ("t3", (3, 0.5)),
         ("mama", (0.5, 0.05)),
-        ("bbands", (5, 2.0, 1.0, 2)),
-        ("midpoint", (5,)),
         ("ma", (4, 8)),
     ],
 )
@@ -306,25 +217,18 @@ def test_leading_nans_match_talib() -> None:
         ("t3", {"vfactor": 1.5}, "vfactor"),
         ("mama", {"fastlimit": 1.0}, "fastlimit"),
         ("mama", {"slowlimit": 0.0}, "slowlimit"),
-        ("bbands", {"timeperiod": 1}, "timeperiod"),
-        ("bbands", {"matype": 20}, "matype"),
-        ("midpoint", {"timeperiod": 1}, "timeperiod"),
-        ("sar", {"acceleration": -0.1}, "acceleration"),
     ],
 )
 def test_out_of_range_parameters_raise(name: str, params: dict[str, Any], bad: str) -> None:
-    high, low, close = _walk(50)
-    args = (high, low) if name == "sar" else (close,)
+    _, _, close = _walk(50)
     with pytest.raises(candlescan.InvalidParameterError, match=bad):
-        getattr(k, name)(*args, **params)
+        getattr(k, name)(close, **params)
 
 
 def test_short_and_empty_inputs_are_all_nan() -> None:
     for name in AVERAGES:
         assert np.isnan(getattr(k, name)(np.ones(3), 5)).all()
         assert len(getattr(k, name)(np.array([]), 5)) == 0
-    assert np.isnan(k.sar(np.ones(1), np.ones(1))).all()
-    assert all(np.isnan(band).all() for band in k.bbands(np.ones(4), 5))
 
 
 def test_ma_dispatcher_is_callable_from_njit_code() -> None:
