@@ -26,10 +26,25 @@ __all__ = ["stoch", "stochf", "stochrsi"]
 _MAX = 100_000
 _MATYPE = Param(0, 0, 8)
 
+#: A window whose range is within this fraction of its values is flat (%K 50). Equal
+#: prices give a range of exactly 0, but an RSI that is mathematically unchanged (an
+#: unchanged close scales both Wilder averages alike) can move by a few ulps, and dividing
+#: by such a range turns rounding into 0 or 100 (it did for 2 in 5 unchanged closes).
+_FLAT = 1e-12
+
+
+@njit
+def _percent_k(now: float, top: float, bottom: float) -> float:
+    """``100 * (now - bottom) / (top - bottom)``; 50 for a flat window; NaN stays NaN."""
+    span = top - bottom
+    if span <= _FLAT * max(abs(top), abs(bottom)):
+        return 50.0
+    return (now - bottom) / span * 100.0
+
 
 @njit
 def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int, out: F64Array) -> None:
-    """Raw %K into ``out`` in one pass; 50 where the window's range is 0 (TA-Lib: 0).
+    """Raw %K into ``out`` in one pass; 50 on a flat window (TA-Lib: 0).
 
     A bar with a NaN in any input is NaN and restarts the count of clean bars, so each
     clean run gets a fresh warm-up of ``period - 1`` bars.
@@ -69,8 +84,7 @@ def _fastk(high: F64Array, low: F64Array, close: F64Array, period: int, out: F64
         elif high[today] >= highest:
             highest = high[today]
             hi_at = today
-        span = highest - lowest
-        out[today] = 50.0 if span == 0.0 else (close[today] - lowest) / span * 100.0
+        out[today] = _percent_k(close[today], highest, lowest)
 
 
 @njit
@@ -105,8 +119,7 @@ def _fastk_into(
         bottom = lowest[i]
         now = close[i]
         seen_nan |= now != now
-        span = top - bottom
-        out[i] = 50.0 if span == 0.0 else (now - bottom) / span * 100.0
+        out[i] = _percent_k(now, top, bottom)
     if seen_nan:
         _fastk(high, low, close, period, out)
 
@@ -218,9 +231,10 @@ def stoch(
     ``fastk = 100 * (close - LL) / (HH - LL)`` with ``HH``/``LL`` the highest high and
     lowest low of the last ``n`` bars; ``slowk = MA(fastk)``, ``slowd = MA(slowk)``.
     Reference: G. Lane, "Lane's Stochastics", *Technical Analysis of Stocks &
-    Commodities*, 1984. Where ``HH == LL`` (flat window) raw %K is 50 (neutral); TA-Lib
-    returns 0 there, which reads as "oversold". NaN rule: a bar with a NaN in any input
-    is NaN and starts a fresh warm-up of the whole lookback.
+    Commodities*, 1984. On a flat window (``HH - LL <= 1e-12 * max(|HH|, |LL|)``: equal
+    prices, or values equal up to rounding) raw %K is 50 (neutral); TA-Lib returns 0
+    there, which reads as "oversold". NaN rule: a bar with a NaN in any input is NaN and
+    starts a fresh warm-up of the whole lookback.
 
     Equivalent to ``talib.STOCH(high, low, close, fastk_period, slowk_period,
     slowk_matype, slowd_period, slowd_matype)``.
@@ -268,7 +282,8 @@ def stochf(
     Notes
     -----
     ``fastk = 100 * (close - LL) / (HH - LL)`` over the last ``n`` bars,
-    ``fastd = MA(fastk)``; 50 where ``HH == LL`` (TA-Lib: 0). Reference: G. Lane, 1984.
+    ``fastd = MA(fastk)``; 50 on a flat window, as in :func:`stoch` (TA-Lib: 0).
+    Reference: G. Lane, 1984.
     NaN rule as for :func:`stoch`.
 
     Equivalent to ``talib.STOCHF(high, low, close, fastk_period, fastd_period,
@@ -319,7 +334,9 @@ def stochrsi(
     ``stochf(r, r, r, fastk_period, fastd_period, fastd_matype)`` with
     ``r = rsi(real, timeperiod)`` (TA-Lib applies STOCHF, not STOCH). Reference:
     T. Chande and S. Kroll, *The New Technical Trader*, 1994. Where the RSI window is
-    flat, %K is 50 (TA-Lib: 0). NaN rule as for :func:`rsi`.
+    flat, %K is 50 (TA-Lib: 0), also when the RSIs differ by rounding only (after an
+    unchanged close the RSI is unchanged in exact arithmetic; TA-Lib then returns 0 or
+    100 at random). NaN rule as for :func:`rsi`.
 
     Equivalent to ``talib.STOCHRSI(real, timeperiod, fastk_period, fastd_period,
     fastd_matype)``.

@@ -106,3 +106,14 @@ def test_block_extremes_equal_the_rescan(period: int) -> None:
         stochastic._fastk(high, low, close, period, rescan)
         np.testing.assert_array_equal(fast, rescan)
         assert (fast == 50.0).any() or period == 50
+
+
+def test_unchanged_close_reads_neutral_in_stochrsi() -> None:
+    # An unchanged close leaves the RSI unchanged in exact arithmetic, but both Wilder
+    # averages are rounded, so the two RSIs can differ by an ulp: a 2-bar %K must still
+    # read that window as flat (50), not 0 or 100 (it did in 2 of 5 series before).
+    for seed in range(40):
+        x = np.round(_walk(80, seed=seed), 2)
+        x[40] = x[39]
+        fastk = stochastic.stochrsi(x, 5, 2, 1, 0)[0]
+        assert fastk[40] == 50.0, seed

@@ -15,12 +15,14 @@ F64 = npt.NDArray[np.float64]
 
 
 def _fastk_plain(high: F64, low: F64, close: F64, n: int) -> F64:
-    """Raw %K on one clean run: window max/min by slicing; 50 for a zero range."""
+    """Raw %K on one clean run: window max/min by slicing; 50 for a flat window."""
     out = np.full(len(close), np.nan)
     for t in range(n - 1, len(close)):
         hh = np.max(high[t - n + 1 : t + 1])
         ll = np.min(low[t - n + 1 : t + 1])
-        out[t] = 50.0 if hh == ll else (close[t] - ll) / (hh - ll) * 100.0
+        # Flat: equal values, or equal up to rounding (1e-12 of their magnitude).
+        flat = hh - ll <= 1e-12 * max(abs(hh), abs(ll))
+        out[t] = 50.0 if flat else (close[t] - ll) / (hh - ll) * 100.0
     return out
 
 
