@@ -23,6 +23,7 @@ from candlescan.kernels import stochastic as _stochastic
 from candlescan.kernels import trend as _trend
 from candlescan.kernels import volatility as _volatility
 from candlescan.kernels import volume as _volume
+from candlescan.kernels import volume_averages as _volume_averages
 from candlescan.kernels._catalog import FAMILIES, all_kernels
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
@@ -41,6 +42,7 @@ from candlescan.kernels.stochastic import *  # noqa: F403
 from candlescan.kernels.trend import *  # noqa: F403
 from candlescan.kernels.volatility import *  # noqa: F403
 from candlescan.kernels.volume import *  # noqa: F403
+from candlescan.kernels.volume_averages import *  # noqa: F403
 
 __all__ = [
     "FAMILIES",
@@ -62,6 +64,7 @@ __all__ = [
     *_volatility.__all__,
     *_channels.__all__,
     *_volume.__all__,
+    *_volume_averages.__all__,
     *_price.__all__,
     *_rolling.__all__,
     *_statistics.__all__,

@@ -21,6 +21,7 @@ FAMILIES: tuple[str, ...] = (
     "volatility",
     "channels",
     "volume",
+    "volume_averages",
     "price",
     "rolling",
     "statistics",

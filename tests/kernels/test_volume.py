@@ -9,6 +9,7 @@ import pytest
 
 import candlescan
 from candlescan.kernels import volume as k
+from candlescan.kernels import volume_averages as va
 from tests.kernels.test_volatility import F64, _fixture, _ohlcv, assert_same
 
 
@@ -56,28 +57,6 @@ def test_adosc_hand_case() -> None:
     assert_same(k.adosc(high, low, close, volume, 2, 3), np.r_[np.nan, np.nan, expected[2:]])
 
 
-def test_vwap_and_avwap_hand_case() -> None:
-    high = np.array([3.0, 6.0, 9.0, 12.0])
-    low = np.array([1.0, 4.0, 7.0, 10.0])
-    close = np.array([2.0, 5.0, 8.0, 11.0])  # typical prices 2, 5, 8, 11
-    volume = np.array([1.0, 3.0, 1.0, 1.0])
-    cumulative = np.array([2.0, 17 / 4, 25 / 5, 36 / 6])
-    assert_same(k.vwap(high, low, close, volume), cumulative)
-    assert_same(k.avwap(high, low, close, volume, 0), cumulative)
-    assert_same(k.vwap(high, low, close, volume, 2), np.array([np.nan, 17 / 4, 23 / 4, 19 / 2]))
-    assert_same(k.avwap(high, low, close, volume, 2), np.array([np.nan, np.nan, 8.0, 9.5]))
-    assert np.isnan(k.avwap(high, low, close, volume, 10)).all()  # anchor past the end
-
-
-def test_vwma_and_rvol_hand_case() -> None:
-    price = np.array([10.0, 20.0, 30.0, 40.0])
-    volume = np.array([1.0, 1.0, 2.0, 4.0])
-    assert_same(k.vwma(price, volume, 2), np.array([np.nan, 15.0, 80 / 3, 220 / 6]))
-    assert_same(k.vwma(price, volume, 1), price)
-    # today's volume over the mean of the previous two
-    assert_same(k.rvol(volume, 2), np.array([np.nan, np.nan, 2.0, 4.0 / 1.5]))
-
-
 # --- TA-Lib parity on a real symbol -----------------------------------------------------
 
 
@@ -90,31 +69,11 @@ def test_match_talib(shared_data: Path, symbol: str) -> None:
     assert_same(k.ad(h, lo, c, v), talib.AD(h, lo, c, v))
     for fast, slow in ((3, 10), (10, 3), (2, 2), (5, 30)):
         assert_same(k.adosc(h, lo, c, v, fast, slow), talib.ADOSC(h, lo, c, v, fast, slow))
-    assert_same(k.vwap(h, lo, c, v), talib.VWAP(h, lo, c, v))
-    assert_same(k.avwap(h, lo, c, v), talib.VWAP(h, lo, c, v))
+    assert_same(va.vwap(h, lo, c, v), talib.VWAP(h, lo, c, v))
+    assert_same(va.avwap(h, lo, c, v), talib.VWAP(h, lo, c, v))
     for period in (1, 2, 20, 30):
-        assert_same(k.vwma(c, v, period), talib.VWMA(c, v, period))
-        assert_same(k.rvol(v, period), talib.RVOL(v, period))
-
-
-def test_avwap_is_a_vwap_started_at_the_anchor(shared_data: Path) -> None:
-    talib = pytest.importorskip("talib")
-    bars = _ohlcv(shared_data)
-    h, lo, c, v = bars["high"], bars["low"], bars["close"], bars["volume"]
-    out = k.avwap(h, lo, c, v, 300)
-    assert np.isnan(out[:300]).all()
-    assert_same(out[300:], talib.VWAP(h[300:], lo[300:], c[300:], v[300:]))
-
-
-def test_rolling_vwap_matches_a_window_sum(shared_data: Path) -> None:
-    bars = _ohlcv(shared_data)
-    h, lo, c, v = bars["high"], bars["low"], bars["close"], bars["volume"]
-    typical = (h + lo + c) / 3
-    pv = np.convolve(typical * v, np.ones(14), "valid")
-    vol = np.convolve(v, np.ones(14), "valid")
-    out = k.vwap(h, lo, c, v, 14)
-    assert np.isnan(out[:13]).all()
-    np.testing.assert_allclose(out[13:], pv / vol, rtol=1e-12)
+        assert_same(va.vwma(c, v, period), talib.VWMA(c, v, period))
+        assert_same(va.rvol(v, period), talib.RVOL(v, period))
 
 
 # --- StockCharts / ta fixtures ----------------------------------------------------------
@@ -135,32 +94,7 @@ def test_ad_matches_cs_accum(shared_data: Path) -> None:
     np.testing.assert_allclose(out, fx["ADLine"], atol=5e-3)  # 4 dp multipliers in file
 
 
-def test_vwap_matches_cs_vwap(shared_data: Path) -> None:
-    # `ta`'s VWAP is a 14-bar rolling window that expands over rows 0..12: those rows are a
-    # cumulative VWAP from row 0 (vwap(timeperiod=0) / avwap(anchor=0)), the rest rolling.
-    fx = _fixture(shared_data, "cs-vwap")
-    h, lo, c, v = fx["High"], fx["Low"], fx["Close"], fx["Volume"]
-    np.testing.assert_allclose(k.vwap(h, lo, c, v)[:13], fx["vwap"][:13], rtol=1e-12)
-    np.testing.assert_allclose(k.avwap(h, lo, c, v)[:13], fx["vwap"][:13], rtol=1e-12)
-    np.testing.assert_allclose(k.vwap(h, lo, c, v, 14)[13:], fx["vwap"][13:], rtol=1e-12)
-
-
 # --- zero volume (0/0) ------------------------------------------------------------------
-
-
-def test_zero_volume() -> None:
-    price = np.array([10.0, 11.0, 12.0, 13.0, 14.0, 15.0])
-    volume = np.array([0.0, 0.0, 0.0, 5.0, 0.0, 0.0])
-    # no volume yet: the VWAP is undefined (NaN), where TA-Lib writes a misleading 0
-    out = k.vwap(price, price, price, volume)
-    assert np.isnan(out[:3]).all()
-    assert_same(out[3:], np.array([13.0, 13.0, 13.0]))
-    assert np.isnan(k.vwap(price, price, price, volume, 2)[:3]).all()
-    # VWMA: 0/0 window is NaN, as TA-Lib
-    assert_same(k.vwma(price, volume, 2), np.array([np.nan, np.nan, np.nan, 13.0, 13.0, np.nan]))
-    # RVOL after zero-volume days: inf for a trade, NaN for none (TA-Lib's numbers)
-    rvol = k.rvol(volume, 3)
-    assert np.isnan(rvol[:3]).all() and rvol[3] == np.inf and rvol[4] == 0.0 and rvol[5] == 0.0
 
 
 # --- the NaN rule -----------------------------------------------------------------------
@@ -169,11 +103,11 @@ _CASES = {
     "obv": lambda h, lo, c, v: (k.obv(c, v),),
     "ad": lambda h, lo, c, v: (k.ad(h, lo, c, v),),
     "adosc": lambda h, lo, c, v: (k.adosc(h, lo, c, v, 3, 10),),
-    "vwap": lambda h, lo, c, v: (k.vwap(h, lo, c, v),),
-    "vwap14": lambda h, lo, c, v: (k.vwap(h, lo, c, v, 14),),
-    "avwap": lambda h, lo, c, v: (k.avwap(h, lo, c, v, 0),),
-    "vwma": lambda h, lo, c, v: (k.vwma(c, v, 5),),
-    "rvol": lambda h, lo, c, v: (k.rvol(v, 5),),
+    "vwap": lambda h, lo, c, v: (va.vwap(h, lo, c, v),),
+    "vwap14": lambda h, lo, c, v: (va.vwap(h, lo, c, v, 14),),
+    "avwap": lambda h, lo, c, v: (va.avwap(h, lo, c, v, 0),),
+    "vwma": lambda h, lo, c, v: (va.vwma(c, v, 5),),
+    "rvol": lambda h, lo, c, v: (va.rvol(v, 5),),
 }
 
 
@@ -220,16 +154,6 @@ def test_nan_in_volume_alone_restarts_obv() -> None:
     assert out[11] == volume[11]  # seeded again with the first clean bar's volume
 
 
-def test_avwap_nan_after_anchor_reanchors() -> None:
-    h, lo, c, v = _bars(60)
-    c = c.copy()
-    c[30] = np.nan
-    out = k.avwap(h, lo, c, v, 20)
-    assert np.isnan(out[:20]).all() and np.isnan(out[30])
-    assert_same(out[20:30], k.vwap(h[20:30], lo[20:30], c[20:30], v[20:30]))
-    assert_same(out[31:], k.vwap(h[31:], lo[31:], c[31:], v[31:]))
-
-
 # --- flat prices ------------------------------------------------------------------------
 
 
@@ -239,9 +163,9 @@ def test_flat_prices() -> None:
     assert (k.obv(flat, volume) == 1000.0).all()  # no price change: the seed stays
     assert (k.ad(flat, flat, flat, volume) == 0.0).all()  # high == low: neutral money flow
     assert (k.adosc(flat, flat, flat, volume)[9:] == 0.0).all()
-    assert (k.vwap(flat, flat, flat, volume) == 42.0).all()
-    assert (k.vwma(flat, volume, 5)[4:] == 42.0).all()
-    assert (k.rvol(volume, 5)[5:] == 1.0).all()
+    assert (va.vwap(flat, flat, flat, volume) == 42.0).all()
+    assert (va.vwma(flat, volume, 5)[4:] == 42.0).all()
+    assert (va.rvol(volume, 5)[5:] == 1.0).all()
 
 
 # --- parameters -------------------------------------------------------------------------
@@ -252,11 +176,11 @@ def test_flat_prices() -> None:
     [
         (lambda x: k.adosc(x, x, x, x, 1, 10), "fastperiod"),
         (lambda x: k.adosc(x, x, x, x, 3, 100_001), "slowperiod"),
-        (lambda x: k.vwap(x, x, x, x, -1), "timeperiod"),
-        (lambda x: k.avwap(x, x, x, x, -1), "anchor"),
-        (lambda x: k.avwap(x, x, x, x, 1.5), "anchor"),
-        (lambda x: k.vwma(x, x, 0), "timeperiod"),
-        (lambda x: k.rvol(x, 0), "timeperiod"),
+        (lambda x: va.vwap(x, x, x, x, -1), "timeperiod"),
+        (lambda x: va.avwap(x, x, x, x, -1), "anchor"),
+        (lambda x: va.avwap(x, x, x, x, 1.5), "anchor"),
+        (lambda x: va.vwma(x, x, 0), "timeperiod"),
+        (lambda x: va.rvol(x, 0), "timeperiod"),
     ],
 )
 def test_bounds(call: object, param: str) -> None:
@@ -268,7 +192,7 @@ def test_lookbacks() -> None:
     abstract = pytest.importorskip("talib.abstract")
     assert k.adosc.lookback() == abstract.Function("ADOSC").lookback
     assert k.adosc.lookback(fastperiod=12, slowperiod=4) == 11
-    assert k.vwap.lookback() == 0 and k.vwap.lookback(timeperiod=14) == 13
-    assert k.avwap.lookback(anchor=7) == 7
-    assert k.vwma.lookback(timeperiod=20) == abstract.Function("VWMA", 20).lookback
-    assert k.rvol.lookback(timeperiod=20) == abstract.Function("RVOL", 20).lookback
+    assert va.vwap.lookback() == 0 and va.vwap.lookback(timeperiod=14) == 13
+    assert va.avwap.lookback(anchor=7) == 7
+    assert va.vwma.lookback(timeperiod=20) == abstract.Function("VWMA", 20).lookback
+    assert va.rvol.lookback(timeperiod=20) == abstract.Function("RVOL", 20).lookback
