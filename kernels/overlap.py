@@ -22,14 +22,9 @@ import numpy as np
 
 from candlescan.kernels._averages import (
     MA_TYPE_MAX,
-    _dema_into,
     _ema_into,
-    _hma_into,
     _rma_into,
     _sma_into,
-    _tema_into,
-    _wma_into,
-    _zlema_into,
 )
 from candlescan.kernels._averages import _ema as _ema
 from candlescan.kernels._averages import _ema_k as _ema_k
@@ -39,9 +34,11 @@ from candlescan.kernels._averages import _ma_lookback as _ma_lookback
 from candlescan.kernels._averages import _next_run as _next_run
 from candlescan.kernels._averages import _sma as _sma
 from candlescan.kernels._averages import _sma_run as _sma_run
+from candlescan.kernels._ema_chains import _dema_into, _tema_into, _zlema_into
 from candlescan.kernels._filters import _kama_into, _t3_into, _trima_into
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._weighted import _hma_into, _wma_into
 
 __all__: list[str] = [
     "dema",
