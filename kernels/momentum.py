@@ -4,7 +4,8 @@ rocp and rocr (the change over ``timeperiod`` bars).
 Every kernel applies the project's NaN rule the same way: the input is cut into
 runs of clean bars (no NaN), and the TA-Lib algorithm runs on each run as if it were a
 whole series. Bars outside a run, and the first ``lookback`` bars of each run, are NaN.
-On finite input there is one run, so the output is TA-Lib's.
+On finite input there is one run, so the output is TA-Lib's (for rsi and cmo up to
+rounding, see :func:`_wilder`).
 
 Speed: each wrapper allocates its output with NumPy and the compiled loop fills it (an
 8 MB array allocated inside Numba costs ~2,000 page faults per call on Linux, NumPy's

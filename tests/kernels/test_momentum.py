@@ -165,6 +165,17 @@ def test_change_twins_with_gaps(period: int) -> None:
         _assert_close(getattr(momentum, name)(x, period), getattr(reference, name)(x, period))
 
 
+def test_change_nan_seen_on_a_short_series() -> None:
+    # n < 2 * timeperiod: bar 5 is neither a "now" nor a "then" of the vectorized pass, yet
+    # its NaN must blank bars 5..12 (here every bar after the warm-up).
+    x = np.arange(1.0, 11.0)
+    x[5] = np.nan
+    for name in ("mom", "roc", "rocp", "rocr"):
+        out = getattr(momentum, name)(x, 7)
+        assert np.isnan(out).all(), name
+        _assert_close(out, getattr(reference, name)(x, 7))
+
+
 # --- flat prices -----------------------------------------------------------------------------
 
 #: What each kernel reads on flat prices (after its warm-up): neutral values, never a
