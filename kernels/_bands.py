@@ -10,8 +10,8 @@ import numpy as np
 
 from candlescan.kernels._averages import _ma, _next_run
 from candlescan.kernels._config import njit
-from candlescan.kernels._filters import _fma
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._runs import _fma
 from candlescan.kernels._unsigned import _u
 from candlescan.kernels._windows import _next_run2
 

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan.kernels._config import njit
-from candlescan.kernels._filters import _fma
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._runs import _fma
 from candlescan.kernels._unsigned import _u
 
 __all__: list[str] = []

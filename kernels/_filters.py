@@ -5,33 +5,12 @@ Private; see :mod:`candlescan.kernels._averages` for the NaN rule and the dispat
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
 import numpy as np
-from numba import types
-from numba.extending import intrinsic
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array
+from candlescan.kernels._runs import _fma
 from candlescan.kernels._unsigned import _u
-
-
-@intrinsic
-def _fma_intrinsic(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
-    signature = types.float64(types.float64, types.float64, types.float64)
-
-    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
-        return builder.fma(*args)
-
-    return signature, codegen
-
-
-#: ``a * b + c`` rounded once (LLVM's ``llvm.fma``), callable from ``@njit`` code. TA-Lib's
-#: compiled EMA-style step ``(x - prev) * k + prev`` is a fused multiply-add: doing the same
-#: makes EMA, DEMA, TEMA and KAMA bit-identical to TA-Lib 0.8 (the unfused expression
-#: drifts by an ulp now and then) and shortens the recurrence's dependency chain.
-_fma = cast(Callable[[float, float, float], float], _fma_intrinsic)
 
 
 @njit
