@@ -24,22 +24,37 @@ __all__: list[str] = ["ad", "adosc", "obv"]
 
 
 @njit
-def _obv(real: F64Array, volume: F64Array) -> F64Array:
+def _obv_run(real: F64Array, volume: F64Array, s: int, e: int, out: F64Array) -> bool:
+    """OBV on ``[s, e)`` (``s < e``); False when an input was NaN (garbage written)."""
+    # TA-Lib seeds with the first bar's volume, not 0.
+    total = volume[_u(s)]
+    out[_u(s)] = total
+    previous = real[_u(s)]
+    bad = previous != previous
+    for i in range(s + 1, e):
+        price = real[_u(i)]
+        # Branch-free sign of the price change (a rising/falling branch mispredicts
+        # on real data): total + v, total - v, or total + 0.0 (exactly total).
+        sign = (price > previous) - (price < previous)
+        total += sign * volume[_u(i)]
+        out[_u(i)] = total
+        # A NaN price gives sign 0: flag it (a NaN volume stays in the total).
+        bad |= price != price
+        previous = price
+    return not (bad or np.isnan(total))
+
+
+@njit
+def _obv_into(real: F64Array, volume: F64Array, out: F64Array) -> None:
     n = len(real)
-    out = np.full(n, np.nan)
+    # Optimistic one pass; on a NaN, redo run by run.
+    if n == 0 or _obv_run(real, volume, 0, n, out):
+        return
+    out[:] = np.nan
     s, e = _run2(real, volume, 0)
     while s < n:
-        # TA-Lib seeds with the first bar's volume, not 0.
-        total = volume[_u(s)]
-        out[_u(s)] = total
-        for i in range(s + 1, e):
-            # Branch-free sign of the price change (a rising/falling branch mispredicts
-            # on real data): total + v, total - v, or total + 0.0 (exactly total).
-            sign = (real[_u(i)] > real[_u(i - 1)]) - (real[_u(i)] < real[_u(i - 1)])
-            total += sign * volume[_u(i)]
-            out[_u(i)] = total
+        _obv_run(real, volume, s, e, out)
         s, e = _run2(real, volume, e)
-    return out
 
 
 def _no_lookback() -> int:
@@ -73,7 +88,9 @@ def obv(real: F64Array, volume: F64Array) -> F64Array:
 
     Equivalent to ``talib.OBV(real, volume)``.
     """
-    return _obv(real, volume)
+    out = np.empty(len(real))
+    _obv_into(real, volume, out)
+    return out
 
 
 # --- Chaikin A/D line and oscillator ----------------------------------------------------
