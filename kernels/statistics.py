@@ -185,9 +185,10 @@ def _return(price: float, previous: float) -> float:
 
 
 @njit
-def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out: F64Array) -> None:
+def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out: F64Array) -> bool:
+    """Beta on ``[s, e)``; False when an input was NaN (it stays in the sums)."""
     if e - s <= period:
-        return
+        return True
     p = float(period)
     # The window's returns, kept in a ring so each is computed once (TA-Lib recomputes
     # the leaving one; the values are the same).
@@ -222,17 +223,21 @@ def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out
             s_xy -= x * y
             s_x -= x
             s_y -= y
+    return not np.isnan(s_x + s_y)
 
 
 @njit
-def _beta(real0: F64Array, real1: F64Array, timeperiod: int) -> F64Array:
+def _beta_into(real0: F64Array, real1: F64Array, timeperiod: int, out: F64Array) -> None:
     n = len(real0)
-    out = np.full(n, np.nan)
+    out[: min(timeperiod, n)] = np.nan
+    # Optimistic one pass; on a NaN, redo run by run.
+    if _beta_run(real0, real1, 0, n, timeperiod, out):
+        return
+    out[:] = np.nan
     s, e = _run2(real0, real1, 0)
     while s < n:
         _beta_run(real0, real1, s, e, timeperiod, out)
         s, e = _run2(real0, real1, e)
-    return out
 
 
 def _beta_lookback(timeperiod: int) -> int:
@@ -269,7 +274,9 @@ def beta(real0: F64Array, real1: F64Array, timeperiod: int = 5) -> F64Array:
 
     Equivalent to ``talib.BETA(real0, real1, timeperiod=timeperiod)``.
     """
-    return _beta(real0, real1, timeperiod)
+    out = np.empty(len(real0))
+    _beta_into(real0, real1, timeperiod, out)
+    return out
 
 
 # --- correlation ------------------------------------------------------------------------
