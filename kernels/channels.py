@@ -26,35 +26,68 @@ __all__: list[str] = ["donchian", "keltner", "supertrend"]
 
 
 @njit
-def _keltner(
+def _keltner_run(
+    high: F64Array,
+    low: F64Array,
+    close: F64Array,
+    s: int,
+    e: int,
+    timeperiod: int,
+    multiplier: float,
+    atr_period: int,
+    upper: F64Array,
+    middle: F64Array,
+    lower: F64Array,
+) -> None:
+    """The channel on ``[s, e)``; writes ``[s + first, e)`` (``upper`` holds the ATR first)."""
+    first = max(timeperiod - 1, atr_period)
+    if e - s <= first:
+        return
+    # One EMA implementation in the codebase: overlap's private loop.
+    _ema_run(close, s, e, timeperiod, 2.0 / (timeperiod + 1), middle)
+    _atr_run(high, low, close, s, e, atr_period, upper)
+    # All three lines start together, at the later of the two warm-ups.
+    for i in range(s + first, e):
+        band = multiplier * upper[_u(i)]
+        upper[_u(i)] = middle[_u(i)] + band
+        lower[_u(i)] = middle[_u(i)] - band
+
+
+@njit
+def _keltner_into(
     high: F64Array,
     low: F64Array,
     close: F64Array,
     timeperiod: int,
     multiplier: float,
     atr_period: int,
-) -> tuple[F64Array, F64Array, F64Array]:
+    upper: F64Array,
+    middle: F64Array,
+    lower: F64Array,
+) -> None:
     n = len(close)
-    middle = np.full(n, np.nan)
-    width = np.full(n, np.nan)
-    upper = np.full(n, np.nan)
-    lower = np.full(n, np.nan)
-    first = max(timeperiod - 1, atr_period)
-    k = 2.0 / (timeperiod + 1)
+    head = min(max(timeperiod - 1, atr_period), n)
+    # Optimistic one pass: a NaN input reaches the last EMA or ATR value, or is one of the
+    # bars the ATR does not read (bar 0's high and low).
+    _keltner_run(high, low, close, 0, n, timeperiod, multiplier, atr_period, upper, middle, lower)
+    upper[:head] = np.nan
+    middle[:head] = np.nan
+    lower[:head] = np.nan
+    if n == 0 or not np.isnan(upper[n - 1] + high[0] + low[0]):
+        return
+    upper[:] = np.nan
+    middle[:] = np.nan
+    lower[:] = np.nan
     s, e = _run3(high, low, close, 0)
     while s < n:
-        # One EMA implementation in the codebase: overlap's private loop.
-        _ema_run(close, s, e, timeperiod, k, middle)
-        _atr_run(high, low, close, s, e, atr_period, width)
-        # All three lines start together, at the later of the two warm-ups.
-        for i in range(s, min(s + first, e)):
-            middle[i] = np.nan
-        for i in range(s + first, e):
-            band = multiplier * width[i]
-            upper[i] = middle[i] + band
-            lower[i] = middle[i] - band
+        _keltner_run(
+            high, low, close, s, e, timeperiod, multiplier, atr_period, upper, middle, lower
+        )
+        # The EMA and ATR write their own (shorter) warm-ups' last bars: blank them.
+        for i in range(s, min(s + max(timeperiod - 1, atr_period), e)):
+            upper[_u(i)] = np.nan
+            middle[_u(i)] = np.nan
         s, e = _run3(high, low, close, e)
-    return upper, middle, lower
 
 
 def _keltner_lookback(timeperiod: int, multiplier: float, atr_period: int) -> int:
@@ -107,7 +140,11 @@ def keltner(
     bar 0's high-low, so it agrees only as the seeds wash out. NaN rule: each run of bars
     with clean high, low and close is computed as a series of its own.
     """
-    return _keltner(high, low, close, timeperiod, multiplier, atr_period)
+    upper = np.empty(len(close))
+    middle = np.empty(len(close))
+    lower = np.empty(len(close))
+    _keltner_into(high, low, close, timeperiod, multiplier, atr_period, upper, middle, lower)
+    return upper, middle, lower
 
 
 # --- Donchian channel -------------------------------------------------------------------
