@@ -23,6 +23,7 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int, out: F64Array) -> N
     size = len(real)
     n = timeperiod
     k = 2.0 / (n + 1)
+    keep = 1.0 - k  # each step fma(e, 1-k, k*input): one fused op on its chain
     i = 0
     while i < size:
         if np.isnan(real[i]):
@@ -41,14 +42,14 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int, out: F64Array) -> N
                 if age == n - 1:
                     e1 = sum1 / n
             else:
-                e1 = _fma(value - e1, k, e1)
+                e1 = _fma(e1, keep, k * value)
             if age >= n - 1:
                 if age < 2 * n - 1:
                     sum2 += e1
                     if age == 2 * n - 2:
                         e2 = sum2 / n
                 else:
-                    e2 = _fma(e1 - e2, k, e2)
+                    e2 = _fma(e2, keep, k * e1)
                 if age >= 2 * n - 2:
                     if levels == 2:
                         result = 2.0 * e1 - e2
@@ -58,7 +59,7 @@ def _ema_chain(real: F64Array, timeperiod: int, levels: int, out: F64Array) -> N
                             e3 = sum3 / n
                             result = 3.0 * e1 - 3.0 * e2 + e3
                     else:
-                        e3 = _fma(e2 - e3, k, e3)
+                        e3 = _fma(e3, keep, k * e2)
                         result = 3.0 * e1 - 3.0 * e2 + e3
             out[i] = result
             i += 1
@@ -96,6 +97,7 @@ def _zlema_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
     size = len(x)
     lag = (period - 1) // 2
     k = 2.0 / (period + 1)
+    keep = 1.0 - k  # fma(prev, 1-k, k*input): one fused op on the chain
     seed_end = s + lag + period  # first bar after the seed window
     total = 0.0
     i = s
@@ -115,7 +117,7 @@ def _zlema_from(x: F64Array, s: int, period: int, out: F64Array) -> int:
         value = x[i]
         if np.isnan(value):
             return i
-        prev = _fma((2.0 * value - x[i - lag]) - prev, k, prev)
+        prev = _fma(prev, keep, k * (2.0 * value - x[i - lag]))
         out[i] = prev
         i += 1
     return size

@@ -409,9 +409,8 @@ def _ultosc_into(
 
 
 @njit
-def _bop(op: F64Array, hi: F64Array, lo: F64Array, cl: F64Array) -> F64Array:
+def _bop_into(op: F64Array, hi: F64Array, lo: F64Array, cl: F64Array, out: F64Array) -> None:
     n = len(op)
-    out = np.empty(n)
     for t in range(n):
         spread = hi[t] - lo[t]
         value = (cl[t] - op[t]) / spread if spread > 0.0 else 0.0
@@ -422,4 +421,3 @@ def _bop(op: F64Array, hi: F64Array, lo: F64Array, cl: F64Array) -> F64Array:
             and math.isfinite(cl[t])
         )
         out[t] = value if finite else np.nan
-    return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._oscillating import _bop, _cci, _mfi, _ultosc_into, _willr_into
+from candlescan.kernels._oscillating import _bop_into, _cci, _mfi, _ultosc_into, _willr_into
 
 __all__ = ["bop", "cci", "mfi", "ultosc", "willr"]
 
@@ -222,4 +222,6 @@ def bop(open: F64Array, high: F64Array, low: F64Array, close: F64Array) -> F64Ar
     NaN rule: a bar where an input is NaN or infinite outputs NaN; other bars are
     unaffected.
     """
-    return _bop(open, high, low, close)
+    out = np.empty(len(open))  # NumPy buffer: see willr
+    _bop_into(open, high, low, close, out)
+    return out
