@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.notes import REASONS
+from benchmarks.notes import FINDINGS, REASONS
 from benchmarks.startup import COLD_START_TARGET_S, ColdStart, Startup
 
 if TYPE_CHECKING:
@@ -299,6 +299,10 @@ def write_report(run: Run, out: Path) -> Path:
         "## Headline",
         "",
         *_headline(run),
+        "",
+        "## Findings",
+        "",
+        *(f"- {finding}" for finding in FINDINGS),
         "",
         "## Time ratio ours / TA-Lib",
         "",
