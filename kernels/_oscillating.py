@@ -391,7 +391,8 @@ def _ultosc_run(
 def _ultosc_into(
     hi: F64Array, lo: F64Array, cl: F64Array, p1: int, p2: int, p3: int, out: F64Array
 ) -> None:
-    """Fill ``out`` (NaN on entry) with ULTOSC."""
+    """Fill ``out`` with ULTOSC; only the warm-up and bad bars are written NaN (a full NaN
+    pre-fill would be one more pass over the output)."""
     # TA-Lib sorts the periods: the shortest gets weight 4, the longest weight 1.
     short = min(p1, p2, p3)
     long = max(p1, p2, p3)
@@ -399,10 +400,16 @@ def _ultosc_into(
     n = len(hi)
     pressure = np.empty(long)  # rings of the last `long` bars' terms
     ranges = np.empty(long)
+    done = 0
     t = _next_clean(hi, lo, cl, cl, 0)
     while t < n:
         stop = _ultosc_run(hi, lo, cl, short, mid, long, t, out, pressure, ranges)
+        for i in range(done, min(t + long, stop)):  # bad bars before t, then the warm-up
+            out[i] = np.nan
+        done = stop
         t = _next_clean(hi, lo, cl, cl, stop)
+    for i in range(done, n):
+        out[i] = np.nan
 
 
 # --- bop ----------------------------------------------------------------------------------

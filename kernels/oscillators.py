@@ -192,7 +192,7 @@ def ultosc(
     once ``max(timeperiods) + 1`` clean bars are available again (a fresh warm-up); TA-Lib
     reads 0 or NaN to the end of the series.
     """
-    out = np.full(len(high), np.nan)
+    out = np.empty(len(high))  # NumPy buffer: see willr
     _ultosc_into(high, low, close, timeperiod1, timeperiod2, timeperiod3, out)
     return out
 
