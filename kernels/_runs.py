@@ -1,16 +1,17 @@
-"""Clean runs: the NaN rule of the volatility, volume and statistics kernels.
+"""Clean runs: the NaN rule of the volatility, channels, volume, volume_averages and
+statistics kernels, and the shared fused multiply-add :data:`_fma`.
 
 A kernel cuts its inputs into maximal runs of bars where *every* input is non-NaN and
 computes each run as if it were a whole series of its own (TA-Lib's numbers on the run,
 with a fresh warm-up of ``lookback`` bars). Bars outside a run, and the warm-up bars at
 the start of each run, are NaN. On finite input there is one run: exactly TA-Lib.
 
-The run finders scan the inputs in place (no mask array is allocated): on clean data
-they cost one read of each input. Memory-bound kernels avoid even that: they first
-compute the whole input as one run with loops through which a NaN input propagates to
-the last output, and fall back to the run finders only when it does (see
-:func:`_any_nan`). They test the sum of a bar's inputs, so a bar is
-missing when any input is NaN (or, degenerately, when one is +inf and another -inf).
+The kernels first compute the whole input as one run, optimistically, into outputs the
+Python wrapper allocated with NumPy, and notice a NaN input on the way (it stays in a
+running sum or recursion to the end, or a flag ORs a NaN test of each bar); only then
+do they redo the series run by run with the run finders below, which scan the inputs in
+place (no mask array). They test the sum of a bar's inputs, so a bar is missing when
+any input is NaN (or, degenerately, when one is +inf and another -inf).
 """
 
 from __future__ import annotations
