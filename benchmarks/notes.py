@@ -14,11 +14,10 @@ __all__ = ["FINDINGS", "REASONS"]
 FINDINGS: list[str] = [
     "**The machine is shared and noisy.** Other processes ran during the run (see the "
     "load average above); per-repeat ratios at 10^6 bars then spread over 2-4x for the "
-    "same kernel. The fastest-call ratio is the better estimate of a kernel's own speed, "
-    "and a kernel whose per-repeat ratios or fastest-call ratio reach 1.0 is listed as "
-    "within noise. Re-checked in a tight loop (best of 7 calls each, same data, right "
-    "after the run), trange, typprice, stddev, ultosc and mfi were within 10% of TA-Lib "
-    "(0.96-1.09x).",
+    "same kernel. The fastest-call ratio is the better estimate of a kernel's own speed; "
+    "a kernel whose per-repeat ratios or fastest-call ratio reach 1.0 is listed as within "
+    "noise, and every kernel above 1.0x is re-timed back-to-back after the run (the "
+    "back-to-back column) to tell a slow loop from interleaving or load effects.",
     "**Fixed cost per call.** At 10^3 bars our Python wrapper's argument binding, bounds "
     "checks and input coercion dominate: `sma` on 10 bars took 4.7 µs against 2.3 µs for "
     "`talib.SMA`, and on 1,000 bars the public `sma` took 5.3 µs where its compiled loop "
