@@ -263,8 +263,11 @@ def _sar_run(
 def _sar_into(
     high: F64Array, low: F64Array, acceleration: float, maximum: float, out: F64Array
 ) -> None:
-    """Fill ``out`` (NaN on entry) with the SAR: the whole series as one run first."""
+    """Fill ``out`` with the SAR: the whole series as one run first (no NaN pre-fill pass:
+    on clean data only bar 0 is NaN)."""
     n = len(high)
+    if n > 0:
+        out[0] = np.nan
     if not _sar_run(high, low, 0, n, acceleration, maximum, out):
         return
     out[:] = np.nan

@@ -188,6 +188,6 @@ def sar(
 
     Equivalent to ``talib.SAR(high, low, acceleration=acceleration, maximum=maximum)``.
     """
-    out = np.full(len(high), np.nan)  # NumPy buffer: see _bands._bbands_into
+    out = np.empty(len(high))  # NumPy buffer: see _bands._bbands_into
     _sar_into(high, low, acceleration, maximum, out)
     return out
