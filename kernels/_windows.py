@@ -1,5 +1,5 @@
-"""Window maxima and minima by van Herk / Gil-Werman blocks, for max, min, midpoint,
-midprice and willr.
+"""Window maxima and minima by van Herk / Gil-Werman blocks (max, min, midpoint, midprice,
+the stochastics; willr and aroon write the same scheme out in their own loops).
 
 A clean span ``[s, e)`` is cut into blocks of ``p`` bars. The window ending at bar ``j`` of
 a block is the block's prefix up to ``j`` plus the previous block's suffix from ``j + 1``,

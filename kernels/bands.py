@@ -68,7 +68,8 @@ def bbands(
     last ``n`` values around their SMA, whatever ``matype`` is; ``upper = middle +
     nbdevup*sd``, ``lower = middle - nbdevdn*sd`` (J. Bollinger, *Bollinger on Bollinger
     Bands*, McGraw-Hill 2001, ISBN 0-07-137368-3; TA-Lib ``ta_BBANDS.c``). The variance
-    comes from running sums around a pivot re-centred every ``n`` bars, so a flat window
+    comes from running sums around a pivot re-centred every ``n`` bars (``max(n, 1024)``
+    for ``matype = 0``, whose middle band comes from the same sums), so a flat window
     gives exactly 0 (the three bands coincide) and a negative rounding residue gives 0.
     NaN rule: NaN while a NaN is inside the window, then a fresh warm-up.
 
@@ -106,9 +107,9 @@ def midpoint(real: F64Array, timeperiod: int = 14) -> F64Array:
 
     Notes
     -----
-    ``(max(x[t-n+1..t]) + min(x[t-n+1..t])) / 2`` (TA-Lib ``ta_MIDPOINT.c``), with an
-    O(1)-amortised extreme tracker. NaN rule: NaN while a NaN is inside the window, then
-    a fresh warm-up of ``n - 1`` bars.
+    ``(max(x[t-n+1..t]) + min(x[t-n+1..t])) / 2`` (TA-Lib ``ta_MIDPOINT.c``), window
+    extremes by van Herk / Gil-Werman blocks, O(1) per bar. NaN rule: NaN while a NaN is
+    inside the window, then a fresh warm-up of ``n - 1`` bars.
 
     Equivalent to ``talib.MIDPOINT(real, timeperiod=timeperiod)``.
     """

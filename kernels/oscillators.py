@@ -66,7 +66,7 @@ def cci(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
     mean absolute deviation of the window's TP about ``SMA_n(TP)`` (Lambert, *Commodities*,
     1980). Flat prices (MD = 0) and TP exactly on its mean read 0, as in TA-Lib: 0 is the
     neutral middle of CCI. The window is summed every bar, O(n * timeperiod), as TA-Lib
-    does, so that the values match it to the last bit.
+    does (in four partial sums: the same values up to rounding).
 
     Equivalent to ``talib.CCI(high, low, close, timeperiod)``.
 

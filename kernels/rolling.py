@@ -235,7 +235,8 @@ def sum(real: F64Array, timeperiod: int = 30) -> F64Array:
 
     Notes
     -----
-    ``sum[t] = x[t-n+1] + ... + x[t]`` with TA-Lib's running sum (``ta_SUM.c``). NaN rule:
+    ``sum[t] = x[t-n+1] + ... + x[t]`` with a running sum stepped by ``x[t] - x[t-n]``
+    (TA-Lib's ``ta_SUM.c`` adds then subtracts: the same value up to rounding). NaN rule:
     NaN while a NaN is inside the window, then a fresh warm-up of ``n - 1`` bars.
 
     Equivalent to ``talib.SUM(real, timeperiod=timeperiod)``.
