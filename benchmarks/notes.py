@@ -12,10 +12,10 @@ __all__ = ["FINDINGS", "REASONS"]
 
 #: General findings (Markdown bullets), measured on the 2-vCPU development machine.
 FINDINGS: list[str] = [
-    "**The machine is shared and noisy.** Other processes ran during the run (see the "
-    "load average above); per-repeat ratios at 10^6 bars then spread over 2-4x for the "
-    "same kernel. The fastest-call ratio is the better estimate of a kernel's own speed; "
-    "a kernel whose per-repeat ratios or fastest-call ratio reach 1.0 is listed as within "
+    "**The machine is shared and noisy.** The load average above says how busy it was; "
+    "in an earlier run at load 4 the per-repeat ratios of one kernel at 10^6 bars spread "
+    "over 2-4x. The fastest-call ratio is the better estimate of a kernel's own speed; a "
+    "kernel whose per-repeat ratios or fastest-call ratio reach 1.0 is listed as within "
     "noise, and every kernel above 1.0x is re-timed back-to-back after the run (the "
     "back-to-back column) to tell a slow loop from interleaving or load effects.",
     "**Fixed cost per call.** At 10^3 bars our Python wrapper's argument binding, bounds "
@@ -31,19 +31,29 @@ FINDINGS: list[str] = [
     "with NumPy took 0 faults instead of 1,921 (12.7 ms vs 14.5 ms interleaved with "
     "pandas). Kernel owners have been moving outputs to NumPy allocations; the "
     "page-fault column shows where it still happens.",
-    "**Cold start is Numba's floor.** A trivial cached `@njit` function costs as much as "
-    "our kernels: importing numba (0.4-0.7 s here) and the first dispatch of any cached "
-    "function (0.4-0.8 s: LLVM and typing set-up) already exceed the 0.5 s target on "
-    "this machine, before any candlescan code. Of our own import, `import candlescan` "
-    "(the package, which also loads the engine and formula modules) takes ~0.15-0.2 s "
-    "and the kernel modules ~0.06-0.17 s. Workers pay this once per process "
-    "(long-lived, warmed in the pool initializer).",
-    "**Compile from scratch.** In the one-process compile run most kernels added 0.2-2 s; "
-    "`ma` (the 14-type moving-average dispatcher, which compiles every type) added ~21 s "
-    "even after dema, ema, hma and kama had compiled, stoch ~6 s and midpoint ~4 s. The "
-    "on-disk cache makes it a once-per-install cost, but a worker that finds no cache "
-    "and calls `ma` waits that long.",
+    "**Cold start is mostly Numba's floor.** On a quiet machine a trivial cached `@njit` "
+    "function took 0.50 s (import numpy+numba 0.18 s, first dispatch 0.31 s: LLVM and "
+    "typing set-up) and our kernels 0.60-0.66 s: `import candlescan` (the package, which "
+    "also loads the engine and formula modules) adds ~0.08 s, the kernel modules ~0.06 "
+    "s, and loading a kernel's cached call chain a few hundredths over the floor's first "
+    "dispatch. The 0.5 s target is missed by about 0.1 s, of which the package import is "
+    "the part we control; under load (an earlier run at load 4) everything took 2-3x "
+    "longer, the floor included. Workers pay it once per process (long-lived, warmed).",
+    "**Compile from scratch.** In the one-process compile run most kernels added 0.1-1.5 "
+    "s; `ma` (the 14-type moving-average dispatcher, which compiles every type) added "
+    "8.4 s even after dema, ema, hma and kama had compiled, and stoch 4.1 s (40 s for "
+    "all 72). The on-disk cache makes it a once-per-install cost, but a worker that "
+    "finds no cache and calls `ma` waits that long.",
 ]
 
 #: Kernel name -> why it is slower than TA-Lib (and what would fix it).
-REASONS: dict[str, str] = {}
+REASONS: dict[str, str] = {
+    "var": (
+        "a heavier loop by design (kernels/volatility.py `_var_run`): the sums are kept "
+        "relative to a shift that moves to each window's first bar (no cancellation "
+        "against the price level) and the last change is tracked so a flat window is "
+        "exactly 0; per bar that is a few more multiply-adds, a comparison and a load of "
+        "the bar leaving the window on top of TA-Lib's two running sums, plus a full "
+        "re-sum every 1,024 bars. stddev runs the same loop and is within noise"
+    ),
+}
