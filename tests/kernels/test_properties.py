@@ -119,6 +119,7 @@ def test_twin_parity(twin_case: Case, data: st.DataObject) -> None:
         twin_case.run_reference(bars, params),
         twin_case.outputs,
         f"{twin_case.name}{params} vs its naive twin on {bars.label}",
+        rtol=twin_case.twin_rtol(params),
         input_scale=twin_case.input_scale(bars),
     )
 
@@ -134,6 +135,7 @@ def test_twin_parity_with_missing_bars(twin_case: Case, data: st.DataObject) -> 
         twin_case.run_reference(holed, params),
         twin_case.outputs,
         f"{twin_case.name}{params} vs its naive twin, NaN at bars {holes}",
+        rtol=twin_case.twin_rtol(params),
         input_scale=twin_case.input_scale(bars),
     )
 
@@ -155,6 +157,7 @@ def test_twin_parity_with_nan_in_one_input(name: str, data: st.DataObject) -> No
         as_outputs(twin_case.reference(*arrays, **params)),
         twin_case.outputs,
         f"{name}{params} vs its naive twin, NaN in {twin_case.inputs[which]!r} at {holes}",
+        rtol=twin_case.twin_rtol(params),
         input_scale=twin_case.input_scale(bars),
     )
 
