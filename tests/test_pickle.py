@@ -24,6 +24,9 @@ from candlescan import (
     SourceSpec,
     Timeframe,
 )
+from candlescan._worker import Chunk, LoadOnlyPlan, WorkSpec, _pickle_results, decode_results
+from candlescan.formula import FormulaService
+from candlescan.plugins.sources.synthetic import SyntheticRepository
 
 symbols = st.text(
     alphabet=st.characters(whitelist_categories=("Lu", "Nd"), whitelist_characters=".-"),
@@ -144,3 +147,59 @@ def test_default_catalogue_round_trips() -> None:
     assert clone == catalogue
     for spec in catalogue.indicators:
         assert clone.indicator(spec.name) == spec
+
+
+# --- worker payloads: what the engine sends to and receives from a worker -----------------
+
+_FORMULAS = [
+    "rsi(close, 14) < 30 and close > sma(close, 200)",
+    "close crosses above ema(close, 20) within 3 bars",
+    "macd(close).hist > 0 and volume > 1.5 * sma(volume, 20)",
+    "close > $level",
+]
+
+
+@st.composite
+def chunks(draw: st.DrawFn) -> Chunk:
+    formula = draw(st.sampled_from(_FORMULAS))
+    plan = draw(
+        st.one_of(
+            st.just(LoadOnlyPlan()),
+            st.just(FormulaService(_REGISTRY).compile(formula, {"level": 100.0})),
+        )
+    )
+    spec = WorkSpec(
+        job_id=draw(st.text(min_size=1, max_size=8)),
+        plan=plan,
+        timeframe=draw(st.sampled_from(list(Timeframe))),
+        date_range=draw(date_ranges),
+    )
+    return Chunk(
+        token=draw(st.integers(0, 2**31)),
+        slot=draw(st.integers(0, 64)),
+        symbols=tuple(draw(st.lists(symbols, min_size=1, max_size=5, unique=True))),
+        spec=spec,
+    )
+
+
+_REGISTRY = PluginRegistry(entrypoints=False)
+
+
+@given(chunks())
+def test_chunks_round_trip_and_their_plans_evaluate_alike(chunk: Chunk) -> None:
+    clone = round_trip(chunk)
+    assert clone.symbols == chunk.symbols
+    assert clone.spec.date_range == chunk.spec.date_range
+    assert clone.spec.timeframe is chunk.spec.timeframe
+    assert clone.spec.plan.warmup_bars == chunk.spec.plan.warmup_bars
+    bars = SyntheticRepository(1, 400).series("SYM0000")
+    window = DateRange("2014-01-01", "2014-06-30")
+    expected = chunk.spec.plan.evaluate(bars, window)
+    got = clone.spec.plan.evaluate(bars, window)
+    assert got.matches == expected.matches
+    assert got.computed_indicators.keys() == expected.computed_indicators.keys()
+
+
+@given(st.lists(results, max_size=6))
+def test_result_wire_format_round_trips(batch: list[ProcessingResult]) -> None:
+    assert decode_results(_pickle_results(batch)) == batch
