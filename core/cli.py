@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import json
-import math
 import os
-import shutil
 import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-import numpy as np
-
+from candlescan._output import (
+    print_columns,
+    report_failures,
+    write_csv,
+    write_json,
+    write_table,
+)
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
 from candlescan.errors import CandlescanError, InvalidJobError
 from candlescan.registry import PluginRegistry
@@ -226,11 +227,11 @@ def _run_scan(args: argparse.Namespace) -> int:
     terms = list(plan.indicator_terms)
     shown = [r for r in results if args.all or r.matches]
     writers: dict[str, Callable[[list[ProcessingResult], list[str], TextIO], None]] = {
-        "table": _write_table,
-        "csv": _write_csv,
+        "table": write_table,
+        "csv": write_csv,
     }
     if args.format == "json":
-        _write_json(job, results, terms, elapsed, sys.stdout)
+        write_json(job, results, terms, elapsed, sys.stdout)
     else:
         writers[args.format](shown, terms, sys.stdout)
     failed = [r for r in results if r.error is not None]
@@ -240,7 +241,7 @@ def _run_scan(args: argparse.Namespace) -> int:
         f"{date_range.end} ({len(failed)} failed) in {elapsed:.2f} s",
         file=sys.stderr,
     )
-    _report_failures(failed)
+    report_failures(failed)
     return EXIT_SYMBOLS_FAILED if args.strict and failed else EXIT_OK
 
 
@@ -278,109 +279,6 @@ class _Progress:
             print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
 
 
-def _day(stamp: np.datetime64 | None) -> str:
-    if stamp is None:
-        return ""
-    text = str(np.datetime_as_string(stamp, unit="s"))
-    return text[:10] if text.endswith("T00:00:00") else text.replace("T", " ")
-
-
-def _number(value: float) -> str:
-    if math.isnan(value):
-        return "nan"
-    return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.6g}"
-
-
-def _row(result: ProcessingResult, terms: list[str]) -> list[str]:
-    last_match = result.matches[-1] if result.matches else None
-    return [
-        result.symbol,
-        str(len(result.matches)),
-        _day(last_match),
-        "yes" if result.signal else "",
-        *(_number(result.computed_indicators.get(t, math.nan)) for t in terms),
-        result.error or "",
-    ]
-
-
-_HEADER = ["symbol", "matches", "last_match", "on_last_bar"]
-
-
-def _write_table(results: list[ProcessingResult], terms: list[str], out: TextIO) -> None:
-    header = [*_HEADER, *terms, "error"]
-    rows = [_row(r, terms) for r in results]
-    if not any(row[-1] for row in rows):  # no error column when nothing failed
-        header, rows = header[:-1], [row[:-1] for row in rows]
-    if not rows:
-        print("no symbol matched", file=out)
-        return
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    terminal = shutil.get_terminal_size((120, 24)).columns
-    lines = [header, *rows]
-    for line in lines:
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        print("  ".join(cells)[: max(terminal, 80)].rstrip(), file=out)
-
-
-def _write_csv(results: list[ProcessingResult], terms: list[str], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*_HEADER, *terms, "error"])
-    writer.writerows(_row(r, terms) for r in results)
-
-
-def _json_float(value: float) -> float | None:
-    return None if math.isnan(value) or math.isinf(value) else value
-
-
-def _write_json(
-    job: ProcessingJob,
-    results: list[ProcessingResult],
-    terms: list[str],
-    elapsed: float,
-    out: TextIO,
-) -> None:
-    document: dict[str, Any] = {
-        "job": {
-            "id": job.id,
-            "formula": job.formula.expression if job.formula else None,
-            "parameters": job.parameters,
-            "timeframe": str(job.timeframe),
-            "from": job.date_range.start.isoformat(),
-            "to": job.date_range.end.isoformat(),
-            "symbols": len(job.symbols),
-        },
-        "indicator_terms": terms,
-        "elapsed_s": round(elapsed, 4),
-        "results": [
-            {
-                "symbol": r.symbol,
-                "matches": [_day(m) for m in r.matches],
-                "on_last_bar": r.signal,
-                "last_bar": _day(r.last_bar) or None,
-                "bars": r.bars,
-                "computed_indicators": {
-                    k: _json_float(v) for k, v in r.computed_indicators.items()
-                },
-                "processing_time_ms": round(r.processing_time_ms, 3),
-                "error": r.error,
-            }
-            for r in results
-        ],
-    }
-    json.dump(document, out, indent=2)
-    out.write("\n")
-
-
-def _report_failures(failed: list[ProcessingResult], limit: int = 5) -> None:
-    for result in failed[:limit]:
-        print(f"  {result.symbol}: {result.error}", file=sys.stderr)
-    if len(failed) > limit:
-        print(f"  ... and {len(failed) - limit} more (use --format json for all)", file=sys.stderr)
-
-
 # --- listings ----------------------------------------------------------------------------
 
 
@@ -413,7 +311,7 @@ def _run_indicators(args: argparse.Namespace) -> int:
         ]
         for s in specs
     ]
-    _print_columns(["name", "inputs", "params", "outputs", "summary"], rows)
+    print_columns(["name", "inputs", "params", "outputs", "summary"], rows)
     return EXIT_OK
 
 
@@ -422,14 +320,14 @@ def _run_sources(args: argparse.Namespace) -> int:
     rows = [
         [s.scheme, s.example, s.summary] for s in sorted(catalogue.sources, key=lambda s: s.scheme)
     ]
-    _print_columns(["scheme", "example", "summary"], rows)
+    print_columns(["scheme", "example", "summary"], rows)
     return EXIT_OK
 
 
 def _run_presets(args: argparse.Namespace) -> int:
     catalogue = PluginRegistry.default().catalogue
     rows = [[p.name, p.formula, p.summary] for p in sorted(catalogue.presets, key=lambda p: p.name)]
-    _print_columns(["name", "formula", "summary"], rows)
+    print_columns(["name", "formula", "summary"], rows)
     return EXIT_OK
 
 
@@ -450,17 +348,3 @@ def _run_cache(args: argparse.Namespace) -> int:
     state = "enabled" if CACHE_ENABLED else "disabled (CANDLESCAN_NUMBA_CACHE=0)"
     print(f"cache {state}: {directory} ({len(files)} files, {size / 1e6:.1f} MB)")
     return EXIT_OK
-
-
-def _print_columns(header: list[str], rows: list[list[str]], out: TextIO | None = None) -> None:
-    out = out or sys.stdout
-    if not rows:
-        print("(none)", file=out)
-        return
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    buffer = io.StringIO()
-    for line in [header, *rows]:
-        print(
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip(), file=buffer
-        )
-    out.write(buffer.getvalue())
