@@ -126,6 +126,7 @@ def _trima(real: F64Array, timeperiod: int) -> F64Array:
 _KAMA_SLOW = 2.0 / (30.0 + 1.0)
 _KAMA_SPAN = 2.0 / (2.0 + 1.0) - _KAMA_SLOW
 _TA_EPSILON = 1e-14  # TA-Lib's TA_IS_ZERO threshold
+_RESUM_BELOW = 1e-9  # volatility / peak change under which the running sum is redone
 
 
 @njit
@@ -141,13 +142,29 @@ def _kama_step(prev: float, value: float, change: float, volatility: float) -> f
 
 
 @njit
+def _window_sum(x: F64Array, start: int, stop: int) -> float:
+    """``sum |x[i+1] - x[i]|`` for ``start <= i < stop``, added afresh."""
+    total = 0.0
+    for i in range(start, stop):
+        total += abs(x[_u(i + 1)] - x[_u(i)])
+    return total
+
+
+@njit
 def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> bool:
     # Returns whether a NaN was read (then the caller redoes the series run by run).
     if e - s < period + 1:
         return False
+    # A window of flat bars has volatility exactly 0, but the running sum keeps the
+    # rounding residue of the terms it added and removed (~1e-14 near 100, outside
+    # TA-Lib's zero band), which turns ER = 1 into ER ~ 0. So a sum that gets small
+    # next to the largest change seen (``peak``) is redone exactly; an exact 0 stays 0.
     volatility = 0.0
+    peak = 0.0
     for i in range(s, s + period):
-        volatility += abs(x[i] - x[i + 1])
+        step = abs(x[i] - x[i + 1])
+        volatility += step
+        peak = step if step > peak else peak
     today = s + period
     prev = _kama_step(x[today - 1], x[today], x[today] - x[s], volatility)
     out[today] = prev
@@ -156,8 +173,13 @@ def _kama_run(x: F64Array, s: int, e: int, period: int, out: F64Array) -> bool:
         value = x[_u(today)]
         bad |= value != value
         trailing = today - period
+        entering = abs(value - x[_u(today - 1)])
         volatility -= abs(x[_u(trailing - 1)] - x[_u(trailing)])
-        volatility += abs(value - x[_u(today - 1)])
+        volatility += entering
+        peak = entering if entering > peak else peak
+        # An exact 0 (a flat window after a redo) is kept as is.
+        if volatility < _RESUM_BELOW * peak and volatility != 0.0:
+            volatility = _window_sum(x, trailing, today)
         prev = _kama_step(prev, value, value - x[_u(trailing)], volatility)
         out[_u(today)] = prev
     return bad

@@ -99,6 +99,25 @@ def test_no_drift_on_a_long_series(period: int) -> None:
     assert_same(k.t3(x, period), talib.T3(x, period))
 
 
+@pytest.mark.talib
+@pytest.mark.parametrize("period", [2, 5, 10, 30])
+def test_kama_matches_talib_on_flat_runs(period: int) -> None:
+    # Flat windows have zero volatility (ER = 1); a running sum of |changes| leaves a
+    # rounding residue there (~1e-14 near 100, outside the zero band) that flipped ER to
+    # ~0 and sent KAMA astray by tens on a %K-like series of 0/100 plateaus.
+    talib = pytest.importorskip("talib")
+    rng = np.random.default_rng(period)
+    steps = np.repeat(rng.normal(size=60).cumsum(), 8)
+    swing = 50.0 + 90.0 * np.sin(np.arange(500) / 12.0) + rng.normal(0.0, 10.0, 500)
+    k_like = np.clip(swing, 0.0, 100.0)
+    assert (k_like == 0.0).sum() > 50 and (k_like == 100.0).sum() > 50
+    for x in (steps, 10.0 + steps, k_like):
+        assert_same(k.kama(x, period), talib.KAMA(x, period))
+    # After NaN gaps (TA-Lib has no NaN rule; the twin re-sums each window per run).
+    k_like[[3, 200]] = np.nan
+    assert_same(k.kama(k_like, period), ref.kama(k_like, period))
+
+
 # --- StockCharts fixtures (conventions agree per shared/data/reference/README.md) ---------
 
 
