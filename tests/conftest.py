@@ -16,6 +16,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=40)
+settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=1000)
 _DEFAULT_PROFILE = "ci" if os.environ.get("CI") else "default"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _DEFAULT_PROFILE))
 
