@@ -32,22 +32,30 @@ FINDINGS: list[str] = [
     "pandas). Kernel owners have been moving outputs to NumPy allocations; the "
     "page-fault column shows where it still happens.",
     "**Cold start is mostly Numba's floor.** On a quiet machine a trivial cached `@njit` "
-    "function took 0.50 s (import numpy+numba 0.18 s, first dispatch 0.31 s: LLVM and "
-    "typing set-up) and our kernels 0.60-0.66 s: `import candlescan` (the package, which "
-    "also loads the engine and formula modules) adds ~0.08 s, the kernel modules ~0.06 "
-    "s, and loading a kernel's cached call chain a few hundredths over the floor's first "
-    "dispatch. The 0.5 s target is missed by about 0.1 s, of which the package import is "
-    "the part we control; under load (an earlier run at load 4) everything took 2-3x "
-    "longer, the floor included. Workers pay it once per process (long-lived, warmed).",
+    "function took 0.46-0.50 s (import numpy+numba 0.18 s, first dispatch 0.31 s: LLVM "
+    "and typing set-up). Our kernels took 0.60-0.66 s while `import candlescan` also "
+    "loaded the engine and formula modules (~0.08 s); since those load on first use, "
+    "the kernels take 0.48-0.53 s, a few hundredths over the floor (the kernel modules "
+    "and loading a kernel's cached call chain). Under load (an earlier run at load 4) "
+    "everything took 2-3x longer, the floor included. Workers pay it once per process "
+    "(long-lived, warmed).",
     "**Compile from scratch.** In the one-process compile run most kernels added 0.1-1.5 "
     "s; `ma` (the 14-type moving-average dispatcher, which compiles every type) added "
-    "8.4 s even after dema, ema, hma and kama had compiled, and stoch 4.1 s (40 s for "
-    "all 72). The on-disk cache makes it a once-per-install cost, but a worker that "
-    "finds no cache and calls `ma` waits that long.",
+    "8.4 s even after dema, ema, hma and kama had compiled, and stoch 4.1 s (36-40 s "
+    "for all 72). The on-disk cache makes it a once-per-install cost. The public "
+    "averages (`sma`, `ema`, ...) call their own loop, not the dispatcher: through it, "
+    "a cold `sma` took 11.7 s to compile instead of 0.8 s.",
 ]
 
 #: Kernel name -> why it is slower than TA-Lib (and what would fix it).
 REASONS: dict[str, str] = {
+    "rsi": (
+        "slower only interleaved with the pandas/TA-Lib calls: back-to-back it runs at "
+        "about 0.5x TA-Lib. Its output is allocated by NumPy in the wrapper (as TA-Lib's), "
+        "yet the interleaved run counts ~390 minor page faults a call where TA-Lib's count "
+        "0: an allocator effect of the large arrays freed in between, not of the loop; "
+        "not resolved"
+    ),
     "var": (
         "a heavier loop by design (kernels/volatility.py `_var_run`): the sums are kept "
         "relative to a shift that moves to each window's first bar (no cancellation "
