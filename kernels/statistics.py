@@ -184,6 +184,38 @@ def _return(price: float, previous: float) -> float:
     return (price - previous) / previous if previous != 0.0 else 0.0
 
 
+#: Re-sum a window when ``n*Sxx - Sx^2`` keeps less than 1e-4 of ``n*Sxx``.
+_CANCELLATION = 1e-4
+
+
+@njit
+def _beta_of_window(xs: F64Array, ys: F64Array) -> float:
+    """Beta of one window from its returns, centred (two passes, no cancellation).
+
+    A window whose ``real0`` returns are all equal has no measurable beta: 0, as TA-Lib.
+    """
+    n = xs.shape[0]
+    mean_x = 0.0
+    mean_y = 0.0
+    low = high = xs[0]
+    for j in range(n):
+        mean_x += xs[j]
+        mean_y += ys[j]
+        low = min(low, xs[j])
+        high = max(high, xs[j])
+    if low == high:
+        return 0.0
+    mean_x /= n
+    mean_y /= n
+    s_xx = 0.0
+    s_xy = 0.0
+    for j in range(n):
+        dx = xs[j] - mean_x
+        s_xx += dx * dx
+        s_xy += dx * (ys[j] - mean_y)
+    return s_xy / s_xx if s_xx != 0.0 else 0.0
+
+
 @njit
 def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out: F64Array) -> bool:
     """Beta on ``[s, e)``; False when an input was NaN (it stays in the sums)."""
@@ -214,8 +246,12 @@ def _beta_run(real0: F64Array, real1: F64Array, s: int, e: int, period: int, out
             slot = 0
         if i >= s + period:
             denominator = p * s_xx - s_x * s_x
-            # No variance in real0's returns: TA-Lib writes 0 (no measurable beta).
-            out[_u(i)] = (p * s_xy - s_x * s_y) / denominator if denominator != 0.0 else 0.0
+            if denominator <= _CANCELLATION * p * s_xx:
+                # Nearly equal returns: the difference of the running sums has lost most
+                # of its digits (seen: 4.7e-9 relative at period 2), so re-sum this window.
+                out[_u(i)] = _beta_of_window(ring_x, ring_y)
+            else:
+                out[_u(i)] = (p * s_xy - s_x * s_y) / denominator
             # The oldest return (bar i - period + 1) leaves the window: next slot.
             x = ring_x[_u(slot)]
             y = ring_y[_u(slot)]

@@ -188,3 +188,28 @@ def test_lookbacks_match_talib() -> None:
 def test_length_mismatch_is_refused() -> None:
     with pytest.raises(ValueError, match="real1"):
         k.correl(np.ones(10), np.ones(9))
+
+
+def test_beta_of_nearly_equal_returns_is_accurate() -> None:
+    # Found by hypothesis: at period 2 the last two returns of real0 nearly agree, so
+    # n*Sxx - Sx^2 keeps few digits of the running sums (was 4.7e-9 relative off).
+    from fractions import Fraction
+
+    real0 = np.array(
+        [100.0, 100.16, 100.3, 100.98, 101.53, 101.99, 102.0, 100.23, 102.06, 102.21,
+         100.51, 101.08, 100.46, 97.27, 94.18]
+    )  # fmt: skip
+    real1 = np.array(
+        [50.0, 49.92, 50.81, 50.96, 51.35, 51.42, 51.45, 50.62, 51.45, 52.51, 50.72,
+         50.72, 50.46, 49.09, 47.99]
+    )  # fmt: skip
+
+    def returns(values: np.ndarray) -> list[Fraction]:
+        return [Fraction(values[i]) / Fraction(values[i - 1]) - 1 for i in (13, 14)]
+
+    xs, ys = returns(real0), returns(real1)
+    mean_x, mean_y = sum(xs) / 2, sum(ys) / 2
+    exact = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    assert k.beta(real0, real1, 2)[-1] == pytest.approx(float(exact), rel=1e-12)
