@@ -191,7 +191,7 @@ class PluginRegistry:
                     )
                 owner[spec_key] = plugin_name
                 _check_references(spec)
-                specs.append(_with_plugin(spec, plugin_name))
+                specs.append(replace(spec, plugin=plugin_name))
         return tuple(specs)
 
     # --- conveniences ---------------------------------------------------------------------
@@ -242,7 +242,3 @@ def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec) -> None:
         target = resolve(ref)
         if not callable(target):
             raise PluginError(f"{ref!r} is not callable")
-
-
-def _with_plugin(spec: _Spec, plugin_name: str) -> _Spec:
-    return replace(spec, plugin=plugin_name)
