@@ -3,14 +3,19 @@
 This package lives in the repository's ``core/`` folder; ``candlescan.kernels`` in
 ``kernels/`` and ``candlescan.plugins`` in ``plugins/``.
 
-``ProcessingEngine`` and ``FormulaService`` are imported on first use: worker processes
-import this package too (for the entities and errors), and the engine's multiprocessing
-and asyncio machinery would add ~0.07 s to every cold worker start.
+The repository's folders are the subsystems: ``data/`` (the repository contract),
+``execution/`` (engine, supervisor, workers, backends), ``formula/`` (the language),
+``registry/`` (hooks, specs, the plugin registry), ``cli/`` (the command).
+
+``ProcessingEngine``, ``FormulaService``, the registry and the hook markers are imported
+on first use: worker processes import this package too (for the entities and errors),
+and they need neither the engine's asyncio and multiprocessing machinery (~0.07 s of
+every cold worker start) nor pluggy.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from candlescan._markers import hookimpl, hookspec
+from candlescan.data.repository import ICandleRepository
 from candlescan.entities import (
     Candles,
     DateRange,
@@ -38,17 +43,29 @@ from candlescan.errors import (
     WorkerCrashedError,
     WorkerTimeoutError,
 )
-from candlescan.registry import Catalogue, PluginRegistry
-from candlescan.repository import ICandleRepository
-from candlescan.specs import IndicatorSpec, ParamSpec, PresetSpec, SourceSpec
+from candlescan.registry.catalogue import Catalogue
+from candlescan.registry.specs import IndicatorSpec, PresetSpec, SourceSpec
 
 if TYPE_CHECKING:
-    from candlescan.engine import ProcessingEngine
+    from candlescan.execution.engine import ProcessingEngine
     from candlescan.formula import FormulaService
+    from candlescan.kernels._params import ParamSpec
+    from candlescan.registry import PluginRegistry
+    from candlescan.registry.markers import hookimpl, hookspec
 
 __version__ = "0.1.0"
 
-_LAZY = {"ProcessingEngine": "candlescan.engine", "FormulaService": "candlescan.formula"}
+# Loaded on first use. The engine and the formula service bring asyncio and
+# multiprocessing; the registry and the markers bring pluggy, which workers never need;
+# ParamSpec lives with the kernels, which bring Numba.
+_LAZY = {
+    "ProcessingEngine": "candlescan.execution.engine",
+    "FormulaService": "candlescan.formula",
+    "ParamSpec": "candlescan.kernels._params",
+    "PluginRegistry": "candlescan.registry",
+    "hookimpl": "candlescan.registry.markers",
+    "hookspec": "candlescan.registry.markers",
+}
 
 
 def __getattr__(name: str) -> Any:

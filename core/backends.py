@@ -1,32 +1,16 @@
-"""Execution backends: where the engine's chunks run, behind one small interface.
+"""Public path of the execution backends; they live in :mod:`candlescan.execution.backends`."""
 
-==========  ========================================  ==========  ==========  ==============
-backend     executor                                  isolation   timeouts    stops a hung
-                                                                              symbol
-==========  ========================================  ==========  ==========  ==============
-process     ``ProcessPoolExecutor`` (forkserver on    yes         yes         yes (kills its
-            Linux, spawn elsewhere; never fork)                               worker)
-thread      ``ThreadPoolExecutor`` (nogil kernels)    no          recorded    no (abandoned)
-serial      none: runs in the event-loop thread       no          no          no
-dask        ``distributed.Client.get_executor()``     per worker  recorded    no (abandoned)
-==========  ========================================  ==========  ==========  ==============
-
-The supervisor (:mod:`candlescan._pool`) drives every backend the same way: ``start``
-and ``prestart`` once, ``submit`` chunks, ``retire`` the executor after a timeout or a
-crash (killing its workers where the backend can) and ``shutdown`` at the end.
-Blocking methods (``prestart``, ``retire``, ``shutdown``) are called from a helper
-thread so the event loop keeps running.
-"""
-
-from __future__ import annotations
-
-import multiprocessing.context
-
-from candlescan._backend import Backend
-from candlescan._dask_backend import DaskBackend
-from candlescan._local_backends import SerialBackend, ThreadBackend
-from candlescan._process_backend import ProcessBackend, default_context, prelaunch
-from candlescan.errors import InvalidJobError
+from candlescan.execution.backends import (
+    BACKENDS,
+    Backend,
+    DaskBackend,
+    ProcessBackend,
+    SerialBackend,
+    ThreadBackend,
+    default_context,
+    make_backend,
+    prelaunch,
+)
 
 __all__ = [
     "BACKENDS",
@@ -39,28 +23,3 @@ __all__ = [
     "make_backend",
     "prelaunch",
 ]
-
-BACKENDS: dict[str, type[Backend]] = {
-    "process": ProcessBackend,
-    "thread": ThreadBackend,
-    "serial": SerialBackend,
-    "dask": DaskBackend,
-}
-
-
-def make_backend(
-    backend: str | Backend,
-    max_workers: int,
-    mp_context: multiprocessing.context.BaseContext | str | None = None,
-) -> Backend:
-    """The backend called ``backend`` (see :data:`BACKENDS`), or ``backend`` itself."""
-    if isinstance(backend, Backend):
-        return backend
-    if backend == "process":
-        return ProcessBackend(max_workers, mp_context)
-    try:
-        factory = BACKENDS[backend]
-    except (KeyError, TypeError):
-        known = ", ".join(BACKENDS)
-        raise InvalidJobError(f"unknown backend {backend!r}; use one of: {known}") from None
-    return factory(max_workers)

@@ -43,12 +43,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from candlescan._refs import reference_of, resolve
+from candlescan.data.repository import ICandleRepository
 from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import SymbolNotFoundError
 from candlescan.registry import PluginRegistry
-from candlescan.repository import ICandleRepository
-from candlescan.specs import PRICE_INPUTS, IndicatorSpec
+from candlescan.registry.refs import reference_of, resolve
+from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
 
@@ -322,7 +322,7 @@ class IndicatorPluginContract:
     def test_references_import_in_a_fresh_process(self, specs: tuple[IndicatorSpec, ...]) -> None:
         refs = sorted({ref for s in specs for ref in (s.kernel_ref, s.lookback_ref)})
         script = (
-            "import sys\nfrom candlescan._refs import resolve\n"
+            "import sys\nfrom candlescan.registry.refs import resolve\n"
             "for ref in sys.argv[1:]:\n    assert callable(resolve(ref)), ref\n"
         )
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))

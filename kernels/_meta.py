@@ -35,7 +35,7 @@ from typing import Any, Protocol, TypeAlias, cast
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.specs import ParamSpec
+from candlescan.kernels._params import ParamSpec
 
 __all__ = ["F64Array", "Kernel", "KernelInfo", "Param", "as_input", "indicator"]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from candlescan._markers import hookimpl
+from candlescan import IndicatorSpec, hookimpl
 from candlescan.kernels import all_kernels
-from candlescan.specs import IndicatorSpec
 
 __all__ = ["candlescan_register_indicators"]
 

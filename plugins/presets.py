@@ -7,8 +7,7 @@ same table for readers.
 
 from __future__ import annotations
 
-from candlescan._markers import hookimpl
-from candlescan.specs import PresetSpec
+from candlescan import PresetSpec, hookimpl
 
 __all__ = ["PRESETS", "candlescan_register_presets"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from candlescan import hookspecs
+from candlescan.registry import hookspecs
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
 SPECS = [getattr(hookspecs, name) for name in hookspecs.__all__]

@@ -24,7 +24,13 @@ from candlescan import (
     SourceSpec,
     Timeframe,
 )
-from candlescan._worker import Chunk, LoadOnlyPlan, WorkSpec, _pickle_results, decode_results
+from candlescan.execution.worker import (
+    Chunk,
+    LoadOnlyPlan,
+    WorkSpec,
+    _pickle_results,
+    decode_results,
+)
 from candlescan.formula import FormulaService
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 

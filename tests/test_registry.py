@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from candlescan import Catalogue, PluginError, PluginRegistry
-from candlescan._refs import reference_of, resolve
+from candlescan.registry.refs import reference_of, resolve
 from tests.plugins import sample_plugins
 
 

@@ -1,4 +1,4 @@
-"""``candlescan.resample``: hand-derived cases and pandas' ``resample`` as a reference."""
+"""``candlescan.data.resample``: hand-derived cases and pandas' ``resample`` as a reference."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from candlescan import Candles, InvalidCandlesError, Timeframe
-from candlescan.resample import is_finer, resample, timeframe_rank
+from candlescan.data.resample import is_finer, resample, timeframe_rank
 
 _COLUMNS = ("open", "high", "low", "close", "volume")
 

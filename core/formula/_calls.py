@@ -16,7 +16,7 @@ from candlescan.formula._limits import MAX_WINDOW
 from candlescan.formula._nodes import Call, Keyword
 from candlescan.formula._sugar import BAND_OUTPUTS, expand_keyword, has_width, match_output
 from candlescan.formula._suggest import did_you_mean
-from candlescan.specs import PRICE_INPUTS, IndicatorSpec
+from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["BUILTINS", "SERIES", "Calls", "usage"]
 

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from candlescan._refs import resolve
 from candlescan.entities import Candles
 from candlescan.formula._program import Program, Step
+from candlescan.registry.refs import resolve
 
 __all__ = ["run"]
 
@@ -168,7 +168,7 @@ def _for(step: Step, values: _Values, ctx: _Context) -> Any:
 
 
 def _tf(step: Step, values: _Values, ctx: _Context) -> Any:
-    from candlescan.resample import resample  # imported only by formulas that use tf()
+    from candlescan.data.resample import resample  # imported only by formulas that use tf()
 
     timeframe, program, results, is_bool = step.data
     base = ctx.candles if ctx.stop == len(ctx.candles) else ctx.candles.slice(0, ctx.stop)

@@ -8,7 +8,7 @@ use the real names.
 
 from __future__ import annotations
 
-from candlescan.specs import IndicatorSpec
+from candlescan.registry.specs import IndicatorSpec
 
 __all__ = ["BAND_OUTPUTS", "expand_keyword", "has_width", "match_output"]
 

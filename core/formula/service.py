@@ -13,7 +13,7 @@ from candlescan.formula._parser import parse
 from candlescan.formula._plan import CompiledFormula
 from candlescan.formula._suggest import did_you_mean
 from candlescan.registry import Catalogue, PluginRegistry
-from candlescan.specs import PresetSpec
+from candlescan.registry.specs import PresetSpec
 
 __all__ = ["FormulaService"]
 

@@ -11,17 +11,16 @@ sample      ``sample``                  bundled real S&P 500 daily bars, 2013-20
 
 Every source is a picklable :class:`~candlescan.ICandleRepository` that returns validated
 candles with up to ``warmup_bars`` bars before the range, resampling daily bars to ``1w``
-or ``1mo`` on request (:mod:`candlescan.resample`).
+or ``1mo`` on request (:mod:`candlescan.data.resample`).
 """
 
 from __future__ import annotations
 
-from candlescan._markers import hookimpl
+from candlescan import SourceSpec, hookimpl
 from candlescan.plugins.sources.csv import CsvRepository
 from candlescan.plugins.sources.memory import MemoryRepository
 from candlescan.plugins.sources.sample import SampleRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
-from candlescan.specs import SourceSpec
 
 __all__ = [
     "CsvRepository",

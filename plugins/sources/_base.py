@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from candlescan.data.repository import ICandleRepository
 from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.plugins.sources._window import check_warmup, select_window
-from candlescan.repository import ICandleRepository
 
 __all__ = ["SeriesRepository", "span_of"]
 
@@ -77,7 +77,7 @@ class SeriesRepository(ICandleRepository):
         """Bars inside ``date_range`` plus up to ``warmup_bars`` earlier bars.
 
         A timeframe coarser than :attr:`native_timeframe` is built with
-        :func:`candlescan.resample.resample`; a finer one raises ``DataSourceError``.
+        :func:`candlescan.data.resample.resample`; a finer one raises ``DataSourceError``.
         """
         check_warmup(warmup_bars)
         return select_window(

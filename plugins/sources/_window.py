@@ -18,9 +18,9 @@ import operator
 
 import numpy as np
 
+from candlescan.data.resample import is_finer, resample
 from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError
-from candlescan.resample import is_finer, resample
 
 __all__ = ["check_warmup", "select_window"]
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from candlescan import PluginRegistry
-from candlescan.engine import ProcessingEngine
+from candlescan.execution.engine import ProcessingEngine
 
 from .conftest import assert_gone, make_job
 from .faults import FaultRepository

@@ -6,7 +6,7 @@ import pytest
 
 from candlescan import InvalidJobError, PluginRegistry
 from candlescan.backends import ProcessBackend, SerialBackend, ThreadBackend, make_backend
-from candlescan.engine import ProcessingEngine
+from candlescan.execution.engine import ProcessingEngine
 
 from .conftest import make_job, reference, same_outcome
 from .faults import FaultRepository

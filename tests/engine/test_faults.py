@@ -12,7 +12,7 @@ import time
 import pytest
 
 from candlescan import PluginRegistry
-from candlescan.engine import ProcessingEngine
+from candlescan.execution.engine import ProcessingEngine
 
 from .conftest import assert_gone, make_job, reference, same_outcome
 from .faults import BrokenInWorker, FaultRepository, FaultService
@@ -132,9 +132,9 @@ async def test_a_source_that_cannot_open_in_workers_fails_each_symbol(service) -
 async def test_a_slow_first_symbol_holds_the_others_back_only_briefly(service, monkeypatch) -> None:
     # The first symbol of a new formula runs alone (it warms the kernels) for at most
     # min(timeout, 5 s); here the gate is shortened to 0.3 s and the first symbol takes 2 s.
-    import candlescan._pool
+    import candlescan.execution.supervisor
 
-    monkeypatch.setattr(candlescan._pool, "_WARM_GATE_S", 0.3)
+    monkeypatch.setattr(candlescan.execution.supervisor, "_WARM_GATE_S", 0.3)
     base = PluginRegistry.default().open_source("synthetic:8x252")
     symbols = base.symbols()
     repo = FaultRepository(base, {symbols[0]: "sleep:2"})

@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from candlescan import PluginRegistry
-from candlescan.engine import ProcessingEngine
+from candlescan.execution.engine import ProcessingEngine
 
 from .conftest import make_job
 

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from candlescan import PluginRegistry
-from candlescan.engine import ProcessingEngine
+from candlescan.execution.engine import ProcessingEngine
 from candlescan.plugins.sources import SyntheticRepository
 
 from .conftest import assert_gone, make_job, reference, same_outcome

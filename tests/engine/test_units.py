@@ -17,9 +17,9 @@ from candlescan import (
     PluginRegistry,
     SymbolNotFoundError,
 )
-from candlescan._pool import chunk_size_for
-from candlescan._worker import ProcessBeacon, ThreadBeacon, describe_error
-from candlescan.engine import ProcessingEngine
+from candlescan.execution.engine import ProcessingEngine
+from candlescan.execution.supervisor import chunk_size_for
+from candlescan.execution.worker import ProcessBeacon, ThreadBeacon, describe_error
 
 from .conftest import make_job
 

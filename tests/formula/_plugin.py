@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan import hookimpl
-from candlescan.specs import IndicatorSpec, ParamSpec
+from candlescan.registry.specs import IndicatorSpec, ParamSpec
 
 
 def spread(

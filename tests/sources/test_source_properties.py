@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from candlescan import Candles, DateRange, ICandleRepository, Timeframe
+from candlescan.data.resample import resample
 from candlescan.plugins.sources.csv import CsvRepository
 from candlescan.plugins.sources.memory import MemoryRepository
 from candlescan.plugins.sources.sample import SampleRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
-from candlescan.resample import resample
 
 EVERYTHING = DateRange("1900-01-01", "2199-12-31")
 _COLUMNS = ("open", "high", "low", "close", "volume")

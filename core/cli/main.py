@@ -22,17 +22,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from candlescan._output import (
+from candlescan.cli._output import (
     print_columns,
     report_failures,
     write_csv,
     write_json,
     write_table,
 )
+from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
 from candlescan.errors import CandlescanError, InvalidJobError
 from candlescan.registry import PluginRegistry
-from candlescan.repository import ICandleRepository
 
 __all__ = ["main"]
 
@@ -181,8 +181,8 @@ def _parse_param(text: str) -> tuple[str, ParameterValue]:
 
 
 def _run_scan(args: argparse.Namespace) -> int:
-    from candlescan.backends import prelaunch
-    from candlescan.engine import ProcessingEngine
+    from candlescan.execution.backends import prelaunch
+    from candlescan.execution.engine import ProcessingEngine
     from candlescan.formula import FormulaService
 
     if (args.formula is None) == (args.preset is None):

@@ -37,8 +37,10 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from candlescan._backend import Backend
-from candlescan._worker import (
+from candlescan.entities import ProcessingResult
+from candlescan.errors import WorkerCrashedError
+from candlescan.execution.backends.base import Backend
+from candlescan.execution.worker import (
     Chunk,
     ThreadBeacon,
     WorkSpec,
@@ -46,8 +48,6 @@ from candlescan._worker import (
     describe_error,
     error_result,
 )
-from candlescan.entities import ProcessingResult
-from candlescan.errors import WorkerCrashedError
 
 __all__ = ["TIMEOUT_ERROR", "BatchStats", "Supervisor", "chunk_size_for"]
 

@@ -16,8 +16,8 @@ therefore live at module level in an importable module.
 
 from __future__ import annotations
 
-from candlescan._markers import hookspec
-from candlescan.specs import IndicatorSpec, PresetSpec, SourceSpec
+from candlescan.registry.markers import hookspec
+from candlescan.registry.specs import IndicatorSpec, PresetSpec, SourceSpec
 
 __all__ = [
     "candlescan_register_indicators",

@@ -1,72 +1,36 @@
 """The small frozen specs that plugins return from their ``register`` hooks.
 
 Specs hold only text and numbers: code is named by ``"module:qualname"`` references
-(see :mod:`candlescan._refs`), so a whole catalogue pickles and travels to workers.
+(see :mod:`candlescan.registry.refs`), so a whole catalogue pickles and travels to workers.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from candlescan._refs import reference_of, resolve
-from candlescan.errors import InvalidParameterError, PluginError
+from candlescan.errors import PluginError
+from candlescan.registry.refs import reference_of, resolve
+
+if TYPE_CHECKING:
+    from candlescan.kernels._params import ParamSpec
 
 __all__ = ["IndicatorSpec", "ParamSpec", "PresetSpec", "SourceSpec"]
 
+
+def __getattr__(name: str) -> Any:
+    # ParamSpec lives with the kernels; importing them here would load Numba with
+    # every import of candlescan, so it is re-exported on first use.
+    if name == "ParamSpec":
+        from candlescan.kernels._params import ParamSpec
+
+        return ParamSpec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 #: Input names that a formula fills from the candles when the caller omits them.
 PRICE_INPUTS = frozenset({"open", "high", "low", "close", "volume"})
-
-
-@dataclass(frozen=True, slots=True)
-class ParamSpec:
-    """One numeric parameter of an indicator, with TA-Lib's name and default.
-
-    :ivar name: parameter name, e.g. ``"timeperiod"``.
-    :ivar default: default value; its type (``int`` or ``float``) is the parameter's kind.
-    :ivar low: smallest allowed value (inclusive).
-    :ivar high: largest allowed value (inclusive).
-    """
-
-    name: str
-    default: int | float
-    low: float
-    high: float
-
-    __module__ = "candlescan"
-
-    def __post_init__(self) -> None:
-        if not self.name.isidentifier():
-            raise PluginError(f"parameter name {self.name!r} is not an identifier")
-        if not self.low <= self.default <= self.high:
-            raise PluginError(
-                f"parameter {self.name!r}: default {self.default!r} is outside "
-                f"[{self.low}, {self.high}]"
-            )
-
-    @property
-    def kind(self) -> Literal["int", "float"]:
-        """``"int"`` for window-like parameters, ``"float"`` for multipliers."""
-        return "int" if isinstance(self.default, int) else "float"
-
-    def check(self, value: object, function: str = "") -> int | float:
-        """``value`` coerced to this parameter's kind.
-
-        :raises InvalidParameterError: the value is not a number or is out of range.
-        """
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidParameterError(self.name, value, self.low, self.high, function)
-        if self.kind == "int":
-            if isinstance(value, float) and not value.is_integer():
-                raise InvalidParameterError(self.name, value, self.low, self.high, function)
-            value = int(value)
-        else:
-            value = float(value)
-        if not (math.isfinite(value) and self.low <= value <= self.high):
-            raise InvalidParameterError(self.name, value, self.low, self.high, function)
-        return value
 
 
 @dataclass(frozen=True, slots=True)

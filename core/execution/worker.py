@@ -27,9 +27,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from candlescan.data.repository import ICandleRepository
 from candlescan.entities import Candles, DateRange, ProcessingResult, Timeframe
 from candlescan.errors import DataSourceError
-from candlescan.repository import ICandleRepository
 
 __all__ = [
     "Beacon",
@@ -315,7 +315,7 @@ def initialize(repo_blob: bytes, beacon: ProcessBeacon) -> None:
     The repository arrives pickled by the parent, so a repository that fails to load
     becomes every symbol's error instead of a worker that dies at start-up in a loop.
     """
-    from candlescan import _preload
+    from candlescan.execution import warmup as _preload
 
     if "numba" not in sys.modules:
         # One Numba thread per worker (workers x cores would oversubscribe). Forkserver

@@ -1,6 +1,6 @@
 """The interface every execution backend implements: :class:`Backend`.
 
-The supervisor (:mod:`candlescan._pool`) drives every backend the same way: ``start``
+The supervisor (:mod:`candlescan.execution.supervisor`) drives every backend the same way: ``start``
 and ``prestart`` once, ``submit`` chunks, ``retire`` the executor after a timeout or a
 crash (killing its workers where the backend can) and ``shutdown`` at the end. Blocking
 methods (``prestart``, ``retire``, ``shutdown``) are called from a helper thread so the
@@ -13,9 +13,9 @@ import abc
 import concurrent.futures as cf
 from typing import Any, ClassVar
 
-from candlescan._worker import Beacon, Chunk
+from candlescan.data.repository import ICandleRepository
 from candlescan.errors import InvalidJobError
-from candlescan.repository import ICandleRepository
+from candlescan.execution.worker import Beacon, Chunk
 
 __all__ = ["Backend"]
 

@@ -15,7 +15,7 @@ import os
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
-from candlescan import _preload
+from candlescan.execution import warmup as _preload
 
 _preload.die_with_parent()
 

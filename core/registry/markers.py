@@ -8,7 +8,7 @@ __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
 PROJECT_NAME = "candlescan"
 
-#: Marks a hook specification in :mod:`candlescan.hookspecs`.
+#: Marks a hook specification in :mod:`candlescan.registry.hookspecs`.
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 #: Marks a plugin's hook implementation: ``@candlescan.hookimpl``.

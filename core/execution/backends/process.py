@@ -17,11 +17,11 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from candlescan import _worker
-from candlescan._backend import Backend
-from candlescan._worker import Chunk, ProcessBeacon
+from candlescan.data.repository import ICandleRepository
 from candlescan.errors import DataSourceError, InvalidJobError
-from candlescan.repository import ICandleRepository
+from candlescan.execution import worker as _worker
+from candlescan.execution.backends.base import Backend
+from candlescan.execution.worker import Chunk, ProcessBeacon
 
 __all__ = ["ProcessBackend", "default_context", "prelaunch"]
 
@@ -37,7 +37,7 @@ def default_context() -> multiprocessing.context.BaseContext:
     """
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["__main__", "candlescan._forkserver"])
+        ctx.set_forkserver_preload(["__main__", "candlescan.execution._forkserver"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -11,8 +11,9 @@ The spec's class (E06-F02-T02) with its constructor, context manager, lazy execu
 * the event loop never blocks, cancelling stops the batch and its workers.
 
 Operator documentation: ``docs/execution.md``. The supervision logic lives in
-:mod:`candlescan._pool`, the backends in :mod:`candlescan.backends`, the worker side in
-:mod:`candlescan._worker`.
+:mod:`candlescan.execution.supervisor`, the backends in :mod:`candlescan.execution.backends`,
+the worker side in
+:mod:`candlescan.execution.worker`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from concurrent.futures import Executor
 from types import TracebackType
 from typing import Any, Protocol
 
-from candlescan import _preload
-from candlescan._pool import TIMEOUT_ERROR, BatchStats, Supervisor
-from candlescan._worker import LoadOnlyPlan, Plan, WorkSpec
-from candlescan.backends import Backend, make_backend
+from candlescan.data.repository import ICandleRepository
 from candlescan.entities import ParameterValue, ProcessingJob, ProcessingResult, Timeframe
 from candlescan.errors import InvalidJobError
-from candlescan.repository import ICandleRepository
+from candlescan.execution import warmup as _preload
+from candlescan.execution.backends import Backend, make_backend
+from candlescan.execution.supervisor import TIMEOUT_ERROR, BatchStats, Supervisor
+from candlescan.execution.worker import LoadOnlyPlan, Plan, WorkSpec
 
 __all__ = ["TIMEOUT_ERROR", "ProcessingEngine", "ProgressCallback"]
 

@@ -6,10 +6,10 @@ import concurrent.futures as cf
 import importlib
 from typing import Any
 
-from candlescan import _worker
-from candlescan._backend import Backend
-from candlescan._worker import Chunk
 from candlescan.errors import InvalidJobError
+from candlescan.execution import worker as _worker
+from candlescan.execution.backends.base import Backend
+from candlescan.execution.worker import Chunk
 
 __all__ = ["DaskBackend"]
 

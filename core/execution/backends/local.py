@@ -5,9 +5,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 from typing import Any
 
-from candlescan import _worker
-from candlescan._backend import Backend
-from candlescan._worker import Chunk, ThreadBeacon
+from candlescan.execution import worker as _worker
+from candlescan.execution.backends.base import Backend
+from candlescan.execution.worker import Chunk, ThreadBeacon
 
 __all__ = ["SerialBackend", "ThreadBackend"]
 

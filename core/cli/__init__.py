@@ -1,0 +1,5 @@
+"""The ``candlescan`` command (``candlescan.cli:main``)."""
+
+from candlescan.cli.main import main
+
+__all__ = ["main"]
