@@ -49,6 +49,11 @@ class IndicatorSpec:
         "macdhist")``). A formula selects one with ``.name``.
     :ivar lookback_ref: ``"module:qualname"`` of ``lookback(**params) -> int``: how many
         leading bars of the output are NaN (TA-Lib's lookback).
+    :ivar warmup_ref: ``"module:qualname"`` of ``warmup(tolerance, **params) -> int``: how
+        many bars before an output bar its value needs so that it equals the value over the
+        whole history within ``tolerance`` (relative). Recursive indicators (EMA, RSI, ATR,
+        ...) need more than their lookback (TA-Lib's "unstable period"); ``""`` declares a
+        window indicator, exact once its lookback is filled.
     :ivar summary: one line for ``candlescan indicators``.
     :ivar plugin: name of the plugin that registered it (filled in by the registry).
     """
@@ -61,6 +66,7 @@ class IndicatorSpec:
     lookback_ref: str
     summary: str = ""
     plugin: str = ""
+    warmup_ref: str = ""
 
     __module__ = "candlescan"
 
@@ -117,6 +123,17 @@ class IndicatorSpec:
         bound = self.bind_params(params)
         result: int = resolve(self.lookback_ref)(**bound)
         return result
+
+    def warmup(self, tolerance: float = 1e-9, **params: object) -> int:
+        """Bars an output needs before it equals the full-history value within ``tolerance``.
+
+        Never less than :meth:`lookback`; equal to it for a window indicator.
+        """
+        lookback = self.lookback(**params)
+        if not self.warmup_ref:
+            return lookback
+        bound = self.bind_params(params)
+        return max(lookback, int(resolve(self.warmup_ref)(tolerance, **bound)))
 
     def kernel(self) -> Callable[..., Any]:
         """Import and return the kernel function."""
