@@ -29,6 +29,7 @@ from candlescan.cli._output import (
     write_json,
     write_table,
 )
+from candlescan.cli.ingest import add_ingest_command
 from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
 from candlescan.errors import CandlescanError, InvalidJobError
@@ -138,6 +139,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cache = commands.add_parser("cache", help="show or clear the compiled-kernel cache")
     cache.add_argument("action", choices=("info", "clear"))
     cache.set_defaults(run=_run_cache)
+    add_ingest_command(commands)
     return parser
 
 

@@ -207,6 +207,7 @@ def run_chunk(
     plan = spec.plan
     warmup = int(plan.warmup_bars)
     results: list[ProcessingResult] = []
+    bulk: dict[str, Candles | Exception] | None = None
     for index, symbol in enumerate(chunk.symbols):
         if beacon is not None:
             beacon.mark(chunk.slot, chunk.token, index)
@@ -214,7 +215,9 @@ def run_chunk(
         try:
             if repo is None:
                 raise DataSourceError(repo_error or "no data source in this worker")
-            candles = repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
+            if index == 0:
+                bulk = _read_chunk(repo, chunk, warmup)
+            candles = _candles_of(repo, symbol, spec, warmup, bulk)
             if not isinstance(candles, Candles):
                 raise DataSourceError(
                     f"{repo.describe()} returned {type(candles).__name__}, not Candles"
@@ -237,6 +240,40 @@ def run_chunk(
     if not serialize:
         return results
     return _pickle_results(results)
+
+
+def _read_chunk(
+    repo: ICandleRepository, chunk: Chunk, warmup: int
+) -> dict[str, Candles | Exception] | None:
+    """All the chunk's candles in one call when the source reads in bulk, else ``None``.
+
+    A failure of the bulk read itself falls back to reading symbol by symbol, so every
+    symbol still gets its own result (and its own error).
+    """
+    if not getattr(repo, "has_bulk_reads", False):
+        return None
+    spec = chunk.spec
+    try:
+        return repo.get_candles_many(
+            chunk.symbols, spec.timeframe, spec.date_range, warmup_bars=warmup
+        )
+    except Exception:
+        return None
+
+
+def _candles_of(
+    repo: ICandleRepository,
+    symbol: str,
+    spec: WorkSpec,
+    warmup: int,
+    bulk: dict[str, Candles | Exception] | None,
+) -> Candles:
+    found = bulk.get(symbol) if bulk is not None else None
+    if found is None:
+        return repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
+    if isinstance(found, Exception):
+        raise found
+    return found
 
 
 def _pickle_results(results: list[ProcessingResult]) -> bytes:

@@ -3,7 +3,7 @@
 :class:`SeriesRepository` implements :meth:`~candlescan.ICandleRepository.get_candles` once
 for every built-in source: load the symbol's native series (subclass), validate it once,
 cache it for this process, then cut the requested window with
-:func:`~candlescan.plugins.sources._window.select_window`. The per-process cache is dropped
+:func:`~candlescan.data.window.select_window`. The per-process cache is dropped
 when the repository is pickled, so what travels to a worker is only the settings.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from candlescan.data.repository import ICandleRepository
+from candlescan.data.window import check_warmup, select_window
 from candlescan.entities import Candles, DateRange, Timeframe
-from candlescan.plugins.sources._window import check_warmup, select_window
 
 __all__ = ["SeriesRepository", "span_of"]
 
