@@ -26,7 +26,7 @@ PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 def as_float64(values: Any) -> npt.NDArray[np.float64]:
     """A C-contiguous float64 copy of ``values``; masked (NULL) entries become NaN."""
     if isinstance(values, np.ma.MaskedArray):
-        values = values.astype(np.float64).filled(np.nan)
+        values = np.ma.filled(values.astype(np.float64), np.nan)
     return np.ascontiguousarray(values, dtype=np.float64)
 
 

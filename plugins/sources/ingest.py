@@ -13,6 +13,7 @@ reported (with its row) and skipped, and every other symbol is still ingested.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,10 +99,9 @@ def ingest(
 
 
 def _rollback(con: Any) -> None:
-    try:
+    # if the connection is gone, DuckDB discards the open transaction on reopen anyway
+    with contextlib.suppress(Exception):
         con.execute("ROLLBACK")
-    except Exception:
-        pass  # the connection is gone; DuckDB discards the transaction on reopen
 
 
 def _copy_all(

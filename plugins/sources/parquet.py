@@ -67,7 +67,7 @@ class ParquetRepository(ICandleRepository):
         if self._con is None or self._pid != os.getpid():
             import duckdb
 
-            config = {"threads": "1", "memory_limit": self.memory_limit}
+            config: dict[str, Any] = {"threads": "1", "memory_limit": self.memory_limit}
             self._con, self._pid = duckdb.connect(":memory:", config=config), os.getpid()
         return self._con
 

@@ -20,6 +20,7 @@ Each chunk of symbols is one query (``symbol IN (...)``, the range plus a
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -107,7 +108,8 @@ class PostgresRepository(ICandleRepository):
                 con.execute("SET TIME ZONE 'UTC'")
                 con.execute("SET default_transaction_read_only = on")
             except psycopg.Error as exc:
-                raise DataSourceError(f"cannot connect to {self.describe()}: {self._scrub(exc)}")
+                message = f"cannot connect to {self.describe()}: {self._scrub(exc)}"
+                raise DataSourceError(message) from None
             self._con, self._pid = con, os.getpid()
         return self._con
 
@@ -289,10 +291,8 @@ class PostgresRepository(ICandleRepository):
 
     def __del__(self) -> None:
         # psycopg warns about a connection garbage-collected open; close it quietly
-        try:
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:
-            pass
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

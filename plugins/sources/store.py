@@ -69,7 +69,10 @@ class StoreRepository(ICandleRepository):
         if self._con is None or self._pid != os.getpid():
             import duckdb
 
-            config = {"threads": str(self.threads), "memory_limit": self.memory_limit}
+            config: dict[str, Any] = {
+                "threads": str(self.threads),
+                "memory_limit": self.memory_limit,
+            }
             try:
                 con = duckdb.connect(str(self.path), read_only=True, config=config)
             except duckdb.Error as exc:

@@ -44,16 +44,34 @@ def postgres_dsn() -> Iterator[str]:
     run = {"check": True, "capture_output": True, "timeout": 120}
     subprocess.run(
         _as_postgres(
-            [str(PG_BIN / "initdb"), "-D", str(data), "-U", "candlescan", "--auth=scram-sha-256"]
-            + [f"--pwfile={passfile}", "-E", "UTF8"]
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "candlescan",
+                "--auth=scram-sha-256",
+                f"--pwfile={passfile}",
+                "-E",
+                "UTF8",
+            ]
         ),
         **run,
     )
     options = f"-k {root} -p {port} -c listen_addresses='' -c fsync=off"
     subprocess.run(
         _as_postgres(
-            [str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options]
-            + ["-l", str(root / "log"), "-w", "start"]
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            ]
         ),
         **run,
     )

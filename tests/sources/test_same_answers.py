@@ -69,8 +69,19 @@ def scan(
     capsys: pytest.CaptureFixture[str], source: str, *extra: str, formula: str = README_FORMULA
 ) -> list[dict[str, Any]]:
     code = main(
-        ["scan", formula, "--source", source, "--symbols", ",".join(SYMBOLS)]
-        + ["--format", "json", "--all", "--quiet", *extra]
+        [
+            "scan",
+            formula,
+            "--source",
+            source,
+            "--symbols",
+            ",".join(SYMBOLS),
+            "--format",
+            "json",
+            "--all",
+            "--quiet",
+            *extra,
+        ]
     )
     out, err = capsys.readouterr()
     assert code == 0, err
