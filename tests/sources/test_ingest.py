@@ -167,3 +167,19 @@ def test_sigkill_during_ingest_keeps_exactly_what_was_committed(tmp_path: Path) 
             store.close()
     assert outcomes.count(3) >= 5, outcomes  # kills mid-ingest lost the whole transaction
     assert outcomes[-1] == 300, outcomes  # a committed ingest survives the kill
+
+
+class _WithMetadata(MemoryRepository):
+    def symbol_metadata(self, symbols: object = None) -> dict[str, dict[str, str]]:
+        return {"SYM0000": {"sector": "Utilities"}, "SYM0001": {"sector": "Energy", "x": "y"}}
+
+
+def test_ingest_copies_symbol_metadata(tmp_path: Path) -> None:
+    ingest(_WithMetadata(series(2)), tmp_path / "s.duckdb")
+    store = StoreRepository(tmp_path / "s.duckdb")
+    assert store.symbol_metadata() == {
+        "SYM0000": {"sector": "Utilities"},
+        "SYM0001": {"sector": "Energy", "x": "y"},
+    }
+    assert store.symbol_metadata(["SYM0001"]) == {"SYM0001": {"sector": "Energy", "x": "y"}}
+    store.close()
