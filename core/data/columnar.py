@@ -30,13 +30,21 @@ def as_float64(values: Any) -> npt.NDArray[np.float64]:
     return np.ascontiguousarray(values, dtype=np.float64)
 
 
+def _is_sorted(where: npt.NDArray[np.int64], times: npt.NDArray[np.datetime64]) -> bool:
+    if len(where) < 2:
+        return True
+    step = np.diff(where)
+    same = step == 0
+    return bool((step >= 0).all() and (np.diff(times.view(np.int64))[same] > 0).all())
+
+
 def split_long(
     symbols: Sequence[str],
     positions: npt.ArrayLike,
     stamps: npt.ArrayLike,
     columns: Mapping[str, Any],
 ) -> dict[str, Candles]:
-    """Candles per symbol from long arrays sorted by ``(positions, stamps)``.
+    """Candles per symbol from long arrays (sorted here by ``(positions, stamps)`` if needed).
 
     :param symbols: the chunk's symbols; ``positions`` index into it (0-based).
     :param positions: for each row, the position of its symbol in ``symbols``.
@@ -48,8 +56,11 @@ def split_long(
     where = np.asarray(positions, dtype=np.int64)
     times = np.asarray(stamps).astype("datetime64[ns]")
     prices = [as_float64(columns[name]) for name in PRICE_COLUMNS]
-    if len(where) > 1 and (np.diff(where) < 0).any():
-        raise ValueError("rows are not sorted by symbol")
+    if not _is_sorted(where, times):
+        # an engine may return rows in any order: sorting here is cheaper than in SQL
+        order = np.lexsort((times, where))
+        where, times = where[order], times[order]
+        prices = [column[order] for column in prices]
     bounds = np.searchsorted(where, np.arange(len(symbols) + 1))
     out: dict[str, Candles] = {}
     for index, symbol in enumerate(symbols):

@@ -50,30 +50,52 @@ def chunk_query(
     date_range: DateRange,
     warmup: int,
     *,
-    placeholder: str,
-    position: str,
+    dialect: str,
     extra_filter: str = "",
     extra_params: Sequence[Any] = (),
 ) -> ChunkQuery:
-    """The one query that reads a chunk.
+    """The one query that reads a chunk: ``pos`` (0-based position in ``symbols``), ``ts``
+    and the five prices.
 
     :param relation: a table name or a table function call (``read_parquet(...)``).
     :param columns: SQL expressions for ``symbol``, ``ts``, ``open`` ... ``volume``
-        (already quoted identifiers or casts; never user data).
-    :param placeholder: ``"?"`` (DuckDB) or ``"%s"`` (psycopg).
-    :param position: SQL returning the 1-based position of ``symbol`` in the list passed
-        as the first parameter, with ``{list}`` and ``{symbol}`` to fill in.
+        (quoted identifiers or casts; never user data).
+    :param dialect: ``"duckdb"`` (rows unordered: sort them with :func:`split_long`; the
+        warm-up cut-off comes from DuckDB's top-N aggregate ``max(ts, N)``, no sort) or
+        ``"postgres"`` (``row_number()`` warm-up, rows ordered by the server).
     :param extra_filter: one more ``AND`` condition (e.g. on the timeframe column).
     """
-    p = placeholder
-    sym = columns["symbol"]
-    ts = columns["ts"]
+    duck = dialect == "duckdb"
+    p = "?" if duck else "%s"
+    sym, ts = columns["symbol"], columns["ts"]
     prices = ", ".join(f"{columns[name]} AS {name}" for name in _PRICES)
-    in_list = ", ".join([p] * len(symbols))
-    where = f"{sym} IN ({in_list})" + (f" AND {extra_filter}" if extra_filter else "")
+    where = f"{sym} IN ({', '.join([p] * len(symbols))})"
+    where += f" AND {extra_filter}" if extra_filter else ""
+    keys = [*symbols, *extra_params]
+    start, stop = date_range.start, _day_after(date_range)
     select = f"SELECT {sym} AS symbol, {ts} AS ts, {prices} FROM {relation}"
+    names = ", ".join(_PRICES)
+    if duck:
+        pos = f"list_position({p}::VARCHAR[], b.symbol) - 1"
+        if warmup <= 0:
+            body = f"SELECT {pos} AS pos, b.ts, {names} FROM ({select} WHERE {where} "
+            body += f"AND {ts} >= {p} AND {ts} < {p}) AS b"
+            return ChunkQuery(body, [list(symbols), *keys, start, stop])
+        cut = (
+            f"cut AS (SELECT {sym} AS symbol, list_min(max({ts}, {p})) AS since "
+            f"FROM {relation} WHERE {where} AND {ts} < {p} GROUP BY 1)"
+        )
+        lower = f"(SELECT coalesce(min(since), {p}::TIMESTAMP) FROM cut)"
+        rows = f"b AS ({select} WHERE {where} AND {ts} >= {lower} AND {ts} < {p})"
+        body = (
+            f"WITH {cut}, {rows} SELECT {pos} AS pos, b.ts, {names} FROM b "
+            f"LEFT JOIN cut ON b.symbol = cut.symbol "
+            f"WHERE b.ts >= coalesce(cut.since, {p}::TIMESTAMP)"
+        )
+        params = [warmup, *keys, start, *keys, start, stop, list(symbols), start]
+        return ChunkQuery(body, params)
     inside = f"{select} WHERE {where} AND {ts} >= {p} AND {ts} < {p}"
-    params: list[Any] = [*symbols, *extra_params, date_range.start, _day_after(date_range)]
+    params = [*keys, start, stop]
     body = inside
     if warmup > 0:
         ranked = (
@@ -81,11 +103,10 @@ def chunk_query(
             f"row_number() OVER (PARTITION BY {sym} ORDER BY {ts} DESC) AS rn "
             f"FROM {relation} WHERE {where} AND {ts} < {p}"
         )
-        before = f"SELECT symbol, ts, {', '.join(_PRICES)} FROM ({ranked}) AS r WHERE rn <= {p}"
-        body = f"{inside} UNION ALL {before}"
-        params += [*symbols, *extra_params, date_range.start, warmup]
-    pos = position.format(list=p, symbol="symbol")
-    sql = f"SELECT {pos} - 1 AS pos, ts, {', '.join(_PRICES)} FROM ({body}) AS b ORDER BY pos, ts"
+        body = f"{inside} UNION ALL SELECT symbol, ts, {names} FROM ({ranked}) AS r WHERE rn <= {p}"
+        params += [*keys, start, warmup]
+    pos = f"array_position({p}::text[], symbol)::int4 - 1"
+    sql = f"SELECT {pos} AS pos, ts, {names} FROM ({body}) AS b ORDER BY pos, ts"
     return ChunkQuery(sql, [list(symbols), *params])
 
 
@@ -142,8 +163,11 @@ def finish_chunk(
             continue
         try:
             candles.validate()  # only the bars loaded: the range and its warm-up
-            out[symbol] = select_window(
-                candles, native, wanted, date_range, warmup_bars, source=source
+            # the query already cut the native window; only a coarser timeframe needs work
+            out[symbol] = (
+                candles
+                if wanted is native
+                else select_window(candles, native, wanted, date_range, warmup_bars, source=source)
             )
         except Exception as exc:  # one symbol's bad data fails that symbol alone
             out[symbol] = exc

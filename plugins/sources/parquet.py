@@ -159,8 +159,7 @@ class ParquetRepository(ICandleRepository):
             names,
             date_range,
             load_warmup(self.native_timeframe, wanted, warmup_bars),
-            placeholder="?",
-            position="list_position({list}::VARCHAR[], {symbol})",
+            dialect="duckdb",
         )
         arrays = self._connection().execute(query.sql, query.params).fetchnumpy()
         out.update(

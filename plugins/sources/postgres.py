@@ -242,8 +242,7 @@ class PostgresRepository(ICandleRepository):
             names,
             date_range,
             load_warmup(self.native_timeframe, wanted, warmup_bars),
-            placeholder="%s",
-            position="array_position({list}::text[], {symbol})::int4",
+            dialect="postgres",
             extra_filter=tf_filter,
             extra_params=tf_params,
         )

@@ -161,8 +161,7 @@ class StoreRepository(ICandleRepository):
             names,
             date_range,
             load_warmup(native, wanted, warmup_bars),
-            placeholder="?",
-            position="list_position({list}::VARCHAR[], {symbol})",
+            dialect="duckdb",
             extra_filter="timeframe = ?",
             extra_params=[native.value],
         )
