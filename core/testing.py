@@ -45,15 +45,13 @@ import pytest
 
 from candlescan.data.repository import ICandleRepository
 from candlescan.data.resample import resample
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import PRICE_COLUMNS, Candles, DateRange, Timeframe
 from candlescan.errors import SymbolNotFoundError
 from candlescan.registry import PluginRegistry
 from candlescan.registry.refs import reference_of, resolve
 from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
-
-_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 
 #: Coarser timeframes the contract asks for, beside the one under test. Each nests in the
 #: one under test (its buckets are unions of whole buckets), so resampling the bars under
@@ -65,7 +63,6 @@ _SERVED_FROM: dict[Timeframe, tuple[Timeframe, ...]] = {
     Timeframe.H1: (Timeframe.H4, Timeframe.D1),
     Timeframe.D1: (Timeframe.W1, Timeframe.MO1),
 }
-
 
 # --- data sources ------------------------------------------------------------------------
 
@@ -147,7 +144,7 @@ class DataSourceContract:
         assert isinstance(full, Candles)
         assert full.symbol == symbol
         assert full.timestamps.dtype == np.dtype("datetime64[ns]")
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             column = full.column(name)
             assert column.dtype == np.float64, name
             assert column.ndim == 1 and len(column) == len(full), name
@@ -164,7 +161,7 @@ class DataSourceContract:
         assert (got.timestamps >= date_range.start64).all()
         assert (got.timestamps < date_range.stop64).all()
         np.testing.assert_array_equal(got.timestamps, full.timestamps[inside])
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             np.testing.assert_array_equal(got.column(name), full.column(name)[inside])
 
     def test_warmup_bars_precede_the_range(
@@ -177,7 +174,7 @@ class DataSourceContract:
         got = repository.get_candles(full.symbol, self.timeframe, date_range, warmup_bars=warmup)
         assert len(got) == stop - first + warmup
         np.testing.assert_array_equal(got.timestamps, full.timestamps[first - warmup : stop])
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             np.testing.assert_array_equal(
                 got.column(name), full.column(name)[first - warmup : stop]
             )

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan.data.window import native_warmup_bars, select_window
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import PRICE_COLUMNS, Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFoundError
 from candlescan.plugins.sources._base import SeriesRepository
 from candlescan.plugins.sources._checks import check_ohlc_bounds
@@ -45,7 +45,7 @@ from candlescan.plugins.sources._options import parse_bool, split_options
 
 __all__ = ["CsvRepository", "csv_source"]
 
-_COLUMNS = ("date", "open", "high", "low", "close", "volume")
+_COLUMNS = ("date", *PRICE_COLUMNS)
 _PRICES = ("close", "adj_close")
 
 
