@@ -70,7 +70,9 @@ def _watch(command: list[str]) -> dict[str, float]:
     return {"wall_s": wall, "parent_mb": peak_parent / 2**20, "worker_mb": peak_child / 2**20}
 
 
-def bench_ingest(workdir: Path, symbols: int, bars: int) -> tuple[list[list[str]], Path]:
+def bench_ingest(
+    workdir: Path, symbols: int, bars: int, reuse: bool
+) -> tuple[list[list[str]], Path]:
     rows = []
     if SHARED_CSV.is_dir():
         store = workdir / "csv.duckdb"
@@ -78,7 +80,8 @@ def bench_ingest(workdir: Path, symbols: int, bars: int) -> tuple[list[list[str]
         got = _watch([*CLI, "ingest", f"csv:{SHARED_CSV}", "--into", str(store)])
         rows.append(["409-symbol CSV folder (504,001 bars)", f"{got['wall_s']:.2f} s", "<= 5 s"])
     big = workdir / "big.duckdb"
-    if not big.exists():
+    if not (reuse and big.exists()):
+        big.unlink(missing_ok=True)
         source = f"synthetic:{symbols}x{bars},start={START}"
         got = _watch([*CLI, "ingest", source, "--into", str(big)])
         label = f"synthetic {symbols:,} x {bars:,} ({symbols * bars / 1e6:.1f} M bars)"
@@ -125,15 +128,14 @@ def bench_reads(workdir: Path, bars: int) -> list[list[str]]:
     sub = workdir / "reads"
     shutil.rmtree(sub, ignore_errors=True)
     (sub / "csv").mkdir(parents=True)
+    import numpy as np
+
     table = pa.table(
         {
-            "symbol": [c.symbol for c in series for _ in range(len(c))],
-            "date": pa.array(
-                [t for c in series for t in c.timestamps.astype("datetime64[us]")],
-                pa.timestamp("us"),
-            ),
+            "symbol": np.repeat([c.symbol for c in series], [len(c) for c in series]),
+            "date": np.concatenate([c.timestamps for c in series]).astype("datetime64[us]"),
             **{
-                n: pa.array([x for c in series for x in c.column(n)])
+                n: np.concatenate([c.column(n) for c in series])
                 for n in ("open", "high", "low", "close", "volume")
             },
         }
@@ -205,7 +207,7 @@ def bench_cache(workdir: Path) -> list[list[str]]:
         with ProcessingEngine(repo, FormulaService(), max_workers=2) as engine:
             for _ in range(50):
                 await engine.process_batch(job)
-                rss = [psutil.Process(pid).memory_info().rss for pid in engine.worker_pids]
+                rss = [psutil.Process(pid).memory_info().rss for pid in engine.worker_pids()]
                 peaks.append(max(rss) / 2**20)
 
     started = time.perf_counter()
@@ -235,28 +237,35 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cs-bench")
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--skip-cache", action="store_true")
+    parser.add_argument("--skip-reads", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing big store")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
     out = [f"Machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} at start.\n"]
+
+    def add(text: str) -> None:  # print as soon as known: a later failure loses nothing
+        out.append(text)
+        print(text + "\n", flush=True)
+
+    print(out[0], flush=True)
     if not args.skip_big:
-        rows, big = bench_ingest(args.workdir, args.symbols, args.bars)
-        out.append(_table(["ingest", "time", "target"], rows))
+        rows, big = bench_ingest(args.workdir, args.symbols, args.bars, args.reuse)
+        add(_table(["ingest", "time", "target"], rows))
         scan_rows = bench_scans(big)
         header = ["cold `candlescan scan` from the store", "wall", "parent RSS", "worker RSS"]
-        out.append(_table([*header, "target"], scan_rows))
-    reads = bench_reads(args.workdir, args.bars)
-    out.append(_table(["read, one process, chunks of 50 symbols", "throughput"], reads))
+        add(_table([*header, "target"], scan_rows))
+    if not args.skip_reads:
+        reads = bench_reads(args.workdir, args.bars)
+        add(_table(["read, one process, chunks of 50 symbols", "throughput"], reads))
     if not args.skip_cache:
         header = ["bounded cache", "worker RSS b1", "b10", "b50", "max", "per batch"]
-        out.append(_table(header, bench_cache(args.workdir)))
+        add(_table(header, bench_cache(args.workdir)))
     load = os.getloadavg()
-    out.append(f"\nLoad average at the end: {load[0]:.2f} {load[1]:.2f}.")
-    text = "\n\n".join(out) + "\n"
+    add(f"Load average at the end: {load[0]:.2f} {load[1]:.2f}.")
     results = ROOT / "benchmarks" / ".results"
     results.mkdir(parents=True, exist_ok=True)
-    (results / "data.md").write_text(text)
-    print(text)
+    (results / "data.md").write_text("\n\n".join(out) + "\n")
 
 
 if __name__ == "__main__":  # worker processes re-import the main module
