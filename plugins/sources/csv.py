@@ -279,6 +279,12 @@ def _check_order(candles: Candles, lines: list[int], where: str) -> None:
 def _parse_numbers(
     symbol: str, name: str, texts: tuple[str, ...], lines: list[int], where: str
 ) -> npt.NDArray[np.float64]:
+    try:
+        # float() per field is ~10x faster than numpy's str -> float cast; it refuses
+        # empty fields, which the slower path below turns into NaN
+        return np.fromiter(map(float, texts), np.float64, len(texts))
+    except ValueError:
+        pass
     strings = np.array(texts, dtype=str) if texts else np.array([], dtype=str)
     strings = np.char.strip(strings)
     strings[strings == ""] = "nan"  # empty field: a missing value
