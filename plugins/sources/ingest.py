@@ -67,12 +67,14 @@ def ingest(
     timeframe: Timeframe | str | None = None,
     batch_bars: int = 2_000_000,
     progress: Callable[[int, int], None] | None = None,
+    memory_limit: str = "1GB",
 ) -> IngestReport:
     """Copy ``source``'s bars (all symbols, or ``symbols``) into the store at ``path``.
 
     :param timeframe: the timeframe to read and store (default: the source's own).
     :param batch_bars: about how many bars to hold in memory between writes.
     :param progress: called with ``(symbols done, symbols total)`` after each batch.
+    :param memory_limit: DuckDB's buffer pool while writing (it spills beyond that).
     :raises DataSourceError: the store cannot be opened or written (nothing is written).
     """
     import duckdb
@@ -82,7 +84,10 @@ def ingest(
     wanted = list(symbols) if symbols is not None else list(source.symbols())
     report = IngestReport(target, tf)
     try:
-        con = duckdb.connect(str(target))
+        # a bounded buffer pool: DuckDB writes large appends to the file as it goes, so a
+        # 50 M-bar ingest does not hold the whole transaction in memory
+        con = duckdb.connect(str(target), config={"memory_limit": memory_limit})
+        con.execute("SET enable_progress_bar = false")
     except duckdb.Error as exc:
         raise DataSourceError(f"cannot open store {target} for writing: {exc}") from None
     try:
@@ -154,15 +159,23 @@ def _checked(symbol: str, found: Candles | Exception, report: IngestReport) -> C
 def _write(con: Any, batch: list[Candles], tf: Timeframe, report: IngestReport) -> None:
     """Upsert one batch of whole symbols: delete the keys it brings, insert its bars."""
     counts = np.array([len(c) for c in batch])
-    staging = {
-        "symbol": np.repeat(np.array([c.symbol for c in batch], dtype=object), counts),
+    names = [c.symbol for c in batch]
+    # numeric columns only: DuckDB scans numpy arrays without a Python object per row;
+    # the symbol is looked up from its position in SQL
+    raw = {
+        "sid": np.repeat(np.arange(1, len(batch) + 1, dtype=np.int32), counts),
         "ts": np.concatenate([c.timestamps for c in batch]).astype("datetime64[us]"),
     }
     for name in _PRICES:
-        staging[name] = np.concatenate([c.column(name) for c in batch])
-    con.register("staging", staging)
+        raw[name] = np.concatenate([c.column(name) for c in batch])
+    con.register("staging_raw", raw)
+    con.execute(
+        "CREATE TEMP TABLE staging AS SELECT list_extract(?::VARCHAR[], sid) AS symbol, ts, "
+        "open, high, low, close, volume FROM staging_raw",
+        [names],
+    )
+    con.unregister("staging_raw")
     try:
-        names = [c.symbol for c in batch]
         already = con.execute(
             "SELECT count(*) FROM series WHERE timeframe = ? AND symbol IN (SELECT unnest(?))",
             [tf.value, names],
@@ -177,14 +190,20 @@ def _write(con: Any, batch: list[Candles], tf: Timeframe, report: IngestReport) 
             "INSERT INTO bars SELECT symbol, ?, ts, open, high, low, close, volume FROM staging",
             [tf.value],
         )
-        con.execute(
-            "INSERT OR REPLACE INTO series SELECT symbol, timeframe, min(ts), max(ts), "
-            "count(*), now()::TIMESTAMP FROM bars WHERE timeframe = ? "
-            "AND symbol IN (SELECT unnest(?)) GROUP BY symbol, timeframe",
-            [tf.value, names],
+        # the series rows: from the batch alone when its symbols are new, else from the
+        # merged bars (the symbol range lets DuckDB skip every other row group)
+        summary = (
+            "SELECT symbol, timeframe, min(ts), max(ts), count(*), now()::TIMESTAMP FROM bars "
+            "WHERE timeframe = ? AND symbol BETWEEN ? AND ? AND list_contains(?, symbol) "
+            "GROUP BY symbol, timeframe"
+            if already
+            else "SELECT symbol, ?, min(ts), max(ts), count(*), now()::TIMESTAMP FROM staging "
+            "GROUP BY symbol"
         )
+        params = [tf.value, min(names), max(names), names] if already else [tf.value]
+        con.execute(f"INSERT OR REPLACE INTO series {summary}", params)
     finally:
-        con.unregister("staging")
+        con.execute("DROP TABLE staging")
     report.symbols += len(batch)
     report.bars += int(counts.sum())
 

@@ -67,8 +67,12 @@ class ParquetRepository(ICandleRepository):
         if self._con is None or self._pid != os.getpid():
             import duckdb
 
-            config: dict[str, Any] = {"threads": "1", "memory_limit": self.memory_limit}
+            config: dict[str, Any] = {
+                "threads": "1",
+                "memory_limit": self.memory_limit,
+            }
             self._con, self._pid = duckdb.connect(":memory:", config=config), os.getpid()
+            self._con.execute("SET enable_progress_bar = false")
         return self._con
 
     def _relation(self, symbols: Sequence[str] | None) -> str:

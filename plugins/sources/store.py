@@ -78,6 +78,7 @@ class StoreRepository(ICandleRepository):
             except duckdb.Error as exc:
                 raise DataSourceError(f"cannot open store {self.path}: {exc}") from None
             try:
+                con.execute("SET enable_progress_bar = false")
                 read_version(con, f"store {self.path}")
             except Exception:
                 con.close()
