@@ -67,8 +67,7 @@ def chunk_query(
     """
     duck = dialect == "duckdb"
     p = "?" if duck else "%s"
-    sym, ts = columns["symbol"], columns["ts"]
-    prices = ", ".join(f"{columns[name]} AS {name}" for name in _PRICES)
+    sym = columns["symbol"]
     if duck:
         # the range lets min/max statistics skip row groups cheaply; list_contains is
         # faster than a long IN list in DuckDB
@@ -79,42 +78,64 @@ def chunk_query(
         keys = list(symbols)
     where += f" AND {extra_filter}" if extra_filter else ""
     keys += list(extra_params)
-    start, stop = date_range.start, _day_after(date_range)
-    select = f"SELECT {sym} AS symbol, {ts} AS ts, {prices} FROM {relation}"
-    names = ", ".join(_PRICES)
-    if duck:
-        pos = f"list_position({p}::VARCHAR[], b.symbol) - 1"
-        if warmup <= 0:
-            body = f"SELECT {pos} AS pos, b.ts, {names} FROM ({select} WHERE {where} "
-            body += f"AND {ts} >= {p} AND {ts} < {p}) AS b"
-            return ChunkQuery(body, [list(symbols), *keys, start, stop])
-        cut = (
-            f"cut AS (SELECT {sym} AS symbol, list_min(max({ts}, {p})) AS since "
-            f"FROM {relation} WHERE {where} AND {ts} < {p} GROUP BY 1)"
-        )
-        lower = f"(SELECT coalesce(min(since), {p}::TIMESTAMP) FROM cut)"
-        rows = f"b AS ({select} WHERE {where} AND {ts} >= {lower} AND {ts} < {p})"
-        body = (
-            f"WITH {cut}, {rows} SELECT {pos} AS pos, b.ts, {names} FROM b "
-            f"LEFT JOIN cut ON b.symbol = cut.symbol "
-            f"WHERE b.ts >= coalesce(cut.since, {p}::TIMESTAMP)"
-        )
-        params = [warmup, *keys, start, *keys, start, stop, list(symbols), start]
-        return ChunkQuery(body, params)
-    inside = f"{select} WHERE {where} AND {ts} >= {p} AND {ts} < {p}"
-    params = [*keys, start, stop]
-    body = inside
+    parts = _Parts(relation, columns, where, keys, list(symbols), date_range)
+    return _duckdb_query(parts, warmup) if duck else _postgres_query(parts, warmup)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    relation: str
+    columns: Mapping[str, str]
+    where: str
+    keys: list[Any]
+    symbols: list[str]
+    date_range: DateRange
+
+    @property
+    def select(self) -> str:
+        prices = ", ".join(f"{self.columns[name]} AS {name}" for name in _PRICES)
+        return f"SELECT {self.columns['symbol']} AS symbol, {self.columns['ts']} AS ts, {prices}"
+
+
+def _duckdb_query(q: _Parts, warmup: int) -> ChunkQuery:
+    ts, names = q.columns["ts"], ", ".join(_PRICES)
+    start, stop = q.date_range.start, _day_after(q.date_range)
+    pos = "list_position(?::VARCHAR[], b.symbol) - 1"
+    if warmup <= 0:
+        body = f"SELECT {pos} AS pos, b.ts, {names} FROM ({q.select} FROM {q.relation} "
+        body += f"WHERE {q.where} AND {ts} >= ? AND {ts} < ?) AS b"
+        return ChunkQuery(body, [q.symbols, *q.keys, start, stop])
+    # the warm-up cut-off per symbol: the oldest of its last N bars before the range,
+    # by DuckDB's top-N aggregate max(ts, N) (no sort)
+    cut = (
+        f"cut AS (SELECT {q.columns['symbol']} AS symbol, list_min(max({ts}, ?)) AS since "
+        f"FROM {q.relation} WHERE {q.where} AND {ts} < ? GROUP BY 1)"
+    )
+    lower = "(SELECT coalesce(min(since), ?::TIMESTAMP) FROM cut)"
+    rows = f"b AS ({q.select} FROM {q.relation} WHERE {q.where} AND {ts} >= {lower} AND {ts} < ?)"
+    body = (
+        f"WITH {cut}, {rows} SELECT {pos} AS pos, b.ts, {names} FROM b "
+        "LEFT JOIN cut ON b.symbol = cut.symbol WHERE b.ts >= coalesce(cut.since, ?::TIMESTAMP)"
+    )
+    params = [warmup, *q.keys, start, *q.keys, start, stop, q.symbols, start]
+    return ChunkQuery(body, params)
+
+
+def _postgres_query(q: _Parts, warmup: int) -> ChunkQuery:
+    sym, ts, names = q.columns["symbol"], q.columns["ts"], ", ".join(_PRICES)
+    start, stop = q.date_range.start, _day_after(q.date_range)
+    body = f"{q.select} FROM {q.relation} WHERE {q.where} AND {ts} >= %s AND {ts} < %s"
+    params = [*q.keys, start, stop]
     if warmup > 0:
         ranked = (
-            f"SELECT {sym} AS symbol, {ts} AS ts, {prices}, "
-            f"row_number() OVER (PARTITION BY {sym} ORDER BY {ts} DESC) AS rn "
-            f"FROM {relation} WHERE {where} AND {ts} < {p}"
+            f"{q.select}, row_number() OVER (PARTITION BY {sym} ORDER BY {ts} DESC) AS rn "
+            f"FROM {q.relation} WHERE {q.where} AND {ts} < %s"
         )
-        body = f"{inside} UNION ALL SELECT symbol, ts, {names} FROM ({ranked}) AS r WHERE rn <= {p}"
-        params += [*keys, start, warmup]
-    pos = f"array_position({p}::text[], symbol)::int4 - 1"
+        body += f" UNION ALL SELECT symbol, ts, {names} FROM ({ranked}) AS r WHERE rn <= %s"
+        params += [*q.keys, start, warmup]
+    pos = "array_position(%s::text[], symbol)::int4 - 1"
     sql = f"SELECT {pos} AS pos, ts, {names} FROM ({body}) AS b ORDER BY pos, ts"
-    return ChunkQuery(sql, [list(symbols), *params])
+    return ChunkQuery(sql, [q.symbols, *params])
 
 
 _PRICES = ("open", "high", "low", "close", "volume")
