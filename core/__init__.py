@@ -24,6 +24,7 @@ from candlescan.entities import (
     ProcessingJob,
     ProcessingResult,
     Timeframe,
+    Warmup,
 )
 from candlescan.errors import (
     CandlescanError,
@@ -37,6 +38,7 @@ from candlescan.errors import (
     InvalidJobError,
     InvalidParameterError,
     MissingParameterError,
+    NoBarsInRangeError,
     PluginError,
     SymbolNotFoundError,
     UnknownNameError,
@@ -102,6 +104,7 @@ __all__ = [
     "InvalidParameterError",
     "JobType",
     "MissingParameterError",
+    "NoBarsInRangeError",
     "ParamSpec",
     "PluginError",
     "PluginRegistry",
@@ -113,6 +116,7 @@ __all__ = [
     "SymbolNotFoundError",
     "Timeframe",
     "UnknownNameError",
+    "Warmup",
     "WorkerCrashedError",
     "WorkerTimeoutError",
     "__version__",

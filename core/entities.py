@@ -29,6 +29,7 @@ __all__ = [
     "ProcessingJob",
     "ProcessingResult",
     "Timeframe",
+    "Warmup",
 ]
 
 F64Array: TypeAlias = npt.NDArray[np.float64]
@@ -81,6 +82,41 @@ class JobType(enum.StrEnum):
     SCAN = "scan"
 
     __module__ = "candlescan"
+
+
+class Warmup(enum.StrEnum):
+    """How much history before the date range a job loads and evaluates.
+
+    * ``CONVERGED`` (default): enough for every indicator value inside the range to equal
+      its value over the whole history within 1e-9 relative (recursive indicators such as
+      EMA, RSI, ATR need far more than their lookback).
+    * ``FULL``: all the history the source has (the chart's own computation).
+    * ``LOOKBACK``: TA-Lib's lookback only, the fewest bars that give a value; fastest,
+      and approximate for recursive indicators.
+    """
+
+    CONVERGED = "converged"
+    FULL = "full"
+    LOOKBACK = "lookback"
+
+    __module__ = "candlescan"
+
+    @classmethod
+    def parse(cls, value: Warmup | str) -> Warmup:
+        """Return the member for ``value``; raise :class:`InvalidJobError` if unknown."""
+        if isinstance(value, Warmup):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            known = ", ".join(member.value for member in cls)
+            raise InvalidJobError(
+                f"unknown warm-up policy {value!r}; use one of: {known}"
+            ) from None
+
+
+#: ``warmup_bars`` that asks a source for all the history it has (:attr:`Warmup.FULL`).
+FULL_HISTORY_BARS = 1_000_000_000
 
 
 def _to_date(value: date | datetime | str, what: str) -> date:
@@ -202,7 +238,8 @@ class ProcessingJob:
     ``symbols`` may be any iterable of strings (stored as a tuple); ``timeframe`` a
     :class:`Timeframe` or its text; ``formula`` a :class:`Formula`, a string, or ``None``
     (load and validate each symbol's candles without screening). ``parameters`` binds the
-    formula's ``$name`` placeholders.
+    formula's ``$name`` placeholders. ``warmup`` is a :class:`Warmup` policy or its text
+    (default ``"converged"``). A one-day ``date_range`` screens "as of" that bar.
     """
 
     id: str
@@ -212,10 +249,12 @@ class ProcessingJob:
     formula: Formula | None = None
     parameters: dict[str, ParameterValue] = field(default_factory=dict)
     job_type: JobType = JobType.SCAN
+    warmup: Warmup = Warmup.CONVERGED
 
     __module__ = "candlescan"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "warmup", Warmup.parse(self.warmup))
         if not isinstance(self.id, str) or not self.id:
             raise InvalidJobError(f"job id must be a non-empty string, got {self.id!r}")
         object.__setattr__(self, "symbols", _freeze_symbols(self.symbols))
@@ -245,12 +284,17 @@ class ProcessingResult:
     :ivar matches: timestamps (``numpy.datetime64``) of every bar inside the job's date
         range where the formula held, oldest first.
     :ivar computed_indicators: each indicator term of the formula by its canonical text
-        (``"sma(close, 200)"``) mapped to its value on the last bar of the range.
+        (``"sma(close, 200)"``) mapped to its value on the bar :attr:`indicators_at`: the
+        last match inside the range, else the last bar of the range.
     :ivar processing_time_ms: wall time spent on this symbol in the worker.
     :ivar error: ``None`` on success, else a one-line message; exactly
         ``"Processing timeout"`` when the symbol ran past its deadline.
     :ivar last_bar: timestamp of the last bar inside the range (``None`` if none or failed).
     :ivar bars: number of bars inside the range that were evaluated.
+    :ivar evaluated_from: timestamp of the first bar evaluated: the first bar of the range,
+        or a later one when the symbol's history is too short for the earlier ones
+        (``None`` if failed).
+    :ivar indicators_at: timestamp of the bar ``computed_indicators`` belong to.
     """
 
     symbol: str
@@ -260,6 +304,8 @@ class ProcessingResult:
     error: str | None = None
     last_bar: np.datetime64 | None = None
     bars: int = 0
+    evaluated_from: np.datetime64 | None = None
+    indicators_at: np.datetime64 | None = None
 
     __module__ = "candlescan"
 
@@ -287,6 +333,8 @@ class ProcessingResult:
             and self.error == other.error
             and _same_time(self.last_bar, other.last_bar)
             and self.bars == other.bars
+            and _same_time(self.evaluated_from, other.evaluated_from)
+            and _same_time(self.indicators_at, other.indicators_at)
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 
-from candlescan.entities import Formula, ParameterValue, Timeframe
+from candlescan.entities import FULL_HISTORY_BARS, Formula, ParameterValue, Timeframe, Warmup
 from candlescan.errors import FormulaLimitError, FormulaTypeError, UnknownNameError
 from candlescan.formula._compiler import compile_tree
 from candlescan.formula._limits import MAX_LENGTH
@@ -59,11 +59,14 @@ class FormulaService:
         parameters: Mapping[str, ParameterValue] | None = None,
         *,
         timeframe: Timeframe | str = Timeframe.D1,
+        warmup: Warmup | str = Warmup.CONVERGED,
     ) -> CompiledFormula:
         """Compile ``formula`` with its ``$parameters`` bound from ``parameters``.
 
         :param timeframe: the bar size the formula will run on; ``tf()`` checks that its
             timeframe is not shorter and sizes its warm-up from the ratio.
+        :param warmup: how many bars the plan asks for before the range
+            (:attr:`CompiledFormula.warmup_bars`); see :class:`~candlescan.Warmup`.
         :raises FormulaError: a :class:`FormulaSyntaxError`, :class:`UnknownNameError`,
             :class:`FormulaTypeError`, :class:`FormulaLimitError` or
             :class:`MissingParameterError` with the position and a hint.
@@ -73,8 +76,9 @@ class FormulaService:
             raise FormulaTypeError(f"a formula must be text, got {type(text).__name__}")
         params = dict(parameters or {})
         frame = Timeframe.parse(timeframe)
+        policy = Warmup.parse(warmup)
         catalogue = self.catalogue
-        key = (text, _freeze(params), frame)
+        key = (text, _freeze(params), frame, policy)
         cached = self._cache.get(key) if self._cache_catalogue is catalogue else None
         if cached is not None:
             self._cache.move_to_end(key)
@@ -87,11 +91,14 @@ class FormulaService:
             raise FormulaLimitError("formula nests too deeply", text[:MAX_LENGTH], -1) from None
         plan = CompiledFormula(
             expression=text,
-            warmup_bars=compiled.warmup,
+            warmup_bars=_warmup_bars(policy, compiled.warmup, compiled.converge),
             indicator_terms=tuple(t for t, _ in compiled.terms),
             program=compiled.program,
             result=compiled.result,
             term_steps=tuple(s for _, s in compiled.terms),
+            lookback_bars=compiled.warmup,
+            converged_bars=compiled.converge,
+            warmup=policy,
         )
         if self._cache_size > 0:
             if self._cache_catalogue is not catalogue:
@@ -131,12 +138,19 @@ class FormulaService:
         parameters: Mapping[str, ParameterValue] | None = None,
         *,
         timeframe: Timeframe | str = Timeframe.D1,
+        warmup: Warmup | str = Warmup.CONVERGED,
     ) -> CompiledFormula:
         """Compile preset ``name``; ``parameters`` override the preset's defaults."""
         preset = self.preset(name)
         merged: dict[str, ParameterValue] = dict(preset.parameters)
         merged.update(parameters or {})
-        return self.compile(preset.formula, merged, timeframe=timeframe)
+        return self.compile(preset.formula, merged, timeframe=timeframe, warmup=warmup)
+
+
+def _warmup_bars(policy: Warmup, lookback: int, converged: int) -> int:
+    if policy is Warmup.FULL:
+        return FULL_HISTORY_BARS
+    return lookback if policy is Warmup.LOOKBACK else converged
 
 
 def _freeze(params: Mapping[str, ParameterValue]) -> tuple[tuple[str, str, object], ...]:

@@ -190,6 +190,7 @@ def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec) -> None:
     refs: tuple[str, ...] = ()
     if isinstance(spec, IndicatorSpec):
         refs = (spec.kernel_ref, spec.lookback_ref)
+        refs += (spec.warmup_ref,) if spec.warmup_ref else ()
     elif isinstance(spec, SourceSpec):
         refs = (spec.factory_ref,)
     for ref in refs:
