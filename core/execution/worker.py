@@ -30,6 +30,7 @@ import numpy as np
 from candlescan.data.repository import ICandleRepository
 from candlescan.entities import Candles, DateRange, ProcessingResult, Timeframe
 from candlescan.errors import DataSourceError
+from candlescan.execution.validation import check_candles
 
 __all__ = [
     "Beacon",
@@ -219,6 +220,7 @@ def run_chunk(
                 raise DataSourceError(
                     f"{repo.describe()} returned {type(candles).__name__}, not Candles"
                 )
+            check_candles(candles, spec.timeframe, spec.date_range)
             outcome = plan.evaluate(candles, spec.date_range)
             result = ProcessingResult(
                 symbol,
@@ -228,6 +230,8 @@ def run_chunk(
                 None,
                 outcome.last_bar,
                 int(outcome.bars),
+                getattr(outcome, "evaluated_from", None),
+                getattr(outcome, "indicators_at", None),
             )
         except Exception as exc:  # one symbol's failure must not cost the chunk
             result = error_result(
@@ -262,30 +266,51 @@ def _pickle_results(results: list[ProcessingResult]) -> bytes:
     return pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-#: A result on the wire: symbol, match times (int ns), indicators, ms, error, last bar, bars.
-_Wire = tuple[str, tuple[int, ...], dict[str, float], float, "str | None", "int | None", int]
+#: A result on the wire: symbol, match times (int ns), indicators, ms, error, last bar, bars,
+#: and the first evaluated bar and the bar of the indicators (int ns or None).
+_Wire = tuple[
+    str,
+    tuple[int, ...],
+    dict[str, float],
+    float,
+    "str | None",
+    "int | None",
+    int,
+    "int | None",
+    "int | None",
+]
 
 
 def _ns(stamp: Any) -> int:
     return int(np.datetime64(stamp, "ns").astype(np.int64))
 
 
+def _maybe_ns(stamp: Any) -> int | None:
+    return None if stamp is None else _ns(stamp)
+
+
+def _maybe_time(ns: int | None) -> np.datetime64 | None:
+    return None if ns is None else np.datetime64(ns, "ns")
+
+
 def _encode(r: ProcessingResult) -> _Wire:
-    last = None if r.last_bar is None else _ns(r.last_bar)
     matches = tuple(_ns(m) for m in r.matches)
-    return (r.symbol, matches, r.computed_indicators, r.processing_time_ms, r.error, last, r.bars)
+    times = (_maybe_ns(r.last_bar), r.bars, _maybe_ns(r.evaluated_from), _maybe_ns(r.indicators_at))
+    return (r.symbol, matches, r.computed_indicators, r.processing_time_ms, r.error, *times)
 
 
 def _decode(wire: _Wire) -> ProcessingResult:
-    symbol, matches, computed, ms, error, last, bars = wire
+    symbol, matches, computed, ms, error, last, bars, evaluated_from, indicators_at = wire
     return ProcessingResult(
         symbol,
         tuple(np.datetime64(m, "ns") for m in matches),
         computed,
         ms,
         error,
-        None if last is None else np.datetime64(last, "ns"),
+        _maybe_time(last),
         bars,
+        _maybe_time(evaluated_from),
+        _maybe_time(indicators_at),
     )
 
 

@@ -53,6 +53,8 @@ def reference(repo, service, job: ProcessingJob) -> dict[str, ProcessingResult]:
             None,
             outcome.last_bar,
             outcome.bars,
+            outcome.evaluated_from,
+            outcome.indicators_at,
         )
     return expected
 
@@ -67,6 +69,8 @@ def same_outcome(got: ProcessingResult, want: ProcessingResult) -> bool:
         want.error,
         want.last_bar,
         want.bars,
+        want.evaluated_from,
+        want.indicators_at,
     )
 
 

@@ -62,5 +62,5 @@ def candlescan_register_indicators() -> list[IndicatorSpec]:
             outputs=("real",),
             lookback_ref=f"{__name__}:spread_lookback",
             summary="high minus low, scaled",
-        )
+        ),
     ]
