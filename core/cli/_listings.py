@@ -89,6 +89,7 @@ def _run_presets(args: argparse.Namespace) -> int:
 
 def _run_plugins(args: argparse.Namespace) -> int:
     registry = PluginRegistry.default()
+    registry.catalogue  # noqa: B018 - calls every hook, so a plugin failing there shows
     rows = [
         [p.name, "loaded", p.distribution or "built-in", p.entry_point or p.name]
         for p in registry.plugins()

@@ -25,7 +25,7 @@ from candlescan.cli._exit import (
 )
 from candlescan.cli._listings import add_listing_parsers
 from candlescan.cli._scan import UsageError, add_scan_parser
-from candlescan.errors import CandlescanError
+from candlescan.errors import CandlescanError, PluginWarning
 
 __all__ = ["EXIT_JOB_FAILED", "EXIT_OK", "EXIT_SYMBOLS_FAILED", "EXIT_USAGE", "main"]
 
@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
+        warnings.simplefilter("always", PluginWarning)
         warnings.showwarning = _show_warning
         try:
             code: int = args.run(args)

@@ -232,7 +232,9 @@ class PluginRegistry:
                     _check_spec(spec, spec_type, plugin_name, hook_name)
             except Exception as exc:
                 if plugin_name in self._installed:
-                    raise _InstalledPluginError(plugin_name, f"in {hook_name}(): {exc}") from exc
+                    raise _InstalledPluginError(
+                        plugin_name, f"{_describe(exc)} (in {hook_name}())"
+                    ) from exc
                 if isinstance(exc, PluginError):
                     raise
                 raise PluginError(f"plugin {plugin_name!r} failed in {hook_name}(): {exc}") from exc
