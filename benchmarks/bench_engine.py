@@ -18,6 +18,10 @@ Rows:
   formula's kernels), and the median warm batch (engine already started).
 * **cold CLI**: ``candlescan scan`` end to end in a fresh process (imports, registry,
   forkserver, workers, batch, output), median of 3.
+* **warm-up policies** (``--warmup-cost``): the same formula on ``--symbols`` x 252-bar
+  ranges preceded by enough history for any policy, as a warm process batch with
+  ``warmup="lookback"`` and with the default ``"converged"``; and the README's cold scan
+  of the sample with ``--warmup lookback`` and with the default.
 
 Every backend's results are checked against the floor's before any timing is reported.
 This file is a script (it needs the ``if __name__ == "__main__":`` guard: forkserver and
@@ -68,9 +72,10 @@ def _setup(n: int, bars: int) -> tuple[ICandleRepository, MemoryRepository, Date
     service = FormulaService(registry)
     plan = service.compile(FORMULA)
     stamps = next(iter(series.values())).timestamps
-    if len(stamps) <= plan.warmup_bars:
-        raise SystemExit(f"--bars must exceed the formula's warm-up of {plan.warmup_bars} bars")
-    date_range = DateRange(_day(stamps[plan.warmup_bars]), _day(stamps[-1]))
+    if len(stamps) <= plan.lookback_bars:
+        raise SystemExit(f"--bars must exceed the formula's lookback of {plan.lookback_bars} bars")
+    # every bar after the lookback; the converged warm-up then loads all the history there is
+    date_range = DateRange(_day(stamps[plan.lookback_bars]), _day(stamps[-1]))
     return synthetic, memory, date_range, service
 
 
@@ -198,6 +203,79 @@ async def _faults(service: Any, n: int, bars: int, workers: int, timeout: float)
     return {"seconds": elapsed, "errors": errors, "faults": faults, "stats": engine.last_batch}
 
 
+async def _warmup_batches(n: int, workers: int, repeat: int) -> dict[str, float]:
+    """Warm process batches of 252-bar ranges under each warm-up policy (median seconds)."""
+    registry = PluginRegistry.default()
+    service = FormulaService(registry)
+    plan = service.compile(FORMULA)
+    history = max(plan.converged_bars, plan.lookback_bars)
+    synthetic = registry.open_source(f"synthetic:{n}x{252 + history}")
+    series = {s: synthetic.get_candles(s, Timeframe.D1, _EVERYTHING) for s in synthetic.symbols()}
+    memory = MemoryRepository(series)
+    stamps = next(iter(series.values())).timestamps
+    date_range = DateRange(_day(stamps[-252]), _day(stamps[-1]))
+    jobs = {
+        policy: ProcessingJob("bench", memory.symbols(), "1d", date_range, FORMULA, warmup=policy)
+        for policy in ("lookback", "converged")
+    }
+    samples: dict[str, list[float]] = {policy: [] for policy in jobs}
+    engine = ProcessingEngine(memory, service, workers)
+    await engine.start()
+    try:
+        for job in jobs.values():  # first batches compile and warm
+            await engine.process_batch(job)
+        for repetition in range(repeat):
+            order = list(jobs) if repetition % 2 == 0 else list(jobs)[::-1]
+            for policy in order:
+                start = time.perf_counter()
+                await engine.process_batch(jobs[policy])
+                samples[policy].append(time.perf_counter() - start)
+    finally:
+        await asyncio.to_thread(engine.close)
+    result = {policy: _median(values) for policy, values in samples.items()}
+    result["lookback bars"] = float(plan.lookback_bars)
+    result["converged bars"] = float(plan.converged_bars)
+    return result
+
+
+def _readme_scan(warmup: str, runs: int = 3) -> float:
+    """The README's cold scan of the bundled sample (2017), median of ``runs`` seconds."""
+    command = [
+        sys.executable, "-m", "candlescan", "scan", FORMULA, "--from", "2017-01-01",
+        "--to", "2017-12-31",
+        "--workers", "2", "--quiet", "--format", "csv", "--warmup", warmup,
+    ]  # fmt: skip
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"candlescan scan failed ({done.returncode}): {done.stderr[-500:]}")
+    return _median(times)
+
+
+def _report_warmup_cost(n: int, workers: int, repeat: int) -> None:
+    batches = asyncio.run(_warmup_batches(n, workers, repeat))
+    lookback, converged = batches["lookback"], batches["converged"]
+    print(
+        f"\n# warm-up policies: {n} symbols x 252-bar range, {workers} workers "
+        f"(lookback {batches['lookback bars']:.0f} bars, converged "
+        f"{batches['converged bars']:.0f} bars)\n"
+    )
+    print("| run | lookback s | converged s | converged / lookback |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| warm process batch (memory) | {lookback:.4f} | {converged:.4f} | "
+        f"{converged / lookback:.2f} |"
+    )
+    cold = {policy: _readme_scan(policy) for policy in ("lookback", "converged")}
+    print(
+        f"| cold README scan (sample, 2017) | {cold['lookback']:.3f} | "
+        f"{cold['converged']:.3f} | {cold['converged'] / cold['lookback']:.2f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--symbols", type=int, default=2500)
@@ -207,7 +285,15 @@ def main() -> None:
     parser.add_argument("--no-cli", action="store_true", help="skip the cold CLI runs")
     parser.add_argument("--no-dask", action="store_true", help="skip the dask backend")
     parser.add_argument("--faults", action="store_true", help="also time the fault scenario")
+    parser.add_argument(
+        "--warmup-cost",
+        action="store_true",
+        help="only compare the converged and lookback warm-up policies",
+    )
     args = parser.parse_args()
+    if args.warmup_cost:
+        _report_warmup_cost(args.symbols, args.workers, args.repeat)
+        return
 
     synthetic, memory, date_range, service = _setup(args.symbols, args.bars)
     job = ProcessingJob("bench", memory.symbols(), "1d", date_range, FORMULA)
