@@ -355,6 +355,12 @@ def _same_floats(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
 _PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 
 
+def stamp_text(stamp: np.datetime64) -> str:
+    """A bar's timestamp for a message: ``2017-01-03``, or ``2017-01-03 09:30`` intraday."""
+    text = str(np.datetime_as_string(stamp, unit="m"))
+    return text[:10] if text.endswith("T00:00") else text.replace("T", " ")
+
+
 def _as_float_column(values: object, name: str, symbol: str) -> F64Array:
     try:
         array = np.array(values, dtype=np.float64, order="C", copy=True)
@@ -434,7 +440,8 @@ class Candles:
                 raise InvalidCandlesError(
                     self.symbol,
                     row,
-                    f"{kind} timestamp {stamps[row]} after {stamps[row - 1]}",
+                    f"{kind} timestamp {stamp_text(stamps[row])} after "
+                    f"{stamp_text(stamps[row - 1])}",
                 )
         with np.errstate(invalid="ignore"):
             inverted = self.high < self.low
@@ -444,12 +451,14 @@ class Candles:
             raise InvalidCandlesError(
                 self.symbol,
                 row,
-                f"high {self.high[row]:g} < low {self.low[row]:g} on {stamps[row]}",
+                f"high {self.high[row]:g} < low {self.low[row]:g} on {stamp_text(stamps[row])}",
             )
         if negative.any():
             row = int(np.argmax(negative))
             raise InvalidCandlesError(
-                self.symbol, row, f"negative volume {self.volume[row]:g} on {stamps[row]}"
+                self.symbol,
+                row,
+                f"negative volume {self.volume[row]:g} on {stamp_text(stamps[row])}",
             )
         return self
 

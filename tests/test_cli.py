@@ -279,5 +279,18 @@ def test_acceptance_scan_of_the_whole_sample_in_worker_processes(
         hit = (talib.RSI(close, 14) < 30) & (close > talib.SMA(close, 200))
         inside = (dates >= np.datetime64("2017-01-01")) & (dates <= np.datetime64("2017-12-31"))
         assert results[symbol]["matches"] == [str(d) for d in dates[hit & inside]]
-    # Symbols listed after 2017-01-01 minus 200 bars cannot warm up: named, not silent.
+    # Symbols with no bar of 2017 that has a 200-bar average: named, not silent.
     assert "insufficient history" in results["APTV"]["error"]
+    # EVHC has 253 bars in 2017 but only 44 before it: evaluated from its 200th bar on.
+    evhc = results["EVHC"]
+    assert evhc["error"] is None
+    rows = np.genfromtxt(
+        shared_data / "ohlcv" / "EVHC.csv", delimiter=",", names=True, dtype=None,
+        encoding="utf-8",
+    )  # fmt: skip
+    close = rows["close"].astype(float)
+    dates = rows["date"].astype("datetime64[D]")
+    assert evhc["evaluated_from"] == str(dates[199])
+    hit = (talib.RSI(close, 14) < 30) & (close > talib.SMA(close, 200))
+    inside = (dates >= np.datetime64("2017-01-01")) & (dates <= np.datetime64("2017-12-31"))
+    assert evhc["matches"] == [str(d) for d in dates[hit & inside]]

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import Candles, DateRange, Timeframe, stamp_text
 from candlescan.errors import InvalidCandlesError
 
 __all__ = ["check_candles", "min_step"]
@@ -57,23 +57,18 @@ def _reason(candles: Candles, timeframe: Timeframe, code: int, row: int) -> str:
     stamps = candles.timestamps
     if code == _NAT:
         return "missing timestamp"
-    when = _text(stamps[row])
+    when = stamp_text(stamps[row])
     if code == _ORDER:
         kind = "duplicate" if stamps[row] == stamps[row - 1] else "out-of-order"
-        return f"{kind} timestamp {when} after {_text(stamps[row - 1])}"
+        return f"{kind} timestamp {when} after {stamp_text(stamps[row - 1])}"
     if code == _CLOSE:
         return (
-            f"bar {when} follows {_text(stamps[row - 1])} too closely for {timeframe.value} "
+            f"bar {when} follows {stamp_text(stamps[row - 1])} too closely for {timeframe.value} "
             "bars (is the source returning another timeframe?)"
         )
     if code == _INVERTED:
         return f"high {candles.high[row]:g} < low {candles.low[row]:g} on {when}"
     return f"negative volume {candles.volume[row]:g} on {when}"
-
-
-def _text(stamp: np.datetime64) -> str:
-    text = str(np.datetime_as_string(stamp, unit="m"))
-    return text[:10] if text.endswith("T00:00") else text.replace("T", " ")
 
 
 _SCANNER: Any = None

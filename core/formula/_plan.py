@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from candlescan.entities import Candles, DateRange, Warmup
+from candlescan.entities import Candles, DateRange, Warmup, stamp_text
 from candlescan.errors import InsufficientHistoryError, NoBarsInRangeError
 from candlescan.formula._evaluator import run
 from candlescan.formula._program import Program
@@ -84,11 +84,11 @@ class CompiledFormula:
         first, stop = candles.index_range(date_range)
         stamps = candles.timestamps
         if stop <= first:
-            last = day_text(stamps[stop - 1]) if stop > 0 else ""
+            last = stamp_text(stamps[stop - 1]) if stop > 0 else ""
             raise NoBarsInRangeError(candles.symbol, str(date_range), last)
         start = max(first, self.lookback_bars)
         if start >= stop:
-            until = day_text(stamps[stop - 1])
+            until = stamp_text(stamps[stop - 1])
             raise InsufficientHistoryError(candles.symbol, self.lookback_bars, stop, until)
         values = run(self.program, candles, stop)
         result = values[self.result]
@@ -111,12 +111,6 @@ class CompiledFormula:
             evaluated_from=stamps[start],
             indicators_at=stamps[at],
         )
-
-
-def day_text(stamp: np.datetime64) -> str:
-    """A timestamp as ``YYYY-MM-DD``, or ``YYYY-MM-DD HH:MM`` when it has a time of day."""
-    text = str(np.datetime_as_string(stamp, unit="m"))
-    return text[:10] if text.endswith("T00:00") else text.replace("T", " ")
 
 
 def _at(value: object, index: int) -> float:

@@ -295,7 +295,9 @@ def _describe(exc: BaseException) -> str:
 
 
 def _check_spec(spec: object, spec_type: type, plugin_name: str, hook_name: str) -> None:
-    if not isinstance(spec, spec_type):
+    if not isinstance(spec, spec_type) or not isinstance(
+        spec, IndicatorSpec | SourceSpec | PresetSpec
+    ):
         raise PluginError(
             f"plugin {plugin_name!r} returned {type(spec).__name__} from "
             f"{hook_name}(); expected {spec_type.__name__}"
