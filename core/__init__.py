@@ -40,7 +40,6 @@ from candlescan.errors import (
     MissingParameterError,
     NoBarsInRangeError,
     PluginError,
-    PluginWarning,
     SymbolNotFoundError,
     UnknownNameError,
     WorkerCrashedError,
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
     from candlescan.kernels._params import ParamSpec
     from candlescan.registry import PluginRegistry
     from candlescan.registry.markers import hookimpl, hookspec
+    from candlescan.registry.plugin_registry import PluginWarning
 
 __version__ = "0.1.0"
 
@@ -66,6 +66,7 @@ _LAZY = {
     "FormulaService": "candlescan.formula",
     "ParamSpec": "candlescan.kernels._params",
     "PluginRegistry": "candlescan.registry",
+    "PluginWarning": "candlescan.registry.plugin_registry",
     "hookimpl": "candlescan.registry.markers",
     "hookspec": "candlescan.registry.markers",
 }

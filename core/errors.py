@@ -26,7 +26,6 @@ __all__ = [
     "InvalidParameterError",
     "MissingParameterError",
     "PluginError",
-    "PluginWarning",
     "SymbolNotFoundError",
     "UnknownNameError",
     "WorkerCrashedError",
@@ -270,12 +269,6 @@ class NoBarsInRangeError(DataSourceError, ValueError):
 
 class PluginError(CandlescanError):
     """A plugin is invalid: a bad spec, a duplicate name, an unimportable reference."""
-
-    __module__ = "candlescan"
-
-
-class PluginWarning(UserWarning):
-    """An installed plugin failed to load and was skipped (the message names it)."""
 
     __module__ = "candlescan"
 

@@ -25,7 +25,8 @@ from candlescan.cli._exit import (
 )
 from candlescan.cli._listings import add_listing_parsers
 from candlescan.cli._scan import UsageError, add_scan_parser
-from candlescan.errors import CandlescanError, PluginWarning
+from candlescan.errors import CandlescanError
+from candlescan.registry.plugin_registry import PluginWarning
 
 __all__ = ["EXIT_JOB_FAILED", "EXIT_OK", "EXIT_SYMBOLS_FAILED", "EXIT_USAGE", "main"]
 

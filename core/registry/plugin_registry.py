@@ -20,14 +20,21 @@ from typing import Any, TypeVar
 import pluggy
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.errors import PluginError, PluginWarning
+from candlescan.errors import PluginError
 from candlescan.registry import hookspecs
 from candlescan.registry.catalogue import Catalogue
 from candlescan.registry.markers import PROJECT_NAME
 from candlescan.registry.refs import resolve
 from candlescan.registry.specs import IndicatorSpec, PresetSpec, SourceSpec
 
-__all__ = ["DEFAULT_PLUGINS", "DISABLE_ENV", "PluginFailure", "PluginInfo", "PluginRegistry"]
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "DISABLE_ENV",
+    "PluginFailure",
+    "PluginInfo",
+    "PluginRegistry",
+    "PluginWarning",
+]
 
 #: Environment variable naming plugins (entry-point or module names) not to load.
 DISABLE_ENV = "CANDLESCAN_DISABLE_PLUGINS"
@@ -40,6 +47,12 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 _Spec = TypeVar("_Spec", IndicatorSpec, SourceSpec, PresetSpec)
+
+
+class PluginWarning(UserWarning):
+    """An installed plugin failed to load and was skipped (the message names it)."""
+
+    __module__ = "candlescan"
 
 
 @dataclass(frozen=True, slots=True)
