@@ -27,6 +27,7 @@ from candlescan.kernels import volume_averages as _volume_averages
 from candlescan.kernels._catalog import FAMILIES, all_kernels
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
+from candlescan.kernels._warmup import FULL_HISTORY, decay_bars, is_full_history
 from candlescan.kernels.bands import *  # noqa: F403
 from candlescan.kernels.channels import *  # noqa: F403
 from candlescan.kernels.ma_oscillators import *  # noqa: F403
@@ -46,12 +47,15 @@ from candlescan.kernels.volume_averages import *  # noqa: F403
 
 __all__ = [
     "FAMILIES",
+    "FULL_HISTORY",
     "Kernel",
     "KernelInfo",
     "Param",
     "all_kernels",
     "as_input",
+    "decay_bars",
     "indicator",
+    "is_full_history",
     "njit",
     *_overlap.__all__,
     *_bands.__all__,

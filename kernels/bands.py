@@ -15,6 +15,7 @@ import numpy as np
 from candlescan.kernels._averages import MA_TYPE_MAX, _ma_lookback
 from candlescan.kernels._bands import _bbands_into, _bbands_sma_into, _sar_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._warmup import CROSSES_ZERO, full_history, ma_extra
 from candlescan.kernels._windows import _midrange_into
 
 __all__: list[str] = ["bbands", "midpoint", "midprice", "sar"]
@@ -27,9 +28,19 @@ def _bbands_lookback(timeperiod: int, nbdevup: float, nbdevdn: float, matype: in
     return max(_ma_lookback(timeperiod, matype), timeperiod - 1)
 
 
+def _bbands_warmup(
+    tolerance: float, timeperiod: int, nbdevup: float, nbdevdn: float, matype: int
+) -> int:
+    # The deviation is a window; the middle band converges as its average (a recursive
+    # matype), judged near zero since a lower band can reach it (candlescan.kernels._warmup).
+    extra = ma_extra(timeperiod, matype, tolerance, CROSSES_ZERO)
+    return _bbands_lookback(timeperiod, nbdevup, nbdevdn, matype) + extra
+
+
 @indicator(
     inputs=("real",),
     lookback=_bbands_lookback,
+    warmup=_bbands_warmup,
     outputs=("upperband", "middleband", "lowerband"),
     timeperiod=Param(20, 2, 100_000),
     nbdevup=Param(2.0, -_REAL_MAX, _REAL_MAX),
@@ -154,6 +165,10 @@ def _sar_lookback(acceleration: float, maximum: float) -> int:
 @indicator(
     inputs=("high", "low"),
     lookback=_sar_lookback,
+    # A trend-following state machine (trend, extreme point, acceleration): a cut history
+    # starts another trend and rejoins the full one only at a common reversal, after no
+    # bound one can state; it needs the whole history.
+    warmup=full_history,
     acceleration=Param(0.02, 0.0, _REAL_MAX),
     maximum=Param(0.2, 0.0, _REAL_MAX),
 )

@@ -16,6 +16,13 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run2, _run3
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import (
+    CROSSES_ZERO,
+    decay_bars,
+    ema_rate,
+    full_history,
+    wilder_rate,
+)
 from candlescan.kernels._windows import _max_span, _min_span
 from candlescan.kernels.volatility import _REAL_MAX, _atr_run, _tr
 
@@ -94,9 +101,19 @@ def _keltner_lookback(timeperiod: int, multiplier: float, atr_period: int) -> in
     return max(timeperiod - 1, atr_period)
 
 
+def _keltner_warmup(tolerance: float, timeperiod: int, multiplier: float, atr_period: int) -> int:
+    # The EMA middle and Wilder's ATR converge side by side (candlescan.kernels._warmup);
+    # a band is their sum, judged near zero as a lower band can reach it.
+    gain = (1.0 + multiplier) * CROSSES_ZERO
+    middle = decay_bars(ema_rate(timeperiod), tolerance, 1, gain)
+    atr = decay_bars(wilder_rate(atr_period), tolerance, 1, gain)
+    return _keltner_lookback(timeperiod, multiplier, atr_period) + max(middle, atr)
+
+
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_keltner_lookback,
+    warmup=_keltner_warmup,
     outputs=("upperband", "middleband", "lowerband"),
     timeperiod=Param(20, 2, 100_000),
     multiplier=Param(2.0, 0.0, _REAL_MAX),
@@ -314,6 +331,10 @@ def _supertrend_lookback(timeperiod: int, multiplier: float) -> int:
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_supertrend_lookback,
+    # The final bands ratchet (a band only moves toward the price until the close crosses
+    # it): a cut history rejoins the full one only after a common reset, after no bound
+    # one can state; it needs the whole history (candlescan.kernels._warmup).
+    warmup=full_history,
     outputs=("supertrend", "trend"),
     timeperiod=Param(10, 2, 100_000),
     multiplier=Param(3.0, 0.0, _REAL_MAX),

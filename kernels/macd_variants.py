@@ -20,6 +20,7 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._spreads import _ema_lines, _ordered, _sma_spread
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ema_rate, ma_extra
 
 __all__ = ["macd", "macdext", "macdfix"]
 
@@ -85,9 +86,32 @@ def _macd_lookback(fastperiod: int, slowperiod: int, signalperiod: int) -> int:
     return max(fastperiod, slowperiod) - 1 + signalperiod - 1
 
 
+# --- warm-ups (candlescan.kernels._warmup) --------------------------------------------------
+# The line is fast minus slow average: it crosses zero and carries both averages' errors
+# (gain 2 * CROSSES_ZERO), so it converges with the slower one; the signal, an average of
+# the line, then forgets its own seed: the two stages add.
+
+
+def _line_and_signal(line_rate: float, signal_rate: float, tolerance: float) -> int:
+    line = decay_bars(line_rate, tolerance, 1, 2.0 * CROSSES_ZERO)
+    return line + decay_bars(signal_rate, tolerance, 1, CROSSES_ZERO)
+
+
+def _macd_warmup(tolerance: float, fastperiod: int, slowperiod: int, signalperiod: int) -> int:
+    slowest = ema_rate(max(fastperiod, slowperiod))
+    extra = _line_and_signal(slowest, ema_rate(signalperiod), tolerance)
+    return _macd_lookback(fastperiod, slowperiod, signalperiod) + extra
+
+
+def _macdfix_warmup(tolerance: float, signalperiod: int) -> int:
+    extra = _line_and_signal(1.0 - 0.075, ema_rate(signalperiod), tolerance)
+    return _macdfix_lookback(signalperiod) + extra
+
+
 @indicator(
     inputs=("real",),
     lookback=_macd_lookback,
+    warmup=_macd_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
     fastperiod=Param(12, 2, _MAX),
     slowperiod=Param(26, 2, _MAX),
@@ -136,6 +160,7 @@ def _macdfix_lookback(signalperiod: int) -> int:
 @indicator(
     inputs=("real",),
     lookback=_macdfix_lookback,
+    warmup=_macdfix_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
     signalperiod=Param(9, 1, _MAX),
 )
@@ -198,9 +223,30 @@ def _macdext_lookback(
     return start + _ma_lookback(signalperiod, signalmatype)
 
 
+def _macdext_warmup(
+    tolerance: float,
+    fastperiod: int,
+    fastmatype: int,
+    slowperiod: int,
+    slowmatype: int,
+    signalperiod: int,
+    signalmatype: int,
+) -> int:
+    line = max(
+        ma_extra(fastperiod, fastmatype, tolerance, 2.0 * CROSSES_ZERO),
+        ma_extra(slowperiod, slowmatype, tolerance, 2.0 * CROSSES_ZERO),
+    )
+    signal = ma_extra(signalperiod, signalmatype, tolerance, CROSSES_ZERO)
+    lookback = _macdext_lookback(
+        fastperiod, fastmatype, slowperiod, slowmatype, signalperiod, signalmatype
+    )
+    return lookback + line + signal
+
+
 @indicator(
     inputs=("real",),
     lookback=_macdext_lookback,
+    warmup=_macdext_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
     fastperiod=Param(12, 2, _MAX),
     fastmatype=_MATYPE,

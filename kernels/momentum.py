@@ -19,6 +19,7 @@ import numpy as np
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, wilder_rate
 
 __all__ = ["cmo", "mom", "roc", "rocp", "rocr", "rsi"]
 
@@ -96,7 +97,22 @@ def _rsi_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
-@indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))
+# Warm-ups (candlescan.kernels._warmup): both averages keep 1 - 1/n a bar after their
+# seed. RSI = G / (G + L) has a relative error of at most |dG/G| + |dL/L| (gain 2); CMO =
+# (G - L) / (G + L) also crosses zero.
+
+
+def _rsi_warmup(tolerance: float, timeperiod: int) -> int:
+    return timeperiod + decay_bars(wilder_rate(timeperiod), tolerance, 1, 2.0)
+
+
+def _cmo_warmup(tolerance: float, timeperiod: int) -> int:
+    return timeperiod + decay_bars(wilder_rate(timeperiod), tolerance, 1, 2.0 * CROSSES_ZERO)
+
+
+@indicator(
+    inputs=("real",), lookback=_rsi_lookback, warmup=_rsi_warmup, timeperiod=Param(14, 2, _MAX)
+)
 def rsi(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Relative Strength Index (Wilder).
 
@@ -142,7 +158,9 @@ def _cmo(real: F64Array, timeperiod: int) -> F64Array:
     return out
 
 
-@indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))
+@indicator(
+    inputs=("real",), lookback=_rsi_lookback, warmup=_cmo_warmup, timeperiod=Param(14, 2, _MAX)
+)
 def cmo(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Chande Momentum Oscillator (TA-Lib's Wilder-smoothed form).
 

@@ -38,6 +38,15 @@ from candlescan.kernels._ema_chains import _dema_into, _tema_into, _zlema_into
 from candlescan.kernels._filters import _kama_into, _t3_into, _trima_into
 from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._warmup import (
+    decay_bars,
+    ema_rate,
+    kama_extra,
+    ma_extra,
+    mama_extra,
+    t3_gain,
+    wilder_rate,
+)
 from candlescan.kernels._weighted import _hma_into, _wma_into
 
 __all__: list[str] = [
@@ -103,6 +112,53 @@ def _mama_lookback(fastlimit: float, slowlimit: float) -> int:
     return MAMA_LOOKBACK
 
 
+# --- warm-ups (candlescan.kernels._warmup): lookback + bars the recursion needs to forget
+# its seed: the EMA keeps 1 - 2/(n+1) a bar, RMA 1 - 1/n; DEMA, TEMA and T3 are cascades
+# of 2, 3 and 6 EMAs whose outputs weigh them by 2+1, 3+3+1 and T3's |c1|+..+|c4|; KAMA
+# keeps at most 1 - (2/31)^2; MAMA adds its Hilbert transform's settling.
+
+
+def _ema_warmup(tolerance: float, timeperiod: int) -> int:
+    return _ma_lb(1, timeperiod) + ma_extra(timeperiod, 1, tolerance)
+
+
+def _rma_warmup(tolerance: float, timeperiod: int) -> int:
+    if timeperiod == 1:
+        return 0
+    return _ma_lb(0, timeperiod) + decay_bars(wilder_rate(timeperiod), tolerance)
+
+
+def _dema_warmup(tolerance: float, timeperiod: int) -> int:
+    return _dema_lookback(timeperiod) + ma_extra(timeperiod, 3, tolerance)
+
+
+def _tema_warmup(tolerance: float, timeperiod: int) -> int:
+    return _tema_lookback(timeperiod) + ma_extra(timeperiod, 4, tolerance)
+
+
+def _zlema_warmup(tolerance: float, timeperiod: int) -> int:
+    return _zlema_lookback(timeperiod) + ma_extra(timeperiod, 12, tolerance)
+
+
+def _t3_warmup(tolerance: float, timeperiod: int, vfactor: float) -> int:
+    if timeperiod == 1:
+        return 0
+    extra = decay_bars(ema_rate(timeperiod), tolerance, 6, t3_gain(vfactor))
+    return _t3_lookback(timeperiod, vfactor) + extra
+
+
+def _kama_warmup(tolerance: float, timeperiod: int) -> int:
+    return _kama_lookback(timeperiod) + (kama_extra(tolerance) if timeperiod > 1 else 0)
+
+
+def _mama_warmup(tolerance: float, fastlimit: float, slowlimit: float) -> int:
+    return MAMA_LOOKBACK + mama_extra(fastlimit, slowlimit, tolerance)
+
+
+def _ma_warmup(tolerance: float, timeperiod: int, matype: int) -> int:
+    return _ma_lookback(timeperiod, matype) + ma_extra(timeperiod, matype, tolerance)
+
+
 def _one_type(
     average_into: Callable[[F64Array, int, F64Array], None], real: F64Array, n: int
 ) -> F64Array:
@@ -149,7 +205,7 @@ def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_sma_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_sma_lookback, warmup=_ema_warmup, timeperiod=_PERIOD)
 def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Exponential moving average, seeded with the SMA of the first ``timeperiod`` bars.
 
@@ -205,7 +261,7 @@ def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_wma_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_sma_lookback, warmup=_rma_warmup, timeperiod=_PERIOD)
 def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Wilder's moving average (RMA, SMMA): an EMA with ``alpha = 1/n``, seeded with the SMA.
 
@@ -238,7 +294,7 @@ def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
 # --- EMA compositions ---------------------------------------------------------------------
 
 
-@indicator(inputs=("real",), lookback=_dema_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_dema_lookback, warmup=_dema_warmup, timeperiod=_PERIOD)
 def dema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Double exponential moving average: ``2*EMA(x) - EMA(EMA(x))``.
 
@@ -265,7 +321,7 @@ def dema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_dema_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_tema_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_tema_lookback, warmup=_tema_warmup, timeperiod=_PERIOD)
 def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Triple exponential moving average: ``3*e1 - 3*e2 + e3`` with ``e(k+1) = EMA(e(k))``.
 
@@ -291,7 +347,7 @@ def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_tema_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_zlema_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_zlema_lookback, warmup=_zlema_warmup, timeperiod=_PERIOD)
 def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Zero-lag EMA: the EMA of ``2*x[t] - x[t-lag]`` with ``lag = (n - 1) // 2``.
 
@@ -321,6 +377,7 @@ def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
 @indicator(
     inputs=("real",),
     lookback=_t3_lookback,
+    warmup=_t3_warmup,
     timeperiod=Param(5, 1, 100_000),
     vfactor=Param(0.7, 0.0, 1.0),
 )
@@ -390,7 +447,7 @@ def trima(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_trima_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_kama_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_kama_lookback, warmup=_kama_warmup, timeperiod=_PERIOD)
 def kama(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Kaufman adaptive moving average.
 
@@ -458,6 +515,7 @@ def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
 @indicator(
     inputs=("real",),
     lookback=_mama_lookback,
+    warmup=_mama_warmup,
     outputs=("mama", "fama"),
     fastlimit=Param(0.5, 0.01, 0.99),
     slowlimit=Param(0.05, 0.01, 0.99),
@@ -499,6 +557,7 @@ def mama(
 @indicator(
     inputs=("real",),
     lookback=_ma_lookback_public,
+    warmup=_ma_warmup,
     timeperiod=_PERIOD,
     matype=Param(0, 0, MA_TYPE_MAX),
 )

@@ -14,6 +14,7 @@ import numpy as np
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import full_history
 from candlescan.kernels._windows import _window_extreme_into
 
 __all__: list[str] = ["highest", "lowest", "max", "maxindex", "min", "minindex", "sum"]
@@ -246,7 +247,15 @@ def sum(real: F64Array, timeperiod: int = 30) -> F64Array:
     return out
 
 
-@indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
+# The index outputs count bars from the start of the input, so a cut history shifts them:
+# only the whole history gives the chart's index (candlescan.kernels._warmup).
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    warmup=full_history,
+    outputs=("integer",),
+    timeperiod=_PERIOD,
+)
 def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Absolute index of the highest value over the last ``timeperiod`` bars.
 
@@ -276,7 +285,13 @@ def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _extreme(real, timeperiod, True, True)
 
 
-@indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    warmup=full_history,
+    outputs=("integer",),
+    timeperiod=_PERIOD,
+)
 def minindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Absolute index of the lowest value over the last ``timeperiod`` bars.
 

@@ -18,6 +18,7 @@ from candlescan.kernels._averages import _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ma_extra, wilder_rate
 from candlescan.kernels._windows import _max_span, _min_span
 from candlescan.kernels.momentum import _wilder
 
@@ -183,9 +184,45 @@ def _stochrsi_lookback(
     return timeperiod + _stochf_lookback(fastk_period, fastd_period, fastd_matype)
 
 
+# --- warm-ups (candlescan.kernels._warmup) --------------------------------------------------
+# Raw %K is a window (exact); each average over it adds its own bars, judged as an output
+# in 0..100 that reaches 0 (CROSSES_ZERO). STOCHRSI first needs RSI converged: %K
+# rescales RSI by its window's range (assumed >= 1 % of RSI's level: gain 100), on top of
+# RSI's own gain 2 and the zero crossing.
+
+
+def _stoch_warmup(
+    tolerance: float,
+    fastk_period: int,
+    slowk_period: int,
+    slowk_matype: int,
+    slowd_period: int,
+    slowd_matype: int,
+) -> int:
+    lookback = _stoch_lookback(fastk_period, slowk_period, slowk_matype, slowd_period, slowd_matype)
+    slowk = ma_extra(slowk_period, slowk_matype, tolerance, CROSSES_ZERO)
+    return lookback + slowk + ma_extra(slowd_period, slowd_matype, tolerance, CROSSES_ZERO)
+
+
+def _stochf_warmup(
+    tolerance: float, fastk_period: int, fastd_period: int, fastd_matype: int
+) -> int:
+    lookback = _stochf_lookback(fastk_period, fastd_period, fastd_matype)
+    return lookback + ma_extra(fastd_period, fastd_matype, tolerance, CROSSES_ZERO)
+
+
+def _stochrsi_warmup(
+    tolerance: float, timeperiod: int, fastk_period: int, fastd_period: int, fastd_matype: int
+) -> int:
+    rsi = decay_bars(wilder_rate(timeperiod), tolerance, 1, 2.0 * 100.0 * CROSSES_ZERO)
+    fastd = ma_extra(fastd_period, fastd_matype, tolerance, CROSSES_ZERO)
+    return _stochrsi_lookback(timeperiod, fastk_period, fastd_period, fastd_matype) + rsi + fastd
+
+
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_stoch_lookback,
+    warmup=_stoch_warmup,
     outputs=("slowk", "slowd"),
     fastk_period=Param(5, 1, _MAX),
     slowk_period=Param(3, 1, _MAX),
@@ -247,6 +284,7 @@ def stoch(
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_stochf_lookback,
+    warmup=_stochf_warmup,
     outputs=("fastk", "fastd"),
     fastk_period=Param(5, 1, _MAX),
     fastd_period=Param(3, 1, _MAX),
@@ -295,6 +333,7 @@ def stochf(
 @indicator(
     inputs=("real",),
     lookback=_stochrsi_lookback,
+    warmup=_stochrsi_warmup,
     outputs=("fastk", "fastd"),
     timeperiod=Param(14, 2, _MAX),
     fastk_period=Param(5, 1, _MAX),

@@ -22,6 +22,7 @@ from candlescan.kernels._directional import (
     _directional,
 )
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, wilder_rate
 
 __all__ = [
     "adx",
@@ -58,10 +59,44 @@ def _adxr_lookback(timeperiod: int) -> int:
     return 3 * timeperiod - 2
 
 
+# --- warm-ups (candlescan.kernels._warmup) --------------------------------------------------
+# +DM, -DM and TR are Wilder sums keeping 1 - 1/n a bar (period 1: no memory). A DM sum
+# is sparse (zero on every bar moving the other way), so one gap can be most of a seed:
+# its seed may be off by 10 times more than SEED_SPREAD allows (-DM on BAX's 2015 spin-off
+# gap needed it). DI = DM/TR has the relative errors of both (gain 2); DX = |+DI - -DI| /
+# (+DI + -DI) those of four and reaches zero; ADX (and ADXR, ADX's average with its value
+# n-1 bars back) smooths DX once more with the same rate: a cascade of two.
+_SPARSE = 10.0
+
+
+def _extra(timeperiod: int, tolerance: float, order: int, gain: float) -> int:
+    return decay_bars(wilder_rate(timeperiod), tolerance, order, _SPARSE * gain)
+
+
+def _dm_warmup(tolerance: float, timeperiod: int) -> int:
+    return _dm_lookback(timeperiod) + _extra(timeperiod, tolerance, 1, 1.0)
+
+
+def _di_warmup(tolerance: float, timeperiod: int) -> int:
+    return _di_lookback(timeperiod) + _extra(timeperiod, tolerance, 1, 2.0)
+
+
+def _dx_warmup(tolerance: float, timeperiod: int) -> int:
+    return _di_lookback(timeperiod) + _extra(timeperiod, tolerance, 1, 4.0 * CROSSES_ZERO)
+
+
+def _adx_warmup(tolerance: float, timeperiod: int) -> int:
+    return _adx_lookback(timeperiod) + _extra(timeperiod, tolerance, 2, 4.0 * CROSSES_ZERO)
+
+
+def _adxr_warmup(tolerance: float, timeperiod: int) -> int:
+    return _adxr_lookback(timeperiod) + _extra(timeperiod, tolerance, 2, 4.0 * CROSSES_ZERO)
+
+
 # --- public kernels -----------------------------------------------------------------------
 
 
-@indicator(inputs=("high", "low"), lookback=_dm_lookback, timeperiod=_PERIOD1)
+@indicator(inputs=("high", "low"), lookback=_dm_lookback, warmup=_dm_warmup, timeperiod=_PERIOD1)
 def plus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     """Plus directional movement, Wilder-smoothed (+DM).
 
@@ -93,7 +128,7 @@ def plus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     return _directional(high, low, low, timeperiod, _PLUS_DM)
 
 
-@indicator(inputs=("high", "low"), lookback=_dm_lookback, timeperiod=_PERIOD1)
+@indicator(inputs=("high", "low"), lookback=_dm_lookback, warmup=_dm_warmup, timeperiod=_PERIOD1)
 def minus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     """Minus directional movement, Wilder-smoothed (-DM).
 
@@ -123,7 +158,12 @@ def minus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     return _directional(high, low, low, timeperiod, _MINUS_DM)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_di_lookback, timeperiod=_PERIOD1)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_di_lookback,
+    warmup=_di_warmup,
+    timeperiod=_PERIOD1,
+)
 def plus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Plus directional indicator (+DI), in percent of the smoothed true range.
 
@@ -157,7 +197,12 @@ def plus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14
     return _directional(high, low, close, timeperiod, _PLUS_DI)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_di_lookback, timeperiod=_PERIOD1)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_di_lookback,
+    warmup=_di_warmup,
+    timeperiod=_PERIOD1,
+)
 def minus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Minus directional indicator (-DI), in percent of the smoothed true range.
 
@@ -188,7 +233,9 @@ def minus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 1
     return _directional(high, low, close, timeperiod, _MINUS_DI)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_di_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"), lookback=_di_lookback, warmup=_dx_warmup, timeperiod=_PERIOD
+)
 def dx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Directional movement index (DX), 0..100.
 
@@ -221,7 +268,12 @@ def dx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> 
     return _directional(high, low, close, timeperiod, _DX)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_adx_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_adx_lookback,
+    warmup=_adx_warmup,
+    timeperiod=_PERIOD,
+)
 def adx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Average directional movement index (ADX), 0..100.
 
@@ -255,7 +307,12 @@ def adx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
     return _directional(high, low, close, timeperiod, _ADX)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_adxr_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_adxr_lookback,
+    warmup=_adxr_warmup,
+    timeperiod=_PERIOD,
+)
 def adxr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Average directional movement index rating (ADXR), 0..100.
 

@@ -16,6 +16,7 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run1, _run3
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import decay_bars, wilder_rate
 
 __all__: list[str] = ["atr", "natr", "stddev", "trange", "var"]
 
@@ -145,6 +146,12 @@ def _atr_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
+def _atr_warmup(tolerance: float, timeperiod: int) -> int:
+    # Wilder's average of the true range keeps 1 - 1/n a bar after its SMA seed
+    # (candlescan.kernels._warmup); NATR divides it by the close, which adds no error.
+    return timeperiod + decay_bars(wilder_rate(timeperiod), tolerance)
+
+
 @indicator(inputs=("high", "low", "close"), lookback=_trange_lookback)
 def trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     """True range.
@@ -176,6 +183,7 @@ def trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_atr_lookback,
+    warmup=_atr_warmup,
     timeperiod=Param(14, 1, 100_000),
 )
 def atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
@@ -212,6 +220,7 @@ def atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_atr_lookback,
+    warmup=_atr_warmup,
     timeperiod=Param(14, 1, 100_000),
 )
 def natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:

@@ -15,6 +15,7 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _run1, _run2, _run4
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import FULL_HISTORY, full_history
 
 __all__: list[str] = ["avwap", "rvol", "vwap", "vwma"]
 
@@ -125,9 +126,15 @@ def _avwap_lookback(anchor: int) -> int:
     return anchor
 
 
+def _vwap_warmup(tolerance: float, timeperiod: int) -> int:
+    # Cumulative (0): sums from the first bar, so the whole history; rolling: a window.
+    return FULL_HISTORY if timeperiod == 0 else _vwap_lookback(timeperiod)
+
+
 @indicator(
     inputs=("high", "low", "close", "volume"),
     lookback=_vwap_lookback,
+    warmup=_vwap_warmup,
     timeperiod=Param(0, 0, 100_000),
 )
 def vwap(
@@ -172,6 +179,8 @@ def vwap(
 @indicator(
     inputs=("high", "low", "close", "volume"),
     lookback=_avwap_lookback,
+    # ``anchor`` counts bars from the start of the input: the whole history fixes it.
+    warmup=full_history,
     anchor=Param(0, 0, _MAX_ANCHOR),
 )
 def avwap(
