@@ -25,7 +25,7 @@ from candlescan.kernels import volatility as _volatility
 from candlescan.kernels import volume as _volume
 from candlescan.kernels import volume_averages as _volume_averages
 from candlescan.kernels._catalog import FAMILIES, all_kernels
-from candlescan.kernels._config import njit
+from candlescan.kernels._config import cache_dir, cache_enabled, njit
 from candlescan.kernels._meta import Kernel, KernelInfo, Param, as_input, indicator
 from candlescan.kernels._warmup import FULL_HISTORY, decay_bars, is_full_history
 from candlescan.kernels.bands import *  # noqa: F403
@@ -53,6 +53,8 @@ __all__ = [
     "Param",
     "all_kernels",
     "as_input",
+    "cache_dir",
+    "cache_enabled",
     "decay_bars",
     "indicator",
     "is_full_history",

@@ -29,3 +29,27 @@ def test_unchecked_skips_the_parameter_checks() -> None:
     with pytest.raises(ValueError, match="timeperiod"):
         sma(np.arange(10.0), 0)
     assert sma.unchecked is not sma
+
+
+def test_kernel_modules_import_only_errors_and_themselves() -> None:
+    """Layering: the kernels depend on nothing of candlescan but its errors (read from the
+    sources, so a lazy import inside a function counts too)."""
+    import ast
+    from pathlib import Path
+
+    import candlescan.kernels
+
+    offenders = []
+    for path in sorted(Path(candlescan.kernels.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name.split(".")[0] != "candlescan" or name == "candlescan.errors":
+                    continue
+                if not name.startswith("candlescan.kernels"):
+                    offenders.append(f"{path.name}:{node.lineno}: {name}")
+    assert offenders == []

@@ -13,13 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TextIO
 
 from candlescan.cli._output import (
@@ -332,12 +330,9 @@ def _run_presets(args: argparse.Namespace) -> int:
 
 
 def _run_cache(args: argparse.Namespace) -> int:
-    # Importing the config module is what sets NUMBA_CACHE_DIR when the user did not.
-    from candlescan.kernels._config import CACHE_ENABLED, default_cache_dir
+    from candlescan.kernels import cache_dir, cache_enabled
 
-    directory = Path(os.environ.get("NUMBA_CACHE_DIR", ""))
-    if directory == default_cache_dir():
-        directory = directory.parent  # every fingerprint, i.e. older versions' caches too
+    directory = cache_dir(all_versions=True)  # older versions' caches too
     files = list(directory.rglob("*.nb[ic]")) if directory.is_dir() else []
     if args.action == "clear":
         for path in files:
@@ -345,6 +340,6 @@ def _run_cache(args: argparse.Namespace) -> int:
         print(f"removed {len(files)} cached files from {directory}")
         return EXIT_OK
     size = sum(p.stat().st_size for p in files)
-    state = "enabled" if CACHE_ENABLED else "disabled (CANDLESCAN_NUMBA_CACHE=0)"
+    state = "enabled" if cache_enabled() else "disabled (CANDLESCAN_NUMBA_CACHE=0)"
     print(f"cache {state}: {directory} ({len(files)} files, {size / 1e6:.1f} MB)")
     return EXIT_OK
