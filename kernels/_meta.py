@@ -38,20 +38,30 @@ from typing import Any, Protocol, TypeAlias, cast
 import numpy as np
 import numpy.typing as npt
 
+from candlescan.kernels._docs import with_parameters
 from candlescan.kernels._params import ParamSpec
 
-__all__ = ["F64Array", "Kernel", "KernelInfo", "Param", "as_input", "indicator"]
+__all__ = ["REAL_MAX", "F64Array", "Kernel", "KernelInfo", "Param", "as_input", "indicator"]
 
 F64Array: TypeAlias = npt.NDArray[np.float64]
 
 
+#: TA-Lib's bound for real-valued parameters (``TA_REAL_MAX``).
+REAL_MAX = 3e37
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
-    """Declares one parameter: its default and inclusive bounds (TA-Lib's)."""
+    """Declares one parameter: its default, inclusive bounds (TA-Lib's) and what it means.
+
+    ``doc`` is the parameter's line in the generated ``Parameters`` section (its kind,
+    default and bounds are added to it).
+    """
 
     default: int | float
     low: float
     high: float
+    doc: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +111,7 @@ def indicator(
     lookback: Callable[..., int],
     outputs: tuple[str, ...] = ("real",),
     warmup: Callable[..., int] | None = None,
+    about_inputs: str = "",
     **params: Param,
 ) -> Callable[[Callable[..., Any]], Kernel]:
     """Declare a public kernel's metadata and wrap it with input and parameter checks.
@@ -112,11 +123,19 @@ def indicator(
         output needs before it to equal the full-history value within ``tolerance``
         (:mod:`candlescan.kernels._warmup`). Omit it for a window kernel (exact at its
         lookback); a kernel with a recursion must declare it.
+    :param about_inputs: the inputs' line in the generated ``Parameters`` section (default:
+        a description of the usual input sets, e.g. "Bar prices, same length.").
     :param params: each parameter's :class:`Param`, in positional order.
+
+    The docstring keeps its hand-written summary, ``Returns`` and ``Notes``; the
+    ``Parameters`` section is generated from ``inputs`` and ``params`` (see
+    :mod:`candlescan.kernels._docs`).
     """
 
     def decorate(function: Callable[..., Any]) -> Kernel:
         specs = _param_specs(function, inputs, params)
+        described = [(spec, param.doc) for spec, param in zip(specs, params.values(), strict=True)]
+        function.__doc__ = with_parameters(function.__doc__, inputs, described, about_inputs)
         info = KernelInfo(
             name=function.__name__,
             inputs=tuple(inputs),

@@ -94,17 +94,14 @@ def _trix_warmup(tolerance: float, timeperiod: int) -> int:
 
 
 @indicator(
-    inputs=("real",), lookback=_trix_lookback, warmup=_trix_warmup, timeperiod=Param(30, 1, _MAX)
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_trix_lookback,
+    warmup=_trix_warmup,
+    timeperiod=Param(30, 1, _MAX, doc="Period ``n`` of each EMA."),
 )
 def trix(real: F64Array, timeperiod: int = 30) -> F64Array:
     """TRIX: 1-bar rate of change (percent) of a triple exponential moving average.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 30
-        Period ``n`` of each EMA, 1..100000.
 
     Returns
     -------
@@ -170,23 +167,17 @@ def _po(real: F64Array, fastperiod: int, slowperiod: int, matype: int, ratio: bo
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_po_lookback,
     warmup=_po_warmup,
-    fastperiod=Param(12, 2, _MAX),
-    slowperiod=Param(26, 2, _MAX),
-    matype=Param(1, 0, 8),
+    fastperiod=Param(12, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    slowperiod=Param(26, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    matype=Param(
+        1, 0, 8, doc="Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
 )
 def apo(real: F64Array, fastperiod: int = 12, slowperiod: int = 26, matype: int = 1) -> F64Array:
     """Absolute Price Oscillator: fast minus slow moving average.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        Periods, 2..100000 (swapped if ``slowperiod < fastperiod``).
-    matype : int, default 1
-        Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
 
     Returns
     -------
@@ -207,24 +198,23 @@ def apo(real: F64Array, fastperiod: int = 12, slowperiod: int = 26, matype: int 
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_po_lookback,
     warmup=_po_warmup,
-    fastperiod=Param(12, 2, _MAX),
-    slowperiod=Param(26, 2, _MAX),
-    matype=Param(1, 0, 8),
+    fastperiod=Param(12, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    slowperiod=Param(26, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    matype=Param(
+        1,
+        0,
+        8,
+        doc=(
+            "Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3. TA-Lib "
+            "0.8.2's default is EMA (older wrappers documented SMA)."
+        ),
+    ),
 )
 def ppo(real: F64Array, fastperiod: int = 12, slowperiod: int = 26, matype: int = 1) -> F64Array:
     """Percentage Price Oscillator: the fast/slow moving-average spread in percent.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        Periods, 2..100000 (swapped if ``slowperiod < fastperiod``).
-    matype : int, default 1
-        Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-        TA-Lib 0.8.2's default is EMA (older wrappers documented SMA).
 
     Returns
     -------

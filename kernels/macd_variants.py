@@ -25,7 +25,6 @@ from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ema_rate, ma_ex
 __all__ = ["macd", "macdext", "macdfix"]
 
 _MAX = 100_000
-_MATYPE = Param(0, 0, 8)
 
 
 # The outputs are the rows of one NumPy block: a single mapping gets more of its pages as
@@ -110,26 +109,22 @@ def _macdfix_warmup(tolerance: float, signalperiod: int) -> int:
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_macd_lookback,
     warmup=_macd_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
-    fastperiod=Param(12, 2, _MAX),
-    slowperiod=Param(26, 2, _MAX),
-    signalperiod=Param(9, 1, _MAX),
+    fastperiod=Param(
+        12, 2, _MAX, doc="EMA periods (swapped if ``slowperiod < fastperiod``, as TA-Lib does)."
+    ),
+    slowperiod=Param(
+        26, 2, _MAX, doc="EMA periods (swapped if ``slowperiod < fastperiod``, as TA-Lib does)."
+    ),
+    signalperiod=Param(9, 1, _MAX, doc="EMA period of the signal line."),
 )
 def macd(
     real: F64Array, fastperiod: int = 12, slowperiod: int = 26, signalperiod: int = 9
 ) -> tuple[F64Array, F64Array, F64Array]:
     """Moving Average Convergence/Divergence (Appel), TA-Lib's seeding.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        EMA periods, 2..100000 (swapped if ``slowperiod < fastperiod``, as TA-Lib does).
-    signalperiod : int, default 9
-        EMA period of the signal line, 1..100000.
 
     Returns
     -------
@@ -159,20 +154,14 @@ def _macdfix_lookback(signalperiod: int) -> int:
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_macdfix_lookback,
     warmup=_macdfix_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
-    signalperiod=Param(9, 1, _MAX),
+    signalperiod=Param(9, 1, _MAX, doc="EMA period of the signal line."),
 )
 def macdfix(real: F64Array, signalperiod: int = 9) -> tuple[F64Array, F64Array, F64Array]:
     """MACD 12/26 with the fixed smoothing factors 0.15 and 0.075.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    signalperiod : int, default 9
-        EMA period of the signal line, 1..100000.
 
     Returns
     -------
@@ -245,15 +234,26 @@ def _macdext_warmup(
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_macdext_lookback,
     warmup=_macdext_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
-    fastperiod=Param(12, 2, _MAX),
-    fastmatype=_MATYPE,
-    slowperiod=Param(26, 2, _MAX),
-    slowmatype=_MATYPE,
-    signalperiod=Param(9, 1, _MAX),
-    signalmatype=_MATYPE,
+    fastperiod=Param(
+        12, 2, _MAX, doc="Periods (swapped with their types if ``slowperiod < fastperiod``)."
+    ),
+    fastmatype=Param(
+        0, 0, 8, doc="Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
+    slowperiod=Param(
+        26, 2, _MAX, doc="Periods (swapped with their types if ``slowperiod < fastperiod``)."
+    ),
+    slowmatype=Param(
+        0, 0, 8, doc="Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
+    signalperiod=Param(9, 1, _MAX, doc="Period of the signal line."),
+    signalmatype=Param(
+        0, 0, 8, doc="Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
 )
 def macdext(
     real: F64Array,
@@ -265,17 +265,6 @@ def macdext(
     signalmatype: int = 0,
 ) -> tuple[F64Array, F64Array, F64Array]:
     """MACD with a choice of moving average for each line.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        Periods, 2..100000 (swapped with their types if ``slowperiod < fastperiod``).
-    fastmatype, slowmatype, signalmatype : int, default 0
-        Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-    signalperiod : int, default 9
-        Period of the signal line, 1..100000.
 
     Returns
     -------

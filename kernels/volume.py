@@ -64,16 +64,14 @@ def _no_lookback() -> int:
 
 # OBV and A/D are running totals from the first bar: a cut history is off by the total
 # before the cut, forever. They need the whole history (candlescan.kernels._warmup).
-@indicator(inputs=("real", "volume"), lookback=_no_lookback, warmup=full_history)
+@indicator(
+    inputs=("real", "volume"),
+    about_inputs="Prices (usually the close) and their volume, same length.",
+    lookback=_no_lookback,
+    warmup=full_history,
+)
 def obv(real: F64Array, volume: F64Array) -> F64Array:
     """On-balance volume.
-
-    Parameters
-    ----------
-    real : array_like
-        Price series (usually the close).
-    volume : array_like
-        Volume, same length.
 
     Returns
     -------
@@ -218,11 +216,6 @@ def _adosc_warmup(tolerance: float, fastperiod: int, slowperiod: int) -> int:
 def ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64Array:
     """Chaikin accumulation/distribution line.
 
-    Parameters
-    ----------
-    high, low, close, volume : array_like
-        Bar prices and volume, same length.
-
     Returns
     -------
     numpy.ndarray
@@ -247,8 +240,8 @@ def ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64A
     inputs=("high", "low", "close", "volume"),
     lookback=_adosc_lookback,
     warmup=_adosc_warmup,
-    fastperiod=Param(3, 2, 100_000),
-    slowperiod=Param(10, 2, 100_000),
+    fastperiod=Param(3, 2, 100_000, doc="Period of the first EMA."),
+    slowperiod=Param(10, 2, 100_000, doc="Period of the second EMA."),
 )
 def adosc(
     high: F64Array,
@@ -259,15 +252,6 @@ def adosc(
     slowperiod: int = 10,
 ) -> F64Array:
     """Chaikin A/D oscillator: fast EMA minus slow EMA of the A/D line.
-
-    Parameters
-    ----------
-    high, low, close, volume : array_like
-        Bar prices and volume, same length.
-    fastperiod : int, default 3
-        Period of the first EMA, 2..100000.
-    slowperiod : int, default 10
-        Period of the second EMA, 2..100000.
 
     Returns
     -------
