@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from candlescan.cli._exit import EXIT_OK
@@ -102,12 +100,9 @@ def _run_plugins(args: argparse.Namespace) -> int:
 
 
 def _run_cache(args: argparse.Namespace) -> int:
-    # Importing the config module is what sets NUMBA_CACHE_DIR when the user did not.
-    from candlescan.kernels._config import CACHE_ENABLED, default_cache_dir
+    from candlescan.kernels import cache_dir, cache_enabled
 
-    directory = Path(os.environ.get("NUMBA_CACHE_DIR", ""))
-    if directory == default_cache_dir():
-        directory = directory.parent  # every fingerprint, i.e. older versions' caches too
+    directory = cache_dir(all_versions=True)  # older versions' caches too
     files = list(directory.rglob("*.nb[ic]")) if directory.is_dir() else []
     if args.action == "clear":
         for path in files:
@@ -115,6 +110,6 @@ def _run_cache(args: argparse.Namespace) -> int:
         print(f"removed {len(files)} cached files from {directory}")
         return EXIT_OK
     size = sum(p.stat().st_size for p in files)
-    state = "enabled" if CACHE_ENABLED else "disabled (CANDLESCAN_NUMBA_CACHE=0)"
+    state = "enabled" if cache_enabled() else "disabled (CANDLESCAN_NUMBA_CACHE=0)"
     print(f"cache {state}: {directory} ({len(files)} files, {size / 1e6:.1f} MB)")
     return EXIT_OK

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from candlescan.entities import ParameterValue, Timeframe
+from candlescan.entities import FULL_HISTORY_BARS, ParameterValue, Timeframe
 from candlescan.errors import (
     FormulaSyntaxError,
     FormulaTypeError,
@@ -99,7 +99,8 @@ def compile_tree(
         result,
         value.warm,
         tuple(compiler.terms.items()),
-        max(value.settle, value.warm),
+        # a running total (OBV, AD) never converges: its warm-up saturates at "everything"
+        min(max(value.settle, value.warm), FULL_HISTORY_BARS),
     )
 
 
