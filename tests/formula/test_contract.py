@@ -26,7 +26,11 @@ def test_compile_exposes_the_contract(service: FormulaService) -> None:
     assert plan.expression == "rsi(close, 14) < 30 and close > sma(close, 200)"
     assert plan.indicator_terms == ("rsi(close, 14)", "sma(close, 200)")
     # sma(200) is NaN for its first 199 bars; rsi(14) for its first 14.
-    assert plan.warmup_bars == 199
+    assert plan.lookback_bars == 199
+    # rsi(14) converges to 1e-9 only after many more bars (its kernel's declaration)
+    rsi = service.catalogue.indicator("rsi")
+    assert plan.converged_bars == rsi.warmup(1e-9, timeperiod=14) > 199
+    assert plan.warmup_bars == plan.converged_bars
 
 
 def test_compile_accepts_a_formula_entity(service: FormulaService) -> None:
