@@ -252,7 +252,10 @@ class ProcessingEngine:
                 job.date_range.end >= coverage.start and job.date_range.start <= coverage.end
             ):
                 return
-            coverage = self._coverage = self._candle_repo.coverage()
+            try:
+                coverage = self._coverage = self._candle_repo.coverage()
+            except Exception:  # an optional, best-effort hook: the workers will say more
+                return
             if coverage is None:
                 return
         assert coverage is not None
