@@ -294,3 +294,20 @@ def test_acceptance_scan_of_the_whole_sample_in_worker_processes(
     hit = (talib.RSI(close, 14) < 30) & (close > talib.SMA(close, 200))
     inside = (dates >= np.datetime64("2017-01-01")) & (dates <= np.datetime64("2017-12-31"))
     assert evhc["matches"] == [str(d) for d in dates[hit & inside]]
+
+
+@pytest.mark.parametrize(("warmup", "count"), [("converged", 9), ("full", 9), ("lookback", 14)])
+def test_the_issues_xom_example_depends_on_the_warmup_policy_only(
+    capsys: pytest.CaptureFixture[str], warmup: str, count: int
+) -> None:
+    # Issue 8: XOM's RSI(14) < 30 holds on 9 bars of 2017 over the full history (TA-Lib);
+    # a lookback-only warm-up from 2017-01-01 found 14.
+    code, out, _ = run(
+        capsys, "scan", "rsi(close, 14) < 30", "--symbols", "XOM", "--from", "2017-01-01",
+        "--to", "2017-12-31", "--backend", "serial", "--quiet", "--format", "json",
+        "--warmup", warmup,
+    )  # fmt: skip
+    assert code == 0
+    document = json.loads(out)
+    assert document["job"]["warmup"] == warmup
+    assert len(document["results"][0]["matches"]) == count
