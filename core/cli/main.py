@@ -29,6 +29,9 @@ from candlescan.cli._output import (
     write_json,
     write_table,
 )
+from candlescan.cli._screen import add_screen_options, run_screen, wants_screen
+from candlescan.cli.chart import register as register_chart
+from candlescan.cli.study import register as register_study
 from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
 from candlescan.errors import CandlescanError, InvalidJobError
@@ -116,14 +119,20 @@ def _build_parser() -> argparse.ArgumentParser:
         help="execution backend (default: %(default)s)",
     )
     scan.add_argument(
-        "--format", default="table", choices=("table", "csv", "json"), help="output format"
+        "--format",
+        default="table",
+        choices=("table", "csv", "json", "parquet"),
+        help="output format",
     )
     scan.add_argument(
         "--all", action="store_true", help="list every symbol, not only those that matched"
     )
     scan.add_argument("--strict", action="store_true", help="exit with code 3 if any symbol failed")
     scan.add_argument("--quiet", action="store_true", help="no progress display")
+    add_screen_options(scan)  # --columns --sort --top --where --out (candlescan.cli._screen)
     scan.set_defaults(run=_run_scan)
+    register_study(commands)
+    register_chart(commands)
 
     indicators = commands.add_parser("indicators", help="list the indicators formulas can use")
     indicators.add_argument("--format", default="table", choices=("table", "json"))
