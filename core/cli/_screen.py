@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from candlescan.cli._output import report_failures, write_csv, write_table
@@ -20,7 +21,7 @@ from candlescan.screener.api import default_range, run_plan
 from candlescan.screener.results import ScanResults, SortKey, build_rows, parse_sort
 from candlescan.screener.universe import parse_where, resolve_symbols
 
-__all__ = ["add_screen_options", "run_screen", "split_columns", "wants_screen"]
+__all__ = ["add_screen_options", "join_sort_value", "run_screen", "split_columns", "wants_screen"]
 
 #: Version of the ``--format json`` document of a screener scan (docs/screener.md).
 JSON_SCHEMA_VERSION = 1
@@ -41,6 +42,17 @@ def add_screen_options(scan: argparse.ArgumentParser) -> None:
         help="keep symbols whose metadata matches, e.g. sector=Energy (repeatable)",
     )
     scan.add_argument("--out", help="output file (required for --format parquet)")
+
+
+def join_sort_value(argv: Sequence[str]) -> list[str]:
+    """``--sort -x`` -> ``--sort=-x``: argparse would read ``-x`` as an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] == "--sort" and arg.startswith("-"):
+            out[-1] = f"--sort={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 def wants_screen(args: argparse.Namespace) -> bool:

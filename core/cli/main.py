@@ -29,7 +29,12 @@ from candlescan.cli._output import (
     write_json,
     write_table,
 )
-from candlescan.cli._screen import add_screen_options, run_screen, wants_screen
+from candlescan.cli._screen import (
+    add_screen_options,
+    join_sort_value,
+    run_screen,
+    wants_screen,
+)
 from candlescan.cli.chart import register as register_chart
 from candlescan.cli.study import register as register_study
 from candlescan.data.repository import ICandleRepository
@@ -47,7 +52,7 @@ DEFAULT_SOURCE = "sample"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_sort_value(sys.argv[1:] if argv is None else argv))
     try:
         code: int = args.run(args)
     except CandlescanError as exc:
@@ -208,6 +213,8 @@ def _run_scan(args: argparse.Namespace) -> int:
         formula = preset.formula
         parameters.update(dict(preset.parameters))
     parameters.update(dict(_parse_param(p) for p in args.param))
+    if wants_screen(args):  # --columns --sort --top --where @watchlist parquet
+        return run_screen(args, formula, parameters)
 
     repository = registry.open_source(args.source)
     date_range = _date_range(args.start, args.end, repository)

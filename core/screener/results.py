@@ -48,7 +48,9 @@ class ScanRow:
     @property
     def signal(self) -> bool:
         """The formula held on the last bar of the range."""
-        return bool(self.matches) and self.last_bar is not None and self.matches[-1] == self.last_bar
+        if not self.matches or self.last_bar is None:
+            return False
+        return bool(self.matches[-1] == self.last_bar)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ``YYYY-MM-DD``, NaN as ``None`` (schema in docs/screener.md)."""

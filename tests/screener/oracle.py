@@ -15,6 +15,7 @@ import pandas as pd
 from candlescan import DateRange, ICandleRepository
 
 WARMUP = 80  # more bars than any oracle input needs
+RANGE_2017 = DateRange("2017-01-01", "2017-12-31")
 
 
 def load_frames(
