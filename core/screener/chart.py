@@ -43,12 +43,29 @@ class Chart:
     panels: tuple[str, ...]
 
 
-def _on_price_scale(values: npt.NDArray[np.float64], close: npt.NDArray[np.float64]) -> bool:
-    finite = np.isfinite(values) & np.isfinite(close)
+#: Kernel families drawn over the candles, and single indicators that are prices too.
+_OVERLAY_FAMILIES = ("overlap", "bands", "channels", "price")
+_OVERLAY_NAMES = ("vwap", "avwap", "vwma", "highest", "lowest", "max", "min", "linearreg")
+
+
+def _is_overlay(
+    term: str, catalogue: Any, values: npt.NDArray[np.float64], close: npt.NDArray[np.float64]
+) -> bool:
+    """Whether ``term`` is in price units (drawn over the candles) or an oscillator."""
+    name = term.split("(", 1)[0]
+    if name in _OVERLAY_NAMES:
+        return True
+    if name in catalogue.indicator_names:
+        family = catalogue.indicator(name).kernel_ref.split(":")[0].rsplit(".", 1)[-1]
+        if family in _OVERLAY_FAMILIES:
+            return True
+        if catalogue.indicator(name).kernel_ref.startswith("candlescan.kernels."):
+            return False
+    # A third party's indicator (or a tf() term): in price units if it stays near the close.
+    finite = np.isfinite(values) & np.isfinite(close) & (close != 0)
     if not finite.any():
         return False
-    ratio = np.median(values[finite]) / np.median(close[finite])
-    return bool(0.5 <= ratio <= 2.0)
+    return bool(np.median(np.abs(values[finite] / close[finite] - 1.0)) < 0.1)
 
 
 def chart_symbol(
@@ -96,7 +113,9 @@ def chart_symbol(
         raise InvalidJobError(f"{symbol} has no bar between {results.date_range}")
     price = {name: panel.columns[name][index, cols] for name in _PRICE}
     terms = {t: v[index, cols] for t, v in panel.terms.items()}
-    overlays = tuple(t for t, v in terms.items() if _on_price_scale(v, price["close"]))
+    overlays = tuple(
+        t for t, v in terms.items() if _is_overlay(t, registry.catalogue, v, price["close"])
+    )
     below = tuple(t for t in terms if t not in overlays)
     figure, axes = plt.subplots(
         1 + len(below), 1, sharex=True, figsize=(10, 4 + 1.6 * len(below)), dpi=dpi,
