@@ -49,7 +49,10 @@ async def _rank_cost(n: int, bars: int, workers: int, repeat: int) -> dict[str, 
     date_range = DateRange(_day(stamps[199]), _day(stamps[-1]))
     jobs = {
         label: ProcessingJob(
-            id=label, symbols=memory.symbols(), timeframe="1d", date_range=date_range,
+            id=label,
+            symbols=memory.symbols(),
+            timeframe="1d",
+            date_range=date_range,
             formula=formula,
         )
         for label, formula in (("plain", PLAIN), ("rank", CROSS))
@@ -92,8 +95,10 @@ def main() -> None:
     print(f"  with rank     {medians['rank']:.3f} s   {CROSS}")
     print(f"  ratio         {ratio:.2f} (goal <= 1.5)")
     first, warm = _study_time()
-    print(f"study of {README!r} over the sample's history: first {first:.2f} s, warm {warm:.2f} s"
-          " (goal <= 3 s)")
+    print(
+        f"study of {README!r} over the sample's history: first {first:.2f} s, warm {warm:.2f} s"
+        " (goal <= 3 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -71,7 +72,9 @@ def split_columns(text: str | None) -> list[str]:
     """Split on the commas that are outside parentheses: ``"rsi(close, 14), atr(14)"``."""
     if not text:
         return []
-    columns, depth, current = [], 0, []
+    columns: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if char == "," and depth == 0:
@@ -158,9 +161,8 @@ def _write(args: argparse.Namespace, shown: ScanResults, terms: list[str]) -> No
         sys.stdout.write("\n")
         return
     if args.format == "parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(shown.to_arrow(), args.out)
+        parquet = importlib.import_module("pyarrow.parquet")  # optional: the arrow extra
+        parquet.write_table(shown.to_arrow(), args.out)
         print(f"wrote {len(shown)} rows to {args.out}", file=sys.stderr)
         return
     columns = list(shown.columns) + [t for t in terms if t not in shown.columns]

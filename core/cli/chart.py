@@ -30,12 +30,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         from candlescan.screener.chart import chart_symbol
     except ImportError:  # pragma: no cover - depends on the environment
-        print("candlescan: error: charts need matplotlib: pip install 'candlescan[chart]'",
-              file=sys.stderr)
+        print(
+            "candlescan: error: charts need matplotlib: pip install 'candlescan[chart]'",
+            file=sys.stderr,
+        )
         return 1
     chart = chart_symbol(
         args.symbol, args.formula, args.out, source=args.source, start=args.start, end=args.end
     )
-    print(f"wrote {chart.path} ({chart.size[0]}x{chart.size[1]}, {len(chart.matches)} matches)",
-          file=sys.stderr)
+    print(
+        f"wrote {chart.path} ({chart.size[0]}x{chart.size[1]}, {len(chart.matches)} matches)",
+        file=sys.stderr,
+    )
     return 0

@@ -29,15 +29,22 @@ def register(commands: Any) -> None:
     parser.add_argument("--from", dest="start", type=date.fromisoformat, help="first signal date")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last signal date")
     parser.add_argument(
-        "--overlap", choices=("all", "skip"), default="all",
+        "--overlap",
+        choices=("all", "skip"),
+        default="all",
         help="count every matching bar, or skip matches until the previous one exited",
     )
-    parser.add_argument("--by", choices=("all", "year", "sector"), action="append",
-                        help="tables to print (default: all three)")
+    parser.add_argument(
+        "--by",
+        choices=("all", "year", "sector"),
+        action="append",
+        help="tables to print (default: all three)",
+    )
     parser.add_argument("--plot", help="also write the study's chart to this PNG")
     parser.add_argument("--workers", type=int)
-    parser.add_argument("--backend", default="process",
-                        choices=("process", "thread", "serial", "dask"))
+    parser.add_argument(
+        "--backend", default="process", choices=("process", "thread", "serial", "dask")
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,9 +75,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"candlescan: error: {exc}", file=sys.stderr)
         return 2
     frame = study(
-        args.formula, horizons=horizons, source=args.source, symbols=args.symbols,
-        start=args.start, end=args.end, where=parse_where(args.where) or None,
-        overlap=args.overlap, workers=args.workers, backend=args.backend,
+        args.formula,
+        horizons=horizons,
+        source=args.source,
+        symbols=args.symbols,
+        start=args.start,
+        end=args.end,
+        where=parse_where(args.where) or None,
+        overlap=args.overlap,
+        workers=args.workers,
+        backend=args.backend,
     )
     for by in args.by or ("all", "year", "sector"):
         part = frame[frame["by"] == by]

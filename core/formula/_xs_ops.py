@@ -67,7 +67,7 @@ def percentile(x: F64) -> F64:
     order, first, last = _runs(-x)
     average_desc = _scatter(order, (first + last) / 2.0 + 1.0, np.float64)
     with np.errstate(all="ignore"):
-        out = 100.0 * (count + 1.0 - average_desc) / count
+        out: F64 = 100.0 * (count + 1.0 - average_desc) / count
     out[~valid] = np.nan
     return out
 

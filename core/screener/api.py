@@ -78,7 +78,7 @@ def run_plan(
     job = ProcessingJob(
         id="scan",
         symbols=tuple(symbols),
-        timeframe=timeframe,
+        timeframe=Timeframe.parse(timeframe),
         date_range=date_range,
         formula=Formula(plan.expression),
     )

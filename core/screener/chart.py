@@ -100,8 +100,14 @@ def chart_symbol(
     cross = has_cross_section(parse(text), registry.catalogue)
     symbols = universe if universe is not None else (None if cross else [symbol])
     results = scan(
-        text, source=repo, symbols=symbols, start=start, end=end, columns=_PRICE,
-        backend="serial" if not cross else "process", registry=registry,
+        text,
+        source=repo,
+        symbols=symbols,
+        start=start,
+        end=end,
+        columns=_PRICE,
+        backend="serial" if not cross else "process",
+        registry=registry,
     )
     row = next((r for r in results if r.symbol == symbol), None)
     if row is None or row.error is not None or results.panel is None:
@@ -118,8 +124,13 @@ def chart_symbol(
     )
     below = tuple(t for t in terms if t not in overlays)
     figure, axes = plt.subplots(
-        1 + len(below), 1, sharex=True, figsize=(10, 4 + 1.6 * len(below)), dpi=dpi,
-        gridspec_kw={"height_ratios": [3] + [1] * len(below)}, squeeze=False,
+        1 + len(below),
+        1,
+        sharex=True,
+        figsize=(10, 4 + 1.6 * len(below)),
+        dpi=dpi,
+        gridspec_kw={"height_ratios": [3] + [1] * len(below)},
+        squeeze=False,
     )
     top = axes[0][0]
     x = np.arange(len(cols))

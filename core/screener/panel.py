@@ -74,6 +74,13 @@ def _groups(
     return {f: group_codes(symbols, metadata, f) for f in plan.group_fields}
 
 
+def _packed(result: ProcessingResult) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    # The packed leaves travel in computed_indicators (see ScreenPlan); not a float.
+    packed: Any = result.computed_indicators[PANEL_KEY]
+    stamps, matrix = packed
+    return stamps, matrix
+
+
 def _as_panel(value: Any, shape: tuple[int, int]) -> npt.NDArray[Any]:
     if isinstance(value, np.ndarray):
         return value
@@ -86,7 +93,7 @@ def finish(
     """Run ``plan``'s panel stage on the raw per-symbol ``results``; see the module doc."""
     raw = {r.symbol: r for r in results if r.error is None and PANEL_KEY in r.computed_indicators}
     symbols = tuple(sorted(raw))
-    packs = [raw[s].computed_indicators[PANEL_KEY] for s in symbols]
+    packs = [_packed(raw[s]) for s in symbols]
     union = np.unique(np.concatenate([p[0] for p in packs])) if packs else np.empty(0, np.int64)
     shape = (len(symbols), len(union))
     present = np.zeros(shape, dtype=np.bool_)
@@ -106,8 +113,13 @@ def finish(
     ]
     values = run_panel(plan.panel, leaves, present, _groups(plan, symbols, repo))
     matched = _as_panel(values[plan.result], shape).astype(np.bool_) & in_range
-    terms = {t: _as_panel(values[s], shape) for t, s in zip(plan.indicator_terms, plan.term_steps, strict=True)}
-    columns = {c: _as_panel(values[s], shape) for c, s in zip(plan.columns, plan.column_steps, strict=True)}
+    terms = {
+        t: _as_panel(values[s], shape)
+        for t, s in zip(plan.indicator_terms, plan.term_steps, strict=True)
+    }
+    columns = {
+        c: _as_panel(values[s], shape) for c, s in zip(plan.columns, plan.column_steps, strict=True)
+    }
     panel = Panel(
         symbols,
         union.astype("datetime64[ns]"),

@@ -7,6 +7,7 @@ failed come last. Nothing depends on the order in which workers finished.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ __all__ = ["ScanResults", "ScanRow", "SortKey", "parse_sort"]
 
 
 def _day(stamp: np.datetime64 | None) -> str | None:
-    return None if stamp is None else str(np.datetime64(stamp, "D"))
+    return None if stamp is None else str(stamp.astype("datetime64[D]"))
 
 
 def _clean(value: float) -> float | None:
@@ -136,9 +137,8 @@ class ScanResults:
 
     def to_arrow(self, per: str = "symbol") -> Any:
         """A pyarrow Table (needs the ``arrow`` extra); see :meth:`table`."""
-        import pyarrow as pa
-
-        return pa.table(self.table(per))
+        pyarrow = importlib.import_module("pyarrow")  # optional: the arrow extra
+        return pyarrow.table(self.table(per))
 
 
 def _value_names(results: ScanResults) -> list[str]:
@@ -155,7 +155,10 @@ def _per_symbol(results: ScanResults) -> dict[str, list[Any]]:
         "symbol": [r.symbol for r in results.rows],
         "matches": [len(r.matches) for r in results.rows],
         "signal": [r.signal for r in results.rows],
-        "last_bar": [None if r.last_bar is None else np.datetime64(r.last_bar, "ns") for r in results.rows],
+        "last_bar": [
+            None if r.last_bar is None else r.last_bar.astype("datetime64[ns]")
+            for r in results.rows
+        ],
         "bars": [r.bars for r in results.rows],
     }
     for name in names:

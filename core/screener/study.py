@@ -91,7 +91,9 @@ def forward_returns(panel: Panel, horizon: int, overlap: str = "all") -> _Return
         parts.append((ret[good], signal[good], years[k[good]], np.full(int(good.sum()), row)))
     if not parts:
         empty = np.empty(0)
-        return _Returns(horizon, empty, empty.astype(bool), empty.astype(np.int64), empty.astype(np.intp))
+        return _Returns(
+            horizon, empty, empty.astype(bool), empty.astype(np.int64), empty.astype(np.intp)
+        )
     returns, signal, year, rows = (np.concatenate(p) for p in zip(*parts, strict=True))
     return _Returns(horizon, returns, signal, year, rows)
 
@@ -115,9 +117,7 @@ def summarise(
         ]
         groups += [("year", str(y), data.year == y) for y in np.unique(data.year)]
         sector_of = labels[data.symbol_row] if len(labels) else np.empty(0, dtype=object)
-        groups += [
-            ("sector", str(s), sector_of == s) for s in sorted(set(sector_of.tolist())) if s
-        ]
+        groups += [("sector", str(s), sector_of == s) for s in sorted(set(sector_of.tolist())) if s]
         for by, group, mask in groups:
             count, mean, median, hit = _stats(data.returns[mask & data.signal])
             base = _stats(data.returns[mask])
@@ -157,7 +157,6 @@ def study(
     """
     import pandas as pd
 
-    from candlescan.formula import FormulaService
     from candlescan.registry import PluginRegistry
 
     if overlap not in ("all", "skip"):
@@ -166,7 +165,9 @@ def study(
         raise InvalidJobError(f"horizons must be positive whole numbers, got {list(horizons)}")
     registry = registry if registry is not None else PluginRegistry.default()
     repo = registry.open_source(source) if isinstance(source, str) else source
-    panel = study_panel(formula, repo, symbols, start, end, parameters, where, workers, backend, registry)
+    panel = study_panel(
+        formula, repo, symbols, start, end, parameters, where, workers, backend, registry
+    )
     metadata = repo.symbol_metadata(list(panel.symbols))
     sectors = {s: f.get("sector", "") for s, f in metadata.items()}
     return pd.DataFrame(summarise(panel, horizons, sectors, overlap), columns=list(STUDY_COLUMNS))

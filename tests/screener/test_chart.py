@@ -13,9 +13,9 @@ from candlescan.plugins.sources.sample import SampleRepository
 
 pytest.importorskip("matplotlib", reason="charts need the chart extra (matplotlib)")
 
-from matplotlib.image import imread  # noqa: E402
+from matplotlib.image import imread
 
-from candlescan.screener.chart import chart_symbol, plot_study  # noqa: E402
+from candlescan.screener.chart import chart_symbol, plot_study
 
 MAGENTA = np.array([1.0, 0.0, 1.0])
 
@@ -35,8 +35,9 @@ def test_chart_marks_exactly_the_bars_pandas_finds(tmp_path: Path) -> None:
     assert image.shape[1::-1] == chart.size and chart.size == (1000, 400)
     assert image[..., :3].std() > 0.05  # not blank
     # The oracle: the crossings by pandas on the sample's closes.
-    c = SampleRepository().get_candles("AAPL", "1d", DateRange("2017-01-01", "2017-12-31"),
-                                       warmup_bars=40)
+    c = SampleRepository().get_candles(
+        "AAPL", "1d", DateRange("2017-01-01", "2017-12-31"), warmup_bars=40
+    )
     close = pd.Series(c.close, index=c.timestamps.astype("datetime64[ns]"))
     sma = close.rolling(20).mean()
     crossed = (close > sma) & (close.shift(1) <= sma.shift(1))
@@ -60,8 +61,11 @@ def test_chart_marks_exactly_the_bars_pandas_finds(tmp_path: Path) -> None:
 
 def test_oscillators_get_their_own_panel(tmp_path: Path) -> None:
     chart = chart_symbol(
-        "MSFT", "rsi(close, 14) > 70 and close > ema(close, 50)", tmp_path / "c.png",
-        start="2017-01-01", end="2017-12-31",
+        "MSFT",
+        "rsi(close, 14) > 70 and close > ema(close, 50)",
+        tmp_path / "c.png",
+        start="2017-01-01",
+        end="2017-12-31",
     )
     assert chart.overlays == ("ema(close, 50)",) and chart.panels == ("rsi(close, 14)",)
     assert chart.size[1] > 400  # a panel below the candles
@@ -69,9 +73,15 @@ def test_oscillators_get_their_own_panel(tmp_path: Path) -> None:
 
 def test_study_plot_renders(tmp_path: Path) -> None:
     frame = pd.DataFrame(
-        {"by": ["all", "all"], "group": ["all", "all"], "horizon": [1, 5],
-         "mean": [0.01, 0.02], "base_mean": [0.0, 0.01], "hit_rate": [0.6, 0.55],
-         "base_hit_rate": [0.5, 0.5]}
+        {
+            "by": ["all", "all"],
+            "group": ["all", "all"],
+            "horizon": [1, 5],
+            "mean": [0.01, 0.02],
+            "base_mean": [0.0, 0.01],
+            "hit_rate": [0.6, 0.55],
+            "base_hit_rate": [0.5, 0.5],
+        }
     )
     path = plot_study(frame, tmp_path / "s.png", title="t")
     image = imread(path)

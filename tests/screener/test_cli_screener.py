@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from candlescan.cli import main
@@ -27,8 +26,19 @@ def test_top_20_sorted_equals_sorting_the_pandas_oracle(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = run(
-        capsys, "scan", "roc(close, 63) > 0", "--columns", "roc(close,63), rsi(close, 14)",
-        "--sort", "-roc(close, 63)", "--top", "20", "--format", "json", *RANGE, *FAST,
+        capsys,
+        "scan",
+        "roc(close, 63) > 0",
+        "--columns",
+        "roc(close,63), rsi(close, 14)",
+        "--sort",
+        "-roc(close, 63)",
+        "--top",
+        "20",
+        "--format",
+        "json",
+        *RANGE,
+        *FAST,
     )
     assert code == 0
     document = json.loads(out)
@@ -53,9 +63,18 @@ def test_top_20_sorted_equals_sorting_the_pandas_oracle(
 def test_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     """The document described in docs/screener.md, key by key."""
     _, out, _ = run(
-        capsys, "scan", "rank(roc(close, 63)) <= 5", "--columns", "rsi(close, 14)",
-        "--symbols", "AAPL,MSFT,XOM,CVX,JPM,KO,PEP,NFLX", "--all", "--format", "json",
-        *RANGE, *FAST,
+        capsys,
+        "scan",
+        "rank(roc(close, 63)) <= 5",
+        "--columns",
+        "rsi(close, 14)",
+        "--symbols",
+        "AAPL,MSFT,XOM,CVX,JPM,KO,PEP,NFLX",
+        "--all",
+        "--format",
+        "json",
+        *RANGE,
+        *FAST,
     )
     document = json.loads(out)
     assert set(document) == {"schema", "formula", "from", "to", "columns", "sort", "top", "results"}
@@ -69,8 +88,15 @@ def test_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert "SymbolNotFoundError" in document["results"][-1]["error"]
     for result in document["results"][:-1]:
         assert set(result) == {
-            "symbol", "matches", "on_last_bar", "last_bar", "bars", "values", "fields",
-            "processing_time_ms", "error",
+            "symbol",
+            "matches",
+            "on_last_bar",
+            "last_bar",
+            "bars",
+            "values",
+            "fields",
+            "processing_time_ms",
+            "error",
         }
         assert set(result["values"]) == {"rsi(close, 14)", "rank(roc(close, 63))", "roc(close, 63)"}
         assert 1 <= result["values"]["rank(roc(close, 63))"] <= 7
@@ -84,13 +110,31 @@ def test_watchlist_and_where(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     watchlist = tmp_path / "watch.txt"
     watchlist.write_text("# my list\nAAPL, MSFT\nXOM  CVX # oil\n\nKO\n")
     _, out, _ = run(
-        capsys, "scan", "close > 0", "--symbols", f"@{watchlist}", "--where", "sector=Energy",
-        "--all", "--format", "json", *RANGE, *FAST,
+        capsys,
+        "scan",
+        "close > 0",
+        "--symbols",
+        f"@{watchlist}",
+        "--where",
+        "sector=Energy",
+        "--all",
+        "--format",
+        "json",
+        *RANGE,
+        *FAST,
     )
     assert [r["symbol"] for r in json.loads(out)["results"]] == ["CVX", "XOM"]
     _, out, _ = run(
-        capsys, "scan", "close > 0", "--where", "sector=energy", "--all", "--format", "json",
-        *RANGE, *FAST,
+        capsys,
+        "scan",
+        "close > 0",
+        "--where",
+        "sector=energy",
+        "--all",
+        "--format",
+        "json",
+        *RANGE,
+        *FAST,
     )
     sectors = o.sample_sectors()
     assert [r["symbol"] for r in json.loads(out)["results"]] == sorted(
@@ -106,15 +150,26 @@ def test_where_on_a_missing_field_is_a_job_error(capsys: pytest.CaptureFixture[s
 def test_parquet_has_the_json_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet", reason="the arrow extra is not installed")
     target = tmp_path / "scan.parquet"
-    args = ("scan", "rsi(close, 14) > 60", "--columns", "rsi(close, 14)",
-            "--symbols", "AAPL,MSFT,XOM", "--all", *RANGE, *FAST)
+    args = (
+        "scan",
+        "rsi(close, 14) > 60",
+        "--columns",
+        "rsi(close, 14)",
+        "--symbols",
+        "AAPL,MSFT,XOM",
+        "--all",
+        *RANGE,
+        *FAST,
+    )
     assert run(capsys, *args, "--format", "parquet", "--out", str(target))[0] == 0
     _, out, _ = run(capsys, *args, "--format", "json")
     table = pq.read_table(target).to_pandas()
     rows = json.loads(out)["results"]
     assert list(table["symbol"]) == [r["symbol"] for r in rows]
     assert list(table["matches"]) == [len(r["matches"]) for r in rows]
-    np.testing.assert_allclose(table["rsi(close, 14)"], [r["values"]["rsi(close, 14)"] for r in rows])
+    np.testing.assert_allclose(
+        table["rsi(close, 14)"], [r["values"]["rsi(close, 14)"] for r in rows]
+    )
 
 
 def test_study_cli_prints_tables_and_writes_the_plot(
@@ -122,9 +177,19 @@ def test_study_cli_prints_tables_and_writes_the_plot(
 ) -> None:
     plot = tmp_path / "study.png"
     code, out, _ = run(
-        capsys, "study", "rank(roc(close, 20)) <= 5", "--horizons", "1,5", "--symbols",
-        "AAPL,MSFT,XOM,CVX,JPM,KO,PEP,NFLX", "--from", "2016-01-01", "--plot", str(plot),
-        "--backend", "thread",
+        capsys,
+        "study",
+        "rank(roc(close, 20)) <= 5",
+        "--horizons",
+        "1,5",
+        "--symbols",
+        "AAPL,MSFT,XOM,CVX,JPM,KO,PEP,NFLX",
+        "--from",
+        "2016-01-01",
+        "--plot",
+        str(plot),
+        "--backend",
+        "thread",
     )
     assert code == 0 and "== by year ==" in out and "== by sector ==" in out
     assert plot.stat().st_size > 1000

@@ -61,8 +61,14 @@ def _scan(data: dict[str, Candles], formula: str, symbols: list[str]) -> candles
     metadata = {s: {"sector": SECTORS[int(s[1:]) % 2]} for s in data}
     repo = MemoryRepository(data, metadata=metadata)
     return candlescan.scan(
-        formula, source=repo, symbols=symbols, columns=["close"], start=RANGE.start,
-        end=RANGE.end, backend="serial", workers=1,
+        formula,
+        source=repo,
+        symbols=symbols,
+        columns=["close"],
+        start=RANGE.start,
+        end=RANGE.end,
+        backend="serial",
+        workers=1,
     )
 
 
@@ -118,7 +124,9 @@ def test_a_later_bar_never_changes_an_earlier_result(
         later = c.timestamps > boundary
         prices = c.close.copy()
         prices[later] = draw.draw(
-            st.lists(st.sampled_from([1.0, 5.0]), min_size=int(later.sum()), max_size=int(later.sum()))
+            st.lists(
+                st.sampled_from([1.0, 5.0]), min_size=int(later.sum()), max_size=int(later.sum())
+            )
         )
         changed[symbol] = Candles(symbol, c.timestamps, prices, prices, prices, prices, c.volume)
     before, after = (_scan(d, formula, sorted(data)) for d in (data, changed))

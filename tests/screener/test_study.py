@@ -26,8 +26,18 @@ RANGE = DateRange("2015-01-01", "2017-12-31")
 def _pandas_study(formula: str) -> pd.DataFrame:
     """Forward returns with pandas shifts on each symbol's own bars, then groupby."""
     repo = SampleRepository()
-    panel = study_panel(formula, repo, None, RANGE.start, RANGE.end, None, None, 2, "thread",
-                        PluginRegistry.default())
+    panel = study_panel(
+        formula,
+        repo,
+        None,
+        RANGE.start,
+        RANGE.end,
+        None,
+        None,
+        2,
+        "thread",
+        PluginRegistry.default(),
+    )
     sectors = sample_sectors()
     records = []
     for row, symbol in enumerate(panel.symbols):
@@ -42,9 +52,9 @@ def _pandas_study(formula: str) -> pd.DataFrame:
         frame = frame.fillna({"signal": False, "inside": False})
         for h in HORIZONS:
             ret = frame["close"].shift(-h) / frame["open"].shift(-1) - 1.0
-            part = pd.DataFrame(
-                {"ret": ret, "signal": frame["signal"], "inside": frame["inside"]}
-            )[lambda d: d["inside"].astype(bool) & d["ret"].notna()]
+            part = pd.DataFrame({"ret": ret, "signal": frame["signal"], "inside": frame["inside"]})[
+                lambda d: d["inside"].astype(bool) & d["ret"].notna()
+            ]
             part = part.assign(horizon=h, year=part.index.year.astype(str), sector=sectors[symbol])
             records.append(part)
     data = pd.concat(records)
@@ -56,11 +66,19 @@ def _pandas_study(formula: str) -> pd.DataFrame:
                 s = g.loc[g["signal"].astype(bool), "ret"]
                 b = g["ret"]
                 rows.append(
-                    {"by": by, "group": group, "horizon": h,
-                     "count": len(s), "mean": s.mean(), "median": s.median(),
-                     "hit_rate": (s > 0).mean() if len(s) else np.nan,
-                     "base_count": len(b), "base_mean": b.mean(), "base_median": b.median(),
-                     "base_hit_rate": (b > 0).mean()}
+                    {
+                        "by": by,
+                        "group": group,
+                        "horizon": h,
+                        "count": len(s),
+                        "mean": s.mean(),
+                        "median": s.median(),
+                        "hit_rate": (s > 0).mean() if len(s) else np.nan,
+                        "base_count": len(b),
+                        "base_mean": b.mean(),
+                        "base_median": b.median(),
+                        "base_hit_rate": (b > 0).mean(),
+                    }
                 )
     return pd.DataFrame(rows)
 
@@ -78,7 +96,9 @@ def test_study_equals_pandas(formula: str) -> None:
     for column in ("count", "base_count"):
         assert (merged[column] == merged[column + "_pd"]).all(), column
     for column in ("mean", "median", "hit_rate", "base_mean", "base_median", "base_hit_rate"):
-        np.testing.assert_allclose(merged[column], merged[column + "_pd"], rtol=1e-9, err_msg=column)
+        np.testing.assert_allclose(
+            merged[column], merged[column + "_pd"], rtol=1e-9, err_msg=column
+        )
 
 
 def _tiny() -> MemoryRepository:

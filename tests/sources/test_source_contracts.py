@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -17,7 +18,7 @@ from tests.conftest import SHARED_DATA
 
 class TestMemorySource(DataSourceContract):
     known_symbol = "BBB"
-    expected_metadata = {"sector": "Energy", "name": "Bravo"}
+    expected_metadata: ClassVar[dict[str, str]] = {"sector": "Energy", "name": "Bravo"}
 
     @pytest.fixture
     def repository(self) -> ICandleRepository:
@@ -60,7 +61,7 @@ class TestSyntheticWeeklyFromDaily(DataSourceContract):
 
 class TestCsvSource(DataSourceContract):
     known_symbol = "SYM0002"
-    expected_metadata = {"sector": "Health Care", "name": "Two, Inc."}
+    expected_metadata: ClassVar[dict[str, str]] = {"sector": "Health Care", "name": "Two, Inc."}
 
     @pytest.fixture
     def repository(self, tmp_path: Path) -> ICandleRepository:
@@ -94,7 +95,10 @@ class TestCsvSourceOnRealData(DataSourceContract):
 
 class TestSampleSource(DataSourceContract):
     known_symbol = "AAPL"
-    expected_metadata = {"name": "Apple Inc.", "sector": "Information Technology"}
+    expected_metadata: ClassVar[dict[str, str]] = {
+        "name": "Apple Inc.",
+        "sector": "Information Technology",
+    }
 
     @pytest.fixture
     def repository(self) -> ICandleRepository:
