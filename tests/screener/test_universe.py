@@ -39,9 +39,7 @@ def test_a_csv_source_without_symbols_csv_has_no_metadata(tmp_path: Path) -> Non
         ("symbol,sector\nAAA,Energy,extra\n", "line 2: 3 cells, the header has 2"),
     ],
 )
-def test_a_bad_symbols_csv_names_the_file_and_line(
-    tmp_path: Path, text: str, message: str
-) -> None:
+def test_a_bad_symbols_csv_names_the_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     repo = _csv_dir(tmp_path, text)
     with pytest.raises(DataSourceError, match="symbols.csv") as info:
         repo.symbol_metadata()
