@@ -41,7 +41,7 @@ def test_a_csv_source_without_symbols_csv_has_no_metadata(tmp_path: Path) -> Non
 )
 def test_a_bad_symbols_csv_names_the_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     repo = _csv_dir(tmp_path, text)
-    with pytest.raises(DataSourceError, match="symbols.csv") as info:
+    with pytest.raises(DataSourceError, match=r"symbols\.csv") as info:
         repo.symbol_metadata()
     assert message in str(info.value)
 
