@@ -68,6 +68,58 @@ def _is_overlay(
     return bool(np.median(np.abs(values[finite] / close[finite] - 1.0)) < 0.1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Series:
+    """One symbol's bars in range: prices, indicator terms, matches."""
+
+    stamps: npt.NDArray[np.datetime64]
+    price: dict[str, npt.NDArray[np.float64]]
+    terms: dict[str, npt.NDArray[np.float64]]
+    matched: npt.NDArray[np.bool_]
+    overlays: tuple[str, ...]
+    panels: tuple[str, ...]
+
+
+def _series(
+    symbol: str, formula: str | None, source: Any, start: Any, end: Any, universe: Any
+) -> _Series:
+    from candlescan.formula._cross import has_cross_section
+    from candlescan.formula._parser import parse
+    from candlescan.registry import PluginRegistry
+    from candlescan.screener.api import scan
+
+    registry = PluginRegistry.default()
+    repo = registry.open_source(source) if isinstance(source, str) else source
+    text = formula or "false"
+    cross = has_cross_section(parse(text), registry.catalogue)
+    symbols = universe if universe is not None else (None if cross else [symbol])
+    results = scan(
+        text,
+        source=repo,
+        symbols=symbols,
+        start=start,
+        end=end,
+        columns=_PRICE,
+        backend="process" if cross else "serial",
+        registry=registry,
+    )
+    row = next((r for r in results if r.symbol == symbol), None)
+    if row is None or row.error is not None or results.panel is None:
+        raise InvalidJobError(f"cannot chart {symbol}: {row.error if row else 'not in the job'}")
+    panel = results.panel
+    index = panel.symbols.index(symbol)
+    cols = np.flatnonzero(panel.in_range[index])
+    if not len(cols):
+        raise InvalidJobError(f"{symbol} has no bar between {results.date_range}")
+    price = {name: panel.columns[name][index, cols] for name in _PRICE}
+    terms = {t: v[index, cols] for t, v in panel.terms.items()}
+    overlays = tuple(
+        t for t, v in terms.items() if _is_overlay(t, registry.catalogue, v, price["close"])
+    )
+    below = tuple(t for t in terms if t not in overlays)
+    return _Series(panel.stamps[cols], price, terms, panel.matched[index, cols], overlays, below)
+
+
 def chart_symbol(
     symbol: str,
     formula: str | None,
@@ -89,40 +141,8 @@ def chart_symbol(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from candlescan.formula._cross import has_cross_section
-    from candlescan.formula._parser import parse
-    from candlescan.registry import PluginRegistry
-    from candlescan.screener.api import scan
-
-    registry = PluginRegistry.default()
-    repo = registry.open_source(source) if isinstance(source, str) else source
-    text = formula or "false"
-    cross = has_cross_section(parse(text), registry.catalogue)
-    symbols = universe if universe is not None else (None if cross else [symbol])
-    results = scan(
-        text,
-        source=repo,
-        symbols=symbols,
-        start=start,
-        end=end,
-        columns=_PRICE,
-        backend="serial" if not cross else "process",
-        registry=registry,
-    )
-    row = next((r for r in results if r.symbol == symbol), None)
-    if row is None or row.error is not None or results.panel is None:
-        raise InvalidJobError(f"cannot chart {symbol}: {row.error if row else 'not in the job'}")
-    panel = results.panel
-    index = panel.symbols.index(symbol)
-    cols = np.flatnonzero(panel.in_range[index])
-    if not len(cols):
-        raise InvalidJobError(f"{symbol} has no bar between {results.date_range}")
-    price = {name: panel.columns[name][index, cols] for name in _PRICE}
-    terms = {t: v[index, cols] for t, v in panel.terms.items()}
-    overlays = tuple(
-        t for t, v in terms.items() if _is_overlay(t, registry.catalogue, v, price["close"])
-    )
-    below = tuple(t for t in terms if t not in overlays)
+    data = _series(symbol, formula, source, start, end, universe)
+    below = data.panels
     figure, axes = plt.subplots(
         1 + len(below),
         1,
@@ -133,21 +153,20 @@ def chart_symbol(
         squeeze=False,
     )
     top = axes[0][0]
-    x = np.arange(len(cols))
-    _candles(top, x, price)
-    for term in overlays:
-        top.plot(x, terms[term], linewidth=1.0, label=term)
-    matched = panel.matched[index, cols]
-    marker_y = price["low"][matched] * 0.985
+    x = np.arange(len(data.stamps))
+    _candles(top, x, data.price)
+    for term in data.overlays:
+        top.plot(x, data.terms[term], linewidth=1.0, label=term)
+    matched = data.matched
+    marker_y = data.price["low"][matched] * 0.985
     top.scatter(x[matched], marker_y, marker="^", s=60, color=MARKER_COLOR, zorder=5, label="match")
     top.set_title(f"{symbol}: {formula}" if formula else symbol)
     top.legend(loc="upper left", fontsize=8)
     for axis, term in zip((a[0] for a in axes[1:]), below, strict=True):
-        axis.plot(x, terms[term], linewidth=1.0, color="tab:purple")
+        axis.plot(x, data.terms[term], linewidth=1.0, color="tab:purple")
         axis.set_ylabel(term, fontsize=8)
-    stamps = panel.stamps[cols]
     ticks = np.linspace(0, len(x) - 1, min(6, len(x))).astype(int)
-    axes[-1][0].set_xticks(ticks, [str(np.datetime64(stamps[t], "D")) for t in ticks])
+    axes[-1][0].set_xticks(ticks, [str(data.stamps[t].astype("datetime64[D]")) for t in ticks])
     figure.tight_layout()
     figure.canvas.draw()
     width, height = figure.canvas.get_width_height()
@@ -158,9 +177,9 @@ def chart_symbol(
     return Chart(
         path,
         (int(width), int(height)),
-        tuple(stamps[matched]),
+        tuple(data.stamps[matched]),
         tuple((float(px), float(height - py)) for px, py in pixels),
-        overlays,
+        data.overlays,
         below,
     )
 
