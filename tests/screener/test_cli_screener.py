@@ -201,3 +201,23 @@ def test_bad_horizons_and_sorting_by_a_bad_column(capsys: pytest.CaptureFixture[
     assert run(capsys, "study", "close > 0", "--horizons", "0,5")[0] == 2
     code, _, err = run(capsys, "scan", "close > 0", "--sort", "-rsx(close)", *RANGE, *FAST)
     assert code == 1 and "unknown function 'rsx'" in err and "^" in err
+
+
+def test_a_plain_cross_sectional_scan_keeps_the_classic_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without screener options the engine's own path runs; the rank term is a column."""
+    code, out, _ = run(
+        capsys, "scan", "rank(roc(close, 63)) <= 3", "--format", "json", *RANGE, *FAST
+    )
+    document = json.loads(out)
+    assert code == 0 and "job" in document
+    assert document["indicator_terms"] == ["rank(roc(close, 63))", "roc(close, 63)"]
+    ranks = {
+        r["symbol"]: r["computed_indicators"].get("rank(roc(close, 63))")
+        for r in document["results"]
+    }
+    # on the last bar exactly three symbols hold ranks 1..3 (real prices: no ties here)
+    assert sorted(v for v in ranks.values() if v is not None and v <= 3) == [1.0, 2.0, 3.0]
+    on_last = [r["symbol"] for r in document["results"] if r["on_last_bar"]]
+    assert sorted(on_last) == sorted(s for s, v in ranks.items() if v is not None and v <= 3)
