@@ -76,11 +76,13 @@ def bottom(x: pd.DataFrame, n: int) -> pd.DataFrame:
 
 
 def by_group(x: pd.DataFrame, groups: pd.Series, how: str) -> pd.DataFrame:
-    """``how`` ("rank" or "median") within each group, on each date."""
+    """``how`` ("rank", "percentile" or "median") within each group, on each date."""
     keys = groups.reindex(x.columns)
     grouped = x.T.groupby(keys)
     if how == "rank":
         out = grouped.rank(ascending=False, method="min")
+    elif how == "percentile":
+        out = grouped.rank(pct=True, method="average") * 100.0
     else:
         out = grouped.transform("median")
     return out.T.reindex(columns=x.columns)
