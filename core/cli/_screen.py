@@ -13,14 +13,14 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from candlescan.cli._output import report_failures, write_csv, write_table
 from candlescan.entities import ParameterValue, ProcessingResult
 from candlescan.errors import InvalidJobError
-from candlescan.screener.api import default_range, run_plan
-from candlescan.screener.results import ScanResults, SortKey, build_rows, parse_sort
-from candlescan.screener.universe import parse_where, resolve_symbols
+
+if TYPE_CHECKING:  # the screener loads only when a scan uses it (CLI start-up stays lean)
+    from candlescan.screener.results import ScanResults
 
 __all__ = ["add_screen_options", "join_sort_value", "run_screen", "split_columns", "wants_screen"]
 
@@ -92,6 +92,9 @@ def run_screen(
     """Run a screener scan from parsed ``args``; return the exit code."""
     from candlescan.formula import FormulaService
     from candlescan.registry import PluginRegistry
+    from candlescan.screener.api import default_range, run_plan
+    from candlescan.screener.results import ScanResults, SortKey, build_rows, parse_sort
+    from candlescan.screener.universe import parse_where, resolve_symbols
 
     if args.top is not None and args.top < 1:
         raise InvalidJobError(f"--top must be a positive integer, got {args.top}")
