@@ -68,3 +68,30 @@ def test_one_row_per_symbol_and_json_ready_dicts(results: candlescan.ScanResults
         assert document["symbol"] == row.symbol and len(document["matches"]) == len(row.matches)
     assert results.matched().symbols == tuple(r.symbol for r in results if r.matches)
     assert results.head(2).symbols == results.symbols[:2]
+
+
+def test_where_ranks_within_the_filtered_universe() -> None:
+    """A --where universe and a by= group are two routes to the same ranks."""
+    energy = candlescan.scan(
+        "rank(roc(close, 63)) <= 3",
+        where={"sector": "Energy"},
+        start="2017-06-01",
+        end="2017-12-31",
+        backend="thread",
+    )
+    grouped = candlescan.scan(
+        "rank(roc(close, 63), by=sector) <= 3",
+        start="2017-06-01",
+        end="2017-12-31",
+        backend="thread",
+    )
+    assert all(r.fields["sector"] == "Energy" for r in energy)
+    ranks = {r.symbol: r.values["rank(roc(close, 63))"] for r in energy if r.error is None}
+    by_sector = {
+        r.symbol: r.values["rank(roc(close, 63), by=sector)"] for r in grouped if r.error is None
+    }
+    assert ranks == {s: by_sector[s] for s in ranks}
+    assert sorted(v for v in ranks.values() if v <= 3) == [1.0, 2.0, 3.0]
+    assert {r.symbol for r in energy if r.matches} == {
+        r.symbol for r in grouped if r.matches and r.fields["sector"] == "Energy"
+    }

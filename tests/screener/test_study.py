@@ -128,3 +128,13 @@ def test_a_match_trades_from_the_next_open_and_overlaps_can_be_skipped() -> None
     assert row["count"] == 3  # t = 1, 3, 5: each waits for the previous exit
     assert row["mean"] == pytest.approx(np.mean(by_hand[::2]), rel=1e-12)
     assert set(skipped["by"]) == {"all", "year", "sector"}
+
+
+def test_bars_before_the_formula_is_warm_are_not_in_the_baseline() -> None:
+    # sma(close, 3) is warm from the third bar (index 2); horizon 2 needs t + 2 <= 7,
+    # so t = 2..5 are counted, and the rising prices match on each of them.
+    frame = candlescan.study(
+        "close > sma(close, 3)", horizons=(2,), source=_tiny(), backend="serial", workers=1
+    )
+    row = frame[frame["by"] == "all"].iloc[0]
+    assert row["base_count"] == 4 and row["count"] == 4
