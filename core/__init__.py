@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from candlescan.registry import PluginRegistry
     from candlescan.registry.markers import hookimpl, hookspec
     from candlescan.registry.plugin_registry import PluginWarning
+    from candlescan.screener import ScanResults, scan
+    from candlescan.screener.study import study
 
 __version__ = "0.1.0"
 
@@ -69,6 +71,9 @@ _LAZY = {
     "PluginWarning": "candlescan.registry.plugin_registry",
     "hookimpl": "candlescan.registry.markers",
     "hookspec": "candlescan.registry.markers",
+    "scan": "candlescan.screener",
+    "ScanResults": "candlescan.screener",
+    "study": "candlescan.screener.study",
 }
 
 
@@ -115,6 +120,7 @@ __all__ = [
     "ProcessingEngine",
     "ProcessingJob",
     "ProcessingResult",
+    "ScanResults",
     "SourceSpec",
     "SymbolNotFoundError",
     "Timeframe",
@@ -125,4 +131,6 @@ __all__ = [
     "__version__",
     "hookimpl",
     "hookspec",
+    "scan",
+    "study",
 ]

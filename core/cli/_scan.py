@@ -22,6 +22,7 @@ from candlescan.cli._output import (
     shared_failure,
     write_results,
 )
+from candlescan.cli._screen import add_screen_options, run_screen, wants_screen
 from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, Warmup
 from candlescan.errors import InvalidJobError
@@ -51,6 +52,7 @@ def add_scan_parser(commands: Any) -> None:
     _add_dates(scan)
     _add_execution_options(scan)
     _add_output_options(scan)
+    add_screen_options(scan)  # --columns --sort --top --where --out (candlescan.cli._screen)
     scan.set_defaults(run=run_scan)
 
 
@@ -119,7 +121,10 @@ def _add_execution_options(scan: argparse.ArgumentParser) -> None:
 
 def _add_output_options(scan: argparse.ArgumentParser) -> None:
     scan.add_argument(
-        "--format", default="table", choices=("table", "csv", "json"), help="output format"
+        "--format",
+        default="table",
+        choices=("table", "csv", "json", "parquet"),
+        help="output format (parquet needs --out)",
     )
     scan.add_argument(
         "--all", action="store_true", help="list every symbol, not only those that matched"
@@ -216,7 +221,8 @@ def _symbols(text: str, repository: ICandleRepository) -> tuple[str, ...]:
     return wanted
 
 
-def _resolve(args: argparse.Namespace, registry: PluginRegistry, service: Any) -> _Scan:
+def _formula(args: argparse.Namespace, service: Any) -> tuple[str, dict[str, ParameterValue]]:
+    """The formula text and its parameters (a preset's defaults, then ``--param``)."""
     parameters: dict[str, ParameterValue] = {}
     formula = args.formula
     if args.preset is not None:
@@ -224,6 +230,15 @@ def _resolve(args: argparse.Namespace, registry: PluginRegistry, service: Any) -
         formula = preset.formula
         parameters.update(dict(preset.parameters))
     parameters.update(dict(parse_param(p) for p in args.param))
+    return formula, parameters
+
+
+def _resolve(
+    args: argparse.Namespace,
+    registry: PluginRegistry,
+    formula: str,
+    parameters: dict[str, ParameterValue],
+) -> _Scan:
     repository = registry.open_source(args.source)
     date_range = _date_range(args, repository)
     try:
@@ -256,7 +271,12 @@ def run_scan(args: argparse.Namespace) -> int:
         prelaunch()  # the warm forkserver starts while we build the registry and the job
     registry = PluginRegistry.default()
     service = FormulaService(registry)
-    scan = _resolve(args, registry, service)
+    formula, parameters = _formula(args, service)
+    if wants_screen(args):  # --columns --sort --top --where @watchlist parquet
+        if args.as_of is not None:
+            args.start = args.end = args.as_of
+        return run_screen(args, formula, parameters)
+    scan = _resolve(args, registry, formula, parameters)
     job = scan.job
     engine = ProcessingEngine(
         scan.repository, service, args.workers, timeout=args.timeout, backend=args.backend

@@ -25,6 +25,9 @@ from candlescan.cli._exit import (
 )
 from candlescan.cli._listings import add_listing_parsers
 from candlescan.cli._scan import UsageError, add_scan_parser
+from candlescan.cli._screen import join_sort_value
+from candlescan.cli.chart import register as register_chart
+from candlescan.cli.study import register as register_study
 from candlescan.errors import CandlescanError
 from candlescan.registry.plugin_registry import PluginWarning
 
@@ -34,7 +37,7 @@ __all__ = ["EXIT_JOB_FAILED", "EXIT_OK", "EXIT_SYMBOLS_FAILED", "EXIT_USAGE", "m
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_sort_value(sys.argv[1:] if argv is None else argv))
     with warnings.catch_warnings():
         warnings.simplefilter("always", PluginWarning)
         warnings.showwarning = _show_warning
@@ -64,7 +67,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 #: One function per subcommand module; a new command adds its own here.
-_SUBCOMMANDS = (add_scan_parser, add_listing_parsers)
+_SUBCOMMANDS = (add_scan_parser, register_study, register_chart, add_listing_parsers)
 
 
 def _show_warning(
