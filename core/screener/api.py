@@ -56,7 +56,9 @@ class _Prepared:
     def __init__(self, plan: RawPlan) -> None:
         self._plan = plan
 
-    def compile(self, formula: Any, parameters: Any = None, *, timeframe: Any = None) -> RawPlan:
+    def compile(
+        self, formula: Any, parameters: Any = None, *, timeframe: Any = None, warmup: Any = None
+    ) -> RawPlan:
         return self._plan
 
 
