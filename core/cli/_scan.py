@@ -24,7 +24,7 @@ from candlescan.cli._output import (
 )
 from candlescan.cli._screen import add_screen_options, run_screen, wants_screen
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import DateRange, ParameterValue, ProcessingJob, Warmup
+from candlescan.entities import DateRange, Formula, ParameterValue, ProcessingJob, Warmup
 from candlescan.errors import InvalidJobError
 from candlescan.registry import PluginRegistry
 
@@ -247,7 +247,7 @@ def _resolve(
             symbols=_symbols(args.symbols, repository),
             timeframe=args.timeframe,
             date_range=date_range,
-            formula=formula,
+            formula=Formula(formula),
             parameters=parameters,
             warmup=args.warmup,
         )
