@@ -5,10 +5,9 @@ equal TA-Lib over each symbol's whole history within 1e-9 relative, and the matc
 a range do not depend on how much earlier the scan starts. TA-Lib (the ``talib``
 package) is the independent reference.
 
-The ``"converged"`` cases need the kernels' own warm-up declarations (engineer K's branch
-``kernels``); until those are merged they are expected failures (strict: they turn into
-errors the moment they pass, so the marker cannot outlive its reason). ``"full"`` loads
-all history and must hold already.
+Both the default ``"converged"`` policy (the kernels' declared warm-ups, composed by the
+compiler) and ``"full"`` (all history) must hold; ``test_the_lookback_policy_does_not``
+shows the check can fail.
 """
 
 from __future__ import annotations
@@ -38,18 +37,8 @@ RANGE = DateRange("2017-07-01", "2017-12-31")
 STARTS = (date(2017, 7, 1), date(2017, 4, 1), date(2014, 7, 1))
 
 _REGISTRY = PluginRegistry(entrypoints=False)
-_DECLARED = bool(_REGISTRY.catalogue.indicator("rsi").warmup_ref)
-POLICIES = [
-    pytest.param(
-        "converged",
-        marks=pytest.mark.xfail(
-            not _DECLARED,
-            reason="needs the kernels' warm-up declarations (branch kernels)",
-            strict=True,
-        ),
-    ),
-    "full",
-]
+#: "lookback" is what the engine loaded before (AAPL's RSI on 2018-02-07: 22.07, not 33.68).
+POLICIES = ["converged", "full"]
 
 
 def _talib(frame: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -133,3 +122,13 @@ def test_matches_in_a_range_do_not_depend_on_where_the_scan_starts(
             held & (days >= np.datetime64(RANGE.start)) & (days <= np.datetime64(RANGE.end))
         ]
         assert [m.astype("datetime64[D]") for m in seen[0][symbol]] == list(want), symbol
+
+
+def test_the_lookback_policy_does_not(shared_data: Path) -> None:
+    folder = shared_data / "ohlcv"
+    day = DAYS[1]
+    results = _scan(folder, DateRange(day, day), "lookback")
+    frame = _read(folder, "AAPL")
+    at = int(np.searchsorted(frame["date"], np.datetime64(day)))
+    got = results["AAPL"].computed_indicators["rsi(close, 14)"]
+    assert abs(got - _talib(frame)["rsi(close, 14)"][at]) > 1.0
