@@ -311,3 +311,28 @@ def test_the_issues_xom_example_depends_on_the_warmup_policy_only(
     document = json.loads(out)
     assert document["job"]["warmup"] == warmup
     assert len(document["results"][0]["matches"]) == count
+
+
+def test_failures_group_by_reason_even_for_one_letter_symbols() -> None:
+    from candlescan import ProcessingResult
+    from candlescan.cli._output import shared_failure
+
+    failed = [
+        ProcessingResult(s, (), {}, 0.0, f"DataSourceError: cannot provide 1h bars for {s!r}")
+        for s in ("D", "AAPL", "A")
+    ]
+    assert shared_failure(failed) == "DataSourceError: cannot provide 1h bars for <symbol>"
+
+
+def test_an_as_of_day_without_bars_asks_whether_it_is_a_trading_day(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(
+        capsys, "scan", "close > 0", "--source", SYNTHETIC, "--backend", "serial", "--quiet",
+        "--as-of", "2014-03-01",  # a Saturday
+    )  # fmt: skip
+    assert code == 1
+    assert err.strip() == (
+        "candlescan: error: every symbol failed: NoBarsInRangeError: no bars for <symbol> "
+        "between 2014-03-01 and 2014-03-01 (is 2014-03-01 a trading day of this data?)"
+    )

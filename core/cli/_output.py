@@ -174,8 +174,8 @@ def _json_result(r: ProcessingResult) -> dict[str, Any]:
 
 def _reason(result: ProcessingResult) -> str:
     """The error with the symbol's name taken out, so shared causes group together."""
-    error = result.error or ""
-    return error.replace(repr(result.symbol), "<symbol>").replace(result.symbol, "<symbol>")
+    # Messages quote the symbol (repr); a bare replace would also hit "D" in "DataSource".
+    return (result.error or "").replace(repr(result.symbol), "<symbol>")
 
 
 def shared_failure(failed: list[ProcessingResult]) -> str | None:

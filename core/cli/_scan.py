@@ -294,6 +294,8 @@ def run_scan(args: argparse.Namespace) -> int:
     failed = [r for r in results if r.error is not None]
     if results and len(failed) == len(results):
         reason = shared_failure(failed)
+        if reason and scan.as_of and reason.startswith("NoBarsInRangeError"):
+            reason += f" (is {job.date_range.end} a trading day of this data?)"
         what = f": {reason}" if reason else " (first ones below)"
         print(f"candlescan: error: every symbol failed{what}", file=sys.stderr)
         if not reason:
