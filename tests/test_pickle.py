@@ -23,6 +23,7 @@ from candlescan import (
     ProcessingResult,
     SourceSpec,
     Timeframe,
+    Warmup,
 )
 from candlescan.execution.worker import (
     Chunk,
@@ -61,6 +62,7 @@ jobs = st.builds(
     formula=st.one_of(st.none(), st.text(min_size=1).filter(str.strip).map(Formula)),
     parameters=st.dictionaries(identifiers, parameter_values, max_size=4),
     job_type=st.sampled_from(list(JobType)),
+    warmup=st.sampled_from(list(Warmup)),
 )
 finite_or_nan = st.floats(allow_infinity=False)
 timestamps = st.integers(0, 4_000_000_000_000_000_000).map(lambda ns: np.datetime64(ns, "ns"))
@@ -73,6 +75,8 @@ results = st.builds(
     error=st.one_of(st.none(), st.text(max_size=30)),
     last_bar=st.one_of(st.none(), timestamps),
     bars=st.integers(0, 10_000),
+    evaluated_from=st.one_of(st.none(), timestamps),
+    indicators_at=st.one_of(st.none(), timestamps),
 )
 
 
