@@ -40,14 +40,8 @@ from typing import Any
 from candlescan.entities import ProcessingResult
 from candlescan.errors import WorkerCrashedError
 from candlescan.execution.backends.base import Backend
-from candlescan.execution.worker import (
-    Chunk,
-    ThreadBeacon,
-    WorkSpec,
-    decode_results,
-    describe_error,
-    error_result,
-)
+from candlescan.execution.wire import decode_results, describe_error
+from candlescan.execution.worker import Chunk, ThreadBeacon, WorkSpec
 
 __all__ = ["TIMEOUT_ERROR", "BatchStats", "Supervisor", "chunk_size_for"]
 
@@ -253,7 +247,7 @@ class Supervisor:
                 results = decode_results(future.result())
             else:  # the chunk itself failed (e.g. could not be sent): all its symbols
                 message = describe_error(exc)
-                results = [error_result(symbol, message) for symbol in task.symbols]
+                results = [ProcessingResult.failed(symbol, message) for symbol in task.symbols]
             out.extend(self._resolve(results))
         return out
 
@@ -362,7 +356,7 @@ class Supervisor:
                 symbol = task.symbols[index]
                 started = state[1] if state is not None else task.submitted
                 out.extend(
-                    self._resolve([error_result(symbol, TIMEOUT_ERROR, (now - started) * 1e3)])
+                    self._resolve([ProcessingResult.failed(symbol, TIMEOUT_ERROR, (now - started) * 1e3)])
                 )
                 self.stats.timeouts += 1
                 progressed = True
@@ -380,7 +374,7 @@ class Supervisor:
                 code = codes.get(pid)
                 out.extend(
                     self._resolve(
-                        [error_result(symbol, describe_error(WorkerCrashedError(symbol, code)))]
+                        [ProcessingResult.failed(symbol, describe_error(WorkerCrashedError(symbol, code)))]
                     )
                 )
                 self.stats.crashes += 1
@@ -417,4 +411,4 @@ class Supervisor:
         self._queue.clear()
         for future in list(self._inflight):
             self._release(future)
-        return self._resolve([error_result(symbol, message) for symbol in sorted(self._unresolved)])
+        return self._resolve([ProcessingResult.failed(symbol, message) for symbol in sorted(self._unresolved)])

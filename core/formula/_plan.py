@@ -1,4 +1,5 @@
-"""The two values the engine handles: :class:`CompiledFormula` and :class:`Evaluation`."""
+"""The two values the engine handles: :class:`CompiledFormula` and its
+:class:`~candlescan.results.Evaluation` (the result shape, defined in :mod:`candlescan.results`)."""
 
 from __future__ import annotations
 
@@ -10,27 +11,9 @@ from candlescan.entities import Candles, DateRange
 from candlescan.errors import InsufficientHistoryError
 from candlescan.formula._evaluator import run
 from candlescan.formula._program import Program
+from candlescan.results import Evaluation, Matches
 
 __all__ = ["CompiledFormula", "Evaluation"]
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """The outcome of one formula on one symbol's candles.
-
-    :ivar matches: timestamps of the bars inside the date range where the formula held.
-    :ivar computed_indicators: each indicator term by canonical text -> its value on the
-        last bar in range (NaN when there is no bar in range or the value is not warm).
-    :ivar last_bar: timestamp of the last bar in range, ``None`` if there is none.
-    :ivar bars: number of bars in range.
-    """
-
-    matches: tuple[np.datetime64, ...]
-    computed_indicators: dict[str, float]
-    last_bar: np.datetime64 | None
-    bars: int
-
-    __module__ = "candlescan.formula"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +52,7 @@ class CompiledFormula:
         first, stop = candles.index_range(date_range)
         if stop <= first:
             nan = float("nan")
-            return Evaluation((), dict.fromkeys(self.indicator_terms, nan), None, 0)
+            return Evaluation(Matches(), dict.fromkeys(self.indicator_terms, nan), None, 0)
         if first < self.warmup_bars:
             raise InsufficientHistoryError(candles.symbol, self.warmup_bars, first)
         values = run(self.program, candles, stop)
@@ -84,7 +67,7 @@ class CompiledFormula:
             for text, step in zip(self.indicator_terms, self.term_steps, strict=True)
         }
         return Evaluation(
-            matches=tuple(stamps),
+            matches=Matches(stamps),
             computed_indicators=computed,
             last_bar=candles.timestamps[stop - 1],
             bars=stop - first,
