@@ -21,8 +21,11 @@ import pickle
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import numpy as np
 
 from candlescan.data.repository import ICandleRepository
 from candlescan.entities import Candles, DateRange, Timeframe
@@ -56,7 +59,11 @@ class Plan(Protocol):
     @property
     def warmup_bars(self) -> int: ...
 
-    def evaluate(self, candles: Candles, date_range: DateRange) -> Any: ...
+    def evaluate(self, candles: Candles, date_range: DateRange) -> Any:
+        """The outcome on ``candles``: an object with ``matches``, ``computed_indicators``,
+        ``last_bar`` and ``bars`` (:class:`~candlescan.results.Evaluation`). A plan may
+        also offer ``prepare(date_range) -> (candles -> outcome)``, used once per chunk."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,32 +188,42 @@ def run_chunk(
     """
     spec = chunk.spec
     plan = spec.plan
-    date_range = spec.date_range
+    evaluate = _evaluator(plan, spec.date_range)
     warmup = int(plan.warmup_bars)
     out = ResultsBuilder(check_pickle=serialize)
     clock = time.perf_counter
-    for index, symbol in enumerate(chunk.symbols):
-        if beacon is not None:
-            beacon.mark(chunk.slot, chunk.token, index)
-        started = clock()
-        try:
-            candles = _candles(repo, symbol, spec, warmup, repo_error)
-            outcome = plan.evaluate(candles, date_range)
-            ms = (clock() - started) * 1e3
-            out.add(
-                symbol,
-                outcome.matches,
-                outcome.computed_indicators,
-                ms,
-                outcome.last_bar,
-                outcome.bars,
-            )
-        except Exception as exc:  # one symbol's failure must not cost the chunk
-            out.fail(symbol, describe_error(exc), (clock() - started) * 1e3)
+    # One errstate for the chunk (NaN comparisons are expected), not one per symbol.
+    with np.errstate(all="ignore"):
+        for index, symbol in enumerate(chunk.symbols):
+            if beacon is not None:
+                beacon.mark(chunk.slot, chunk.token, index)
+            started = clock()
+            try:
+                outcome = evaluate(_candles(repo, symbol, spec, warmup, repo_error))
+                ms = (clock() - started) * 1e3
+                out.add(
+                    symbol,
+                    outcome.matches,
+                    outcome.computed_indicators,
+                    ms,
+                    outcome.last_bar,
+                    outcome.bars,
+                )
+            except Exception as exc:  # one symbol's failure must not cost the chunk
+                out.fail(symbol, describe_error(exc), (clock() - started) * 1e3)
     results = out.build()
     if not serialize:
         return results
     return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _evaluator(plan: Plan, date_range: DateRange) -> Callable[[Candles], Any]:
+    """``plan`` bound to ``date_range`` once per chunk (``prepare``) where it can be."""
+    prepare = getattr(plan, "prepare", None)
+    if prepare is not None:
+        bound: Callable[[Candles], Any] = prepare(date_range)
+        return bound
+    return lambda candles: plan.evaluate(candles, date_range)
 
 
 def _candles(

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from candlescan.entities import Candles, DateRange
-from candlescan.errors import InsufficientHistoryError
-from candlescan.formula._evaluator import run
+from candlescan.formula._prepared import PreparedFormula
 from candlescan.formula._program import Program
-from candlescan.results import Evaluation, Matches
+from candlescan.results import Evaluation
 
 __all__ = ["CompiledFormula", "Evaluation"]
 
@@ -49,32 +48,10 @@ class CompiledFormula:
         :raises InsufficientHistoryError: fewer than :attr:`warmup_bars` bars precede the
             first bar of the range.
         """
-        first, stop = candles.index_range(date_range)
-        if stop <= first:
-            nan = float("nan")
-            return Evaluation(Matches(), dict.fromkeys(self.indicator_terms, nan), None, 0)
-        if first < self.warmup_bars:
-            raise InsufficientHistoryError(candles.symbol, self.warmup_bars, first)
-        values = run(self.program, candles, stop)
-        result = values[self.result]
-        if isinstance(result, np.ndarray):
-            in_range = result[first:stop]
-            stamps = candles.timestamps[first:stop][in_range]
-        else:  # a constant condition
-            stamps = candles.timestamps[first:stop] if result else candles.timestamps[:0]
-        computed = {
-            text: _last(values[step], stop)
-            for text, step in zip(self.indicator_terms, self.term_steps, strict=True)
-        }
-        return Evaluation(
-            matches=Matches(stamps),
-            computed_indicators=computed,
-            last_bar=candles.timestamps[stop - 1],
-            bars=stop - first,
-        )
+        with np.errstate(all="ignore"):
+            return self.prepare(date_range)(candles)
 
-
-def _last(value: object, stop: int) -> float:
-    if isinstance(value, np.ndarray):
-        return float(value[stop - 1])
-    return float(value)  # type: ignore[arg-type]
+    def prepare(self, date_range: DateRange) -> PreparedFormula:
+        """This formula bound to ``date_range``: a callable ``candles -> Evaluation`` that
+        evaluates many symbols without redoing the per-formula work (the engine's path)."""
+        return PreparedFormula(self, date_range)
