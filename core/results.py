@@ -54,6 +54,13 @@ class Matches(Sequence[np.datetime64]):
         """Matches from nanoseconds since the epoch (``int64``), without a copy."""
         return cls(ns.view("datetime64[ns]"))
 
+    @classmethod
+    def _wrap(cls, array: TimeArray) -> Matches:
+        """Wrap an array already known to be read-only 1-D ``datetime64[ns]`` (no checks)."""
+        matches = cls.__new__(cls)
+        matches._array = array
+        return matches
+
     @property
     def array(self) -> TimeArray:
         """The timestamps as a read-only ``datetime64[ns]`` array (no copy)."""

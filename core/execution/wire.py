@@ -188,6 +188,8 @@ def decode_results(
         return list(payload)  # type: ignore[arg-type]
     chunk = payload
     times = chunk.matches.view("datetime64[ns]")
+    times.flags.writeable = False  # so every symbol's slice is a read-only view too
+    wrap = Matches._wrap
     offsets = chunk.offsets.tolist()
     ms = chunk.ms.tolist()
     bars = chunk.bars.tolist()
@@ -201,7 +203,7 @@ def decode_results(
         out.append(
             ProcessingResult(
                 symbol,
-                Matches(times[offsets[i] : offsets[i + 1]]),
+                wrap(times[offsets[i] : offsets[i + 1]]),
                 computed,
                 ms[i],
                 chunk.errors[i],
