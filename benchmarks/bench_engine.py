@@ -15,7 +15,8 @@ Rows:
   process on preloaded arrays (the issue's yardstick: a warm batch should take at most 3x
   this). Only for formulas listed in ``TALIB_TWINS``; add a twin when adding a case.
 * **floor**: the compiled formula evaluated serially in this process on candles already
-  in memory (no engine, no repository call): the cost of the kernels themselves.
+  in memory (no engine, no repository call), prepared once as the engine's workers do:
+  the cost of the kernels and the formula evaluator.
 * **serial loop**: the same plus ``repository.get_candles`` per symbol.
 * one row per backend: engine start (workers up), first batch (includes warming the
   formula's kernels), and the median warm batch (engine already started).
@@ -120,9 +121,12 @@ async def _measure(
     candles = [fetch(s) for s in job.symbols]
     outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
 
+    prepared = plan.prepare(job.date_range)  # the engine's per-chunk evaluator
+
     async def floor() -> None:
-        for c in candles:
-            plan.evaluate(c, job.date_range)
+        with np.errstate(all="ignore"):
+            for c in candles:
+                prepared(c)
 
     async def loop() -> None:
         for symbol in job.symbols:
