@@ -151,15 +151,15 @@ class ResultsBuilder:
 
 
 def _as_ns(matches: Any) -> npt.NDArray[np.int64]:
+    """Match times as ``int64`` nanoseconds (a view where they already are ``[ns]``)."""
     if isinstance(matches, Matches):
         array = matches.array
     else:
         array = np.asarray(matches, dtype="datetime64[ns]")
-    if array.dtype.kind == "M":
-        array = array.astype("datetime64[ns]", copy=False).view(np.int64)
     if array.ndim != 1:
         raise ValueError(f"matches must be 1-D timestamps, got {array.ndim}-D")
-    return array
+    ns: npt.NDArray[np.int64] = array.view(np.int64)
+    return ns
 
 
 def encode_results(results: Sequence[ProcessingResult]) -> ChunkResults:
