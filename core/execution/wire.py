@@ -13,6 +13,7 @@ or values that are not ``float``) travel as they are, in :attr:`ChunkResults.odd
 
 from __future__ import annotations
 
+import operator
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,13 +71,26 @@ class ResultsBuilder:
         :meth:`add`, so it becomes that symbol's error) indicator values that cannot be.
     """
 
-    __slots__ = ("_check", "_errors", "_matches", "_odd", "_rows", "_scalars", "_symbols", "_terms")
+    __slots__ = (
+        "_bars",
+        "_check",
+        "_errors",
+        "_last",
+        "_matches",
+        "_ms",
+        "_odd",
+        "_rows",
+        "_symbols",
+        "_terms",
+    )
 
     def __init__(self, *, check_pickle: bool = False) -> None:
         self._check = check_pickle
         self._symbols: list[str] = []
         self._errors: list[str | None] = []
-        self._scalars: list[tuple[float, int, int]] = []  # ms, last bar (ns), bars
+        self._ms: list[float] = []
+        self._last: list[Any] = []  # timestamps or None (converted in bulk by build())
+        self._bars: list[int] = []
         self._matches: list[npt.NDArray[np.int64]] = []
         self._terms: tuple[str, ...] | None = None
         self._rows: list[list[float] | None] = []
@@ -94,7 +108,9 @@ class ResultsBuilder:
     ) -> None:
         """Append one symbol; raises (adding nothing) if a value cannot be encoded."""
         ns = _as_ns(matches)
-        last = _NAT if last_bar is None else int(np.datetime64(last_bar, "ns").view(np.int64))
+        if last_bar is not None and type(last_bar) is not np.datetime64:
+            last_bar = np.datetime64(last_bar, "ns")  # fails here, for this symbol only
+        bars = operator.index(bars)
         row, odd = self._row(computed)
         if odd is not None and self._check:
             try:
@@ -104,7 +120,9 @@ class ResultsBuilder:
         index = len(self._symbols)
         self._symbols.append(symbol)
         self._errors.append(error)
-        self._scalars.append((float(ms), last, int(bars)))
+        self._ms.append(float(ms))
+        self._last.append(last_bar)
+        self._bars.append(bars)
         self._matches.append(ns)
         self._rows.append(row)
         if odd is not None:
@@ -127,7 +145,6 @@ class ResultsBuilder:
     def build(self) -> ChunkResults:
         """The collected results as one :class:`ChunkResults`."""
         n = len(self._symbols)
-        scalars = np.array(self._scalars, dtype=np.float64).reshape(n, 3)
         lengths = np.fromiter((len(m) for m in self._matches), dtype=np.int64, count=n)
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
@@ -137,9 +154,9 @@ class ResultsBuilder:
         return ChunkResults(
             symbols=tuple(self._symbols),
             errors=tuple(self._errors),
-            ms=np.ascontiguousarray(scalars[:, 0]),
-            last_bar=np.array([s[1] for s in self._scalars], dtype=np.int64),
-            bars=np.array([s[2] for s in self._scalars], dtype=np.int64),
+            ms=np.array(self._ms, dtype=np.float64),
+            last_bar=np.array(self._last, dtype="datetime64[ns]").view(np.int64),  # None: NaT
+            bars=np.array(self._bars, dtype=np.int64),
             offsets=offsets,
             matches=matches.astype(np.int64, copy=False),
             terms=terms,
