@@ -62,7 +62,20 @@ def prepare(program: Program) -> Prepared:
     The hot operations (columns, constants, kernels, arithmetic and comparisons) become
     closures that do no lookups per symbol; the rest call their operation with the step.
     """
-    return tuple(_bind(step) for step in program)
+    hit = _PREPARED.get(id(program))
+    if hit is not None and hit[0] is program:  # the entry holds the program: ids stay unique
+        return hit[1]
+    steps = tuple(_bind(step) for step in program)
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[id(program)] = (program, steps)
+    return steps
+
+
+#: Recently prepared programs by identity, so ``CompiledFormula.evaluate`` called symbol
+#: after symbol binds its steps once (a plan unpickled in a worker is a new program).
+_PREPARED: dict[int, tuple[Program, Prepared]] = {}
+_PREPARED_MAX = 64
 
 
 def _bind(step: Step) -> _Bound:
