@@ -121,7 +121,9 @@ async def _measure(
     candles = [fetch(s) for s in job.symbols]
     outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
 
-    prepared = plan.prepare(job.date_range)  # the engine's per-chunk evaluator
+    # The engine's per-chunk evaluator where the plan has one.
+    prepare = getattr(plan, "prepare", None)
+    prepared = prepare(job.date_range) if prepare else lambda c: plan.evaluate(c, job.date_range)
 
     async def floor() -> None:
         with np.errstate(all="ignore"):
