@@ -34,14 +34,13 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Sequence
 from concurrent.futures import BrokenExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from candlescan.entities import ProcessingResult
 from candlescan.execution.backends.base import Backend
+from candlescan.execution.batching import BatchStats, chunk_size_for, initial_queue
 from candlescan.execution.recovery import (
     TIMEOUT_ERROR,
     Incident,
@@ -58,7 +57,6 @@ from candlescan.execution.worker import Chunk, ThreadBeacon, WorkSpec
 
 __all__ = ["TIMEOUT_ERROR", "BatchStats", "Supervisor", "chunk_size_for"]
 
-_MAX_CHUNK = 100
 _WARM_GATE_S = 5.0
 
 #: ``wait(futures, timeout)``: return once one of ``futures`` is done or ``timeout`` passed.
@@ -68,27 +66,6 @@ Wait = Callable[[Collection["asyncio.Future[Any]"], "float | None"], Awaitable[o
 async def wait_first(futures: Collection[asyncio.Future[Any]], timeout: float | None) -> None:
     """The real wait: :func:`asyncio.wait` for the first completion or the timeout."""
     await asyncio.wait(futures, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-
-
-def chunk_size_for(n_symbols: int, workers: int) -> int:
-    """``clamp(ceil(n / (workers * 4)), 1, 100)``: ~4 chunks per worker, at most 100."""
-    return max(1, min(_MAX_CHUNK, math.ceil(n_symbols / (workers * 4))))
-
-
-@dataclass(slots=True)
-class BatchStats:
-    """What happened in one batch (``ProcessingEngine.last_batch``)."""
-
-    symbols: int = 0
-    chunks: int = 0
-    timeouts: int = 0
-    crashes: int = 0
-    restarts: int = 0
-    idle_restarts: int = 0
-    quarantined: int = 0
-    seconds: float = 0.0
-    errors: int = 0
-    pool_exit_codes: list[int | None] = field(default_factory=list)
 
 
 class Supervisor:
@@ -138,20 +115,7 @@ class Supervisor:
         started_at = self._clock()
         size = self._chunk_size or chunk_size_for(len(symbols), backend.max_workers)
         self.stats = stats = BatchStats(symbols=len(symbols))
-        self._queue: deque[Requeue] = deque(
-            (tuple(symbols[i : i + size]), False) for i in range(0, len(symbols), size)
-        )
-        if self._warm_first and len(symbols) > 1:
-            # A new formula: its first symbol runs alone, so one worker compiles or loads
-            # the kernels (and writes Numba's cache) before the others look for them.
-            first, rest = self._queue[0][0][:1], self._queue[0][0][1:]
-            self._queue.popleft()
-            if rest:
-                self._queue.appendleft((rest, False))
-            self._queue.appendleft((first, True))
-            self._warm_symbol: str | None = first[0]
-        else:
-            self._warm_symbol = None
+        self._queue, self._warm_symbol = initial_queue(symbols, size, self._warm_first)
         self._inflight: dict[asyncio.Future[Any], Task] = {}
         self._free = list(range(backend.inflight_limit - 1, -1, -1))
         self._unresolved = set(symbols)
