@@ -423,11 +423,15 @@ class Candles:
 
     def slice(self, start: int, stop: int) -> Candles:
         """Bars ``start:stop`` as new, independent candles."""
-        return Candles(
-            self.symbol,
-            self.timestamps[start:stop],
-            *(getattr(self, name)[start:stop] for name in PRICE_COLUMNS),
-        )
+        # These columns already have the kernels' layout: copy them, skip the
+        # constructor's coercion and checks (the hot path of every source's get_candles).
+        out = object.__new__(Candles)
+        setattr_ = object.__setattr__
+        setattr_(out, "symbol", self.symbol)
+        setattr_(out, "timestamps", self.timestamps[start:stop].copy())
+        for name in PRICE_COLUMNS:
+            setattr_(out, name, getattr(self, name)[start:stop].copy())
+        return out
 
     def index_range(self, date_range: DateRange) -> tuple[int, int]:
         """``(first, stop)`` bar indices of the bars inside ``date_range``."""
