@@ -207,25 +207,36 @@ def decode_results(
     times = chunk.matches.view("datetime64[ns]")
     times.flags.writeable = False  # so every symbol's slice is a read-only view too
     wrap = Matches._wrap
-    offsets = chunk.offsets.tolist()
-    ms = chunk.ms.tolist()
-    bars = chunk.bars.tolist()
-    last = chunk.last_bar.view("datetime64[ns]")
-    nat = chunk.last_bar == _NAT
+    bounds = chunk.offsets.tolist()
+    lasts = [
+        None if missing else stamp
+        for stamp, missing in zip(
+            chunk.last_bar.view("datetime64[ns]"), (chunk.last_bar == _NAT).tolist(), strict=True
+        )
+    ]
     rows = chunk.values.tolist()
     terms, odd = chunk.terms, chunk.odd
-    out = []
-    for i, symbol in enumerate(chunk.symbols):
-        computed = odd[i] if i in odd else dict(zip(terms, rows[i], strict=True))
-        out.append(
-            ProcessingResult(
-                symbol,
-                wrap(times[offsets[i] : offsets[i + 1]]),
-                computed,
-                ms[i],
-                chunk.errors[i],
-                None if nat[i] else last[i],
-                bars[i],
+    return [
+        ProcessingResult(
+            symbol,
+            wrap(times[start:stop]),
+            odd[i] if i in odd else dict(zip(terms, row, strict=True)),
+            ms,
+            error,
+            last,
+            bars,
+        )
+        for i, (symbol, start, stop, row, ms, error, last, bars) in enumerate(
+            zip(
+                chunk.symbols,
+                bounds,
+                bounds[1:],
+                rows,
+                chunk.ms.tolist(),
+                chunk.errors,
+                lasts,
+                chunk.bars.tolist(),
+                strict=False,  # bounds has one more entry than there are symbols
             )
         )
-    return out
+    ]
