@@ -102,16 +102,13 @@ def _check(results: list[Any], outcomes: dict[str, Any], label: str) -> None:
         assert r.last_bar == want.last_bar and r.bars == want.bars, f"{label}: {r.symbol}"
 
 
-async def _measure(
-    runs: dict[str, tuple[ICandleRepository, str]],
-    memory: MemoryRepository,
-    service: Any,
-    job: ProcessingJob,
-    workers: int,
-    repeat: int,
-) -> dict[str, dict[str, float]]:
-    """Start every engine, then time warm batches interleaved (rotated order per repeat)."""
-    plan = service.compile(job.formula, job.parameters)
+Call = Callable[[], Awaitable[object]]
+
+
+def _serial_calls(
+    memory: MemoryRepository, plan: Any, job: ProcessingJob
+) -> tuple[dict[str, Call], dict[str, Any]]:
+    """The in-process rows (TA-Lib, floor, serial loop) and each symbol's expected outcome."""
 
     def fetch(symbol: str) -> Candles:
         return memory.get_candles(
@@ -120,7 +117,6 @@ async def _measure(
 
     candles = [fetch(s) for s in job.symbols]
     outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
-
     # The engine's per-chunk evaluator where the plan has one.
     prepare = getattr(plan, "prepare", None)
     prepared = prepare(job.date_range) if prepare else lambda c: plan.evaluate(c, job.date_range)
@@ -134,8 +130,7 @@ async def _measure(
         for symbol in job.symbols:
             plan.evaluate(fetch(symbol), job.date_range)
 
-    calls: dict[str, Callable[[], Awaitable[object]]] = {"floor": floor, "loop": loop}
-    rows: dict[str, dict[str, float]] = {"floor": {}, "loop": {}}
+    calls: dict[str, Call] = {"floor": floor, "loop": loop}
     twin = _talib_twin(str(job.formula))
     if twin is not None:
 
@@ -144,7 +139,20 @@ async def _measure(
                 twin(c)
 
         calls["talib"] = talib_floor
-        rows["talib"] = {}
+    return calls, outcomes
+
+
+async def _measure(
+    runs: dict[str, tuple[ICandleRepository, str]],
+    memory: MemoryRepository,
+    service: Any,
+    job: ProcessingJob,
+    workers: int,
+    repeat: int,
+) -> dict[str, dict[str, float]]:
+    """Start every engine, then time warm batches interleaved (rotated order per repeat)."""
+    calls, outcomes = _serial_calls(memory, service.compile(job.formula, job.parameters), job)
+    rows: dict[str, dict[str, float]] = {name: {} for name in calls}
     engines = []
     try:
         for label, (repo, backend) in runs.items():
