@@ -11,8 +11,12 @@ backend is also run on ``synthetic`` itself, whose workers generate their series
 
 Rows:
 
+* **TA-Lib**: the same formula written with TA-Lib and NumPy, evaluated serially in this
+  process on preloaded arrays (the issue's yardstick: a warm batch should take at most 3x
+  this). Only for formulas listed in ``TALIB_TWINS``; add a twin when adding a case.
 * **floor**: the compiled formula evaluated serially in this process on candles already
-  in memory (no engine, no repository call): the cost of the kernels themselves.
+  in memory (no engine, no repository call), prepared once as the engine's workers do:
+  the cost of the kernels and the formula evaluator.
 * **serial loop**: the same plus ``repository.get_candles`` per symbol.
 * one row per backend: engine start (workers up), first batch (includes warming the
   formula's kernels), and the median warm batch (engine already started).
@@ -57,6 +61,17 @@ from candlescan.formula import FormulaService
 from candlescan.plugins.sources import MemoryRepository
 
 FORMULA = "rsi(close, 14) < 30 and close > sma(close, 200)"
+
+
+def _talib_rsi_sma(candles: Candles) -> object:
+    import talib
+
+    close = candles.close
+    return (talib.RSI(close, 14) < 30) & (close > talib.SMA(close, 200))
+
+
+#: Formula -> the same condition computed with TA-Lib on one symbol's candles.
+TALIB_TWINS: dict[str, Callable[[Candles], object]] = {FORMULA: _talib_rsi_sma}
 _EVERYTHING = DateRange(date(1970, 1, 1), date(2100, 1, 1))
 
 
@@ -92,6 +107,46 @@ def _check(results: list[Any], outcomes: dict[str, Any], label: str) -> None:
         assert r.last_bar == want.last_bar and r.bars == want.bars, f"{label}: {r.symbol}"
 
 
+Call = Callable[[], Awaitable[object]]
+
+
+def _serial_calls(
+    memory: MemoryRepository, plan: Any, job: ProcessingJob
+) -> tuple[dict[str, Call], dict[str, Any]]:
+    """The in-process rows (TA-Lib, floor, serial loop) and each symbol's expected outcome."""
+
+    def fetch(symbol: str) -> Candles:
+        return memory.get_candles(
+            symbol, job.timeframe, job.date_range, warmup_bars=plan.warmup_bars
+        )
+
+    candles = [fetch(s) for s in job.symbols]
+    outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
+    # The engine's per-chunk evaluator where the plan has one.
+    prepare = getattr(plan, "prepare", None)
+    prepared = prepare(job.date_range) if prepare else lambda c: plan.evaluate(c, job.date_range)
+
+    async def floor() -> None:
+        with np.errstate(all="ignore"):
+            for c in candles:
+                prepared(c)
+
+    async def loop() -> None:
+        for symbol in job.symbols:
+            plan.evaluate(fetch(symbol), job.date_range)
+
+    calls: dict[str, Call] = {"floor": floor, "loop": loop}
+    twin = _talib_twin(str(job.formula))
+    if twin is not None:
+
+        async def talib_floor() -> None:
+            for c in candles:
+                twin(c)
+
+        calls["talib"] = talib_floor
+    return calls, outcomes
+
+
 async def _measure(
     runs: dict[str, tuple[ICandleRepository, str]],
     memory: MemoryRepository,
@@ -101,26 +156,8 @@ async def _measure(
     repeat: int,
 ) -> dict[str, dict[str, float]]:
     """Start every engine, then time warm batches interleaved (rotated order per repeat)."""
-    plan = service.compile(job.formula, job.parameters)
-
-    def fetch(symbol: str) -> Candles:
-        return memory.get_candles(
-            symbol, job.timeframe, job.date_range, warmup_bars=plan.warmup_bars
-        )
-
-    candles = [fetch(s) for s in job.symbols]
-    outcomes = {c.symbol: plan.evaluate(c, job.date_range) for c in candles}  # also compiles
-
-    async def floor() -> None:
-        for c in candles:
-            plan.evaluate(c, job.date_range)
-
-    async def loop() -> None:
-        for symbol in job.symbols:
-            plan.evaluate(fetch(symbol), job.date_range)
-
-    calls: dict[str, Callable[[], Awaitable[object]]] = {"floor": floor, "loop": loop}
-    rows: dict[str, dict[str, float]] = {"floor": {}, "loop": {}}
+    calls, outcomes = _serial_calls(memory, service.compile(job.formula, job.parameters), job)
+    rows: dict[str, dict[str, float]] = {name: {} for name in calls}
     engines = []
     try:
         for label, (repo, backend) in runs.items():
@@ -147,6 +184,14 @@ async def _measure(
         for engine in engines:
             await asyncio.to_thread(engine.close)
     return rows
+
+
+def _talib_twin(formula: str) -> Callable[[Candles], object] | None:
+    try:
+        import talib  # noqa: F401
+    except ImportError:
+        return None
+    return TALIB_TWINS.get(formula)
 
 
 def _cli(n: int, bars: int, workers: int, date_range: DateRange, runs: int = 3) -> float | None:
@@ -284,6 +329,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-cli", action="store_true", help="skip the cold CLI runs")
     parser.add_argument("--no-dask", action="store_true", help="skip the dask backend")
+    parser.add_argument(
+        "--backends",
+        default="serial,thread,process,dask",
+        help="comma-separated backends to run (default: all)",
+    )
     parser.add_argument("--faults", action="store_true", help="also time the fault scenario")
     parser.add_argument(
         "--warmup-cost",
@@ -299,25 +349,33 @@ def main() -> None:
     job = ProcessingJob("bench", memory.symbols(), "1d", date_range, FORMULA)
     runs: dict[str, tuple[ICandleRepository, str]] = {
         f"engine {name} (memory)": (memory, name)
-        for name in ["serial", "thread", "process"] + ([] if args.no_dask else ["dask"])
+        for name in args.backends.split(",")
+        if not (args.no_dask and name == "dask")
     }
-    runs["engine process (synthetic: workers generate data)"] = (synthetic, "process")
+    if "process" in args.backends.split(","):
+        runs["engine process (synthetic: workers generate data)"] = (synthetic, "process")
     rows = asyncio.run(_measure(runs, memory, service, job, args.workers, args.repeat))
     floor = rows["floor"]["warm"]
+    talib = rows.get("talib", {}).get("warm", float("nan"))
     print(
         f"# {args.symbols} symbols x {args.bars} bars, range {date_range}, "
         f"{args.workers} workers, median of {args.repeat} interleaved repeats\n"
     )
-    print("| run | start s | first batch s | warm batch s | warm / floor |")
-    print("|---|---:|---:|---:|---:|")
-    print(f"| floor: serial evaluate, preloaded candles | | | {floor:.4f} | 1.0 |")
+    print("| run | start s | first batch s | warm batch s | warm / floor | warm / TA-Lib |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| TA-Lib, serial, preloaded arrays | | | {talib:.4f} | {talib / floor:.2f} | 1.00 |")
+    ratio = floor / talib
+    print(f"| floor: serial evaluate, preloaded candles | | | {floor:.4f} | 1.00 | {ratio:.2f} |")
     loop = rows["loop"]["warm"]
-    print(f"| serial loop incl. get_candles (memory) | | | {loop:.4f} | {loop / floor:.1f} |")
+    print(
+        f"| serial loop incl. get_candles (memory) | | | {loop:.4f} | {loop / floor:.2f} | "
+        f"{loop / talib:.2f} |"
+    )
     for label in runs:
         row = rows[label]
         print(
             f"| {label} | {row['start']:.3f} | {row['first']:.3f} | {row['warm']:.4f} | "
-            f"{row['warm'] / floor:.1f} |"
+            f"{row['warm'] / floor:.2f} | {row['warm'] / talib:.2f} |"
         )
     if not args.no_cli:
         cli = _cli(args.symbols, args.bars, args.workers, date_range)

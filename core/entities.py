@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan.errors import InvalidCandlesError, InvalidJobError
+from candlescan.results import NO_MATCHES, Evaluation, Matches
 
 __all__ = [
     "PRICE_COLUMNS",
@@ -282,8 +283,11 @@ class ProcessingResult:
     """The outcome for one symbol of a job.
 
     :ivar symbol: the symbol.
-    :ivar matches: timestamps (``numpy.datetime64``) of every bar inside the job's date
-        range where the formula held, oldest first.
+    :ivar matches: timestamps of every bar inside the job's date range where the formula
+        held, oldest first, as :class:`~candlescan.results.Matches` (one read-only
+        ``datetime64[ns]`` array; ``len``, indexing, iteration and ``==`` with a tuple
+        work as on a tuple; ``matches.array`` is the array). Any sequence of timestamps
+        given to the constructor is converted.
     :ivar computed_indicators: each indicator term of the formula by its canonical text
         (``"sma(close, 200)"``) mapped to its value on the bar :attr:`indicators_at`: the
         last match inside the range, else the last bar of the range.
@@ -299,7 +303,7 @@ class ProcessingResult:
     """
 
     symbol: str
-    matches: tuple[np.datetime64, ...]
+    matches: Matches
     computed_indicators: dict[str, float]
     processing_time_ms: float
     error: str | None = None
@@ -309,6 +313,42 @@ class ProcessingResult:
     indicators_at: np.datetime64 | None = None
 
     __module__ = "candlescan"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.matches, Matches):
+            object.__setattr__(self, "matches", Matches(self.matches))
+
+    @classmethod
+    def of(cls, symbol: str, outcome: Evaluation, processing_time_ms: float) -> ProcessingResult:
+        """The result of a symbol whose formula evaluated to ``outcome``."""
+        return cls(
+            symbol,
+            outcome.matches,
+            outcome.computed_indicators,
+            processing_time_ms,
+            None,
+            outcome.last_bar,
+            outcome.bars,
+            outcome.evaluated_from,
+            outcome.indicators_at,
+        )
+
+    @classmethod
+    def failed(cls, symbol: str, error: str, processing_time_ms: float = 0.0) -> ProcessingResult:
+        """The result of a symbol that failed with ``error`` (a one-line message)."""
+        return cls(symbol, NO_MATCHES, {}, processing_time_ms, error)
+
+    @property
+    def outcome(self) -> Evaluation:
+        """The formula's part of this result (matches, indicators and the bars they describe)."""
+        return Evaluation(
+            self.matches,
+            self.computed_indicators,
+            self.last_bar,
+            self.bars,
+            self.evaluated_from,
+            self.indicators_at,
+        )
 
     @property
     def ok(self) -> bool:
@@ -327,33 +367,14 @@ class ProcessingResult:
             return NotImplemented
         return (
             self.symbol == other.symbol
-            and len(self.matches) == len(other.matches)
-            and all(a == b for a, b in zip(self.matches, other.matches, strict=True))
-            and _same_floats(self.computed_indicators, other.computed_indicators)
+            and self.outcome == other.outcome
             and self.processing_time_ms == other.processing_time_ms
             and self.error == other.error
-            and _same_time(self.last_bar, other.last_bar)
-            and self.bars == other.bars
-            and _same_time(self.evaluated_from, other.evaluated_from)
-            and _same_time(self.indicators_at, other.indicators_at)
         )
 
     __hash__ = None  # type: ignore[assignment]
 
 
-def _same_time(a: np.datetime64 | None, b: np.datetime64 | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return bool(a == b)
-
-
-def _same_floats(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
-    if a.keys() != b.keys():
-        return False
-    return all(a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a)
-
-
-#: The price columns of :class:`Candles`, in the order every source and kernel uses.
 PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
 
 
@@ -466,11 +487,15 @@ class Candles:
 
     def slice(self, start: int, stop: int) -> Candles:
         """Bars ``start:stop`` as new, independent candles."""
-        return Candles(
-            self.symbol,
-            self.timestamps[start:stop],
-            *(getattr(self, name)[start:stop] for name in PRICE_COLUMNS),
-        )
+        # These columns already have the kernels' layout: copy them, skip the
+        # constructor's coercion and checks (the hot path of every source's get_candles).
+        out = object.__new__(Candles)
+        setattr_ = object.__setattr__
+        setattr_(out, "symbol", self.symbol)
+        setattr_(out, "timestamps", self.timestamps[start:stop].copy())
+        for name in PRICE_COLUMNS:
+            setattr_(out, name, getattr(self, name)[start:stop].copy())
+        return out
 
     def index_range(self, date_range: DateRange) -> tuple[int, int]:
         """``(first, stop)`` bar indices of the bars inside ``date_range``."""

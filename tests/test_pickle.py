@@ -25,13 +25,8 @@ from candlescan import (
     Timeframe,
     Warmup,
 )
-from candlescan.execution.worker import (
-    Chunk,
-    LoadOnlyPlan,
-    WorkSpec,
-    _pickle_results,
-    decode_results,
-)
+from candlescan.execution.wire import decode_results, encode_results
+from candlescan.execution.worker import Chunk, LoadOnlyPlan, WorkSpec
 from candlescan.formula import FormulaService
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 
@@ -212,4 +207,4 @@ def test_chunks_round_trip_and_their_plans_evaluate_alike(chunk: Chunk) -> None:
 
 @given(st.lists(results, max_size=6))
 def test_result_wire_format_round_trips(batch: list[ProcessingResult]) -> None:
-    assert decode_results(_pickle_results(batch)) == batch
+    assert decode_results(round_trip(encode_results(batch))) == batch

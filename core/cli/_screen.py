@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from candlescan.cli._output import report_failures, write_csv, write_table
 from candlescan.entities import ParameterValue, ProcessingResult
 from candlescan.errors import InvalidJobError
+from candlescan.results import Matches
 
 if TYPE_CHECKING:  # the screener loads only when a scan uses it (CLI start-up stays lean)
     from candlescan.screener.results import ScanResults
@@ -171,7 +172,13 @@ def _write(args: argparse.Namespace, shown: ScanResults, terms: list[str]) -> No
     columns = list(shown.columns) + [t for t in terms if t not in shown.columns]
     legacy = [
         ProcessingResult(
-            r.symbol, r.matches, r.values, r.processing_time_ms, r.error, r.last_bar, r.bars
+            r.symbol,
+            Matches(r.matches),
+            r.values,
+            r.processing_time_ms,
+            r.error,
+            r.last_bar,
+            r.bars,
         )
         for r in shown
     ]

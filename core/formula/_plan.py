@@ -1,4 +1,5 @@
-"""The two values the engine handles: :class:`CompiledFormula` and :class:`Evaluation`."""
+"""The two values the engine handles: :class:`CompiledFormula` and its
+:class:`~candlescan.results.Evaluation` (the result shape, defined in :mod:`candlescan.results`)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from candlescan.entities import Candles, DateRange, Warmup, stamp_text
-from candlescan.errors import InsufficientHistoryError, NoBarsInRangeError
-from candlescan.formula._evaluator import run
+from candlescan.entities import Candles, DateRange, Warmup
+from candlescan.formula._prepared import PreparedFormula
 from candlescan.formula._program import Program
+from candlescan.results import Evaluation
 
 __all__ = ["CompiledFormula", "Evaluation"]
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """The outcome of one formula on one symbol's candles.
-
-    :ivar matches: timestamps of the bars inside the date range where the formula held.
-    :ivar computed_indicators: each indicator term by canonical text -> its value on the
-        bar :attr:`indicators_at` (the last match, else the last bar in range).
-    :ivar last_bar: timestamp of the last bar in range.
-    :ivar bars: number of bars evaluated (from :attr:`evaluated_from` to the range end).
-    :ivar evaluated_from: timestamp of the first bar evaluated.
-    :ivar indicators_at: timestamp of the bar ``computed_indicators`` belong to.
-    """
-
-    matches: tuple[np.datetime64, ...]
-    computed_indicators: dict[str, float]
-    last_bar: np.datetime64 | None
-    bars: int
-    evaluated_from: np.datetime64 | None = None
-    indicators_at: np.datetime64 | None = None
-
-    __module__ = "candlescan.formula"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,39 +59,10 @@ class CompiledFormula:
         :raises NoBarsInRangeError: no bar inside ``date_range``.
         :raises InsufficientHistoryError: no bar inside the range has a value.
         """
-        first, stop = candles.index_range(date_range)
-        stamps = candles.timestamps
-        if stop <= first:
-            last = stamp_text(stamps[stop - 1]) if stop > 0 else ""
-            raise NoBarsInRangeError(candles.symbol, str(date_range), last)
-        start = max(first, self.lookback_bars)
-        if start >= stop:
-            until = stamp_text(stamps[stop - 1])
-            raise InsufficientHistoryError(candles.symbol, self.lookback_bars, stop, until)
-        values = run(self.program, candles, stop)
-        result = values[self.result]
-        if isinstance(result, np.ndarray):
-            matched = stamps[start:stop][result[start:stop]]
-        else:  # a constant condition
-            matched = stamps[start:stop] if result else stamps[:0]
-        at = stop - 1
-        if len(matched) and matched[-1] != stamps[at]:
-            at = int(np.searchsorted(stamps, matched[-1]))
-        computed = {
-            text: _at(values[step], at)
-            for text, step in zip(self.indicator_terms, self.term_steps, strict=True)
-        }
-        return Evaluation(
-            matches=tuple(matched),
-            computed_indicators=computed,
-            last_bar=stamps[stop - 1],
-            bars=stop - start,
-            evaluated_from=stamps[start],
-            indicators_at=stamps[at],
-        )
+        with np.errstate(all="ignore"):
+            return self.prepare(date_range)(candles)
 
-
-def _at(value: object, index: int) -> float:
-    if isinstance(value, np.ndarray):
-        return float(value[index])
-    return float(value)  # type: ignore[arg-type]
+    def prepare(self, date_range: DateRange) -> PreparedFormula:
+        """This formula bound to ``date_range``: a callable ``candles -> Evaluation`` that
+        evaluates many symbols without redoing the per-formula work (the engine's path)."""
+        return PreparedFormula(self, date_range)

@@ -21,6 +21,7 @@ from candlescan.entities import ProcessingResult
 from candlescan.errors import InvalidJobError
 from candlescan.formula._panel import run_panel
 from candlescan.formula._screen_plan import PANEL_KEY, ScreenPlan
+from candlescan.results import Matches
 
 __all__ = ["Panel", "finish", "group_codes"]
 
@@ -142,7 +143,7 @@ def _finished(result: ProcessingResult, panel: Panel, rows: dict[str, int]) -> P
         text: float(values[row, last]) if last >= 0 else float("nan")
         for text, values in reported.items()
     }
-    matches = tuple(panel.stamps[panel.matched[row]])
+    matches = Matches(panel.stamps[panel.matched[row]])  # one array, no object per match
     return ProcessingResult(
         result.symbol,
         matches,
