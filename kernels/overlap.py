@@ -7,11 +7,17 @@ fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the output, and so is e
 whose window or recursive seed would reach back across it. On finite input this is
 exactly TA-Lib. The compiled loops are private modules: ``_averages`` (SMA, EMA, RMA and
 the ``_ma`` dispatcher other families call), ``_weighted`` (WMA, HMA), ``_ema_chains``
-(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``. Bollinger Bands, the
+(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``; the lookbacks and
+warm-ups are in ``_overlap``. Bollinger Bands, the
 midpoint/midprice channels and the parabolic SAR are in :mod:`candlescan.kernels.bands`.
 
 ``timeperiod = 1`` is accepted by the moving averages, as TA-Lib 0.8 accepts it, and
 returns a copy of the input.
+
+Warm-up (``kernel.warmup``, rules in :mod:`candlescan.kernels._warmup`): SMA, WMA,
+TRIMA and HMA are windows, exact at their lookback; EMA (keeps ``1 - 2/(n+1)`` a bar), RMA
+(``1 - 1/n``), DEMA, TEMA and T3 (cascades of 2, 3 and 6 EMAs), ZLEMA, KAMA (at its slowest,
+``1 - (2/31)^2``: ~5,000 bars) and MAMA converge; ``ma`` takes its type's rule.
 """
 
 from __future__ import annotations
