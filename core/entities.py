@@ -21,6 +21,7 @@ import numpy.typing as npt
 from candlescan.errors import InvalidCandlesError, InvalidJobError
 
 __all__ = [
+    "PRICE_COLUMNS",
     "Candles",
     "DateRange",
     "Formula",
@@ -304,7 +305,8 @@ def _same_floats(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     return all(a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a)
 
 
-_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
+#: The price columns of :class:`Candles`, in the order every source and kernel uses.
+PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
 
 
 def _as_float_column(values: object, name: str, symbol: str) -> F64Array:
@@ -345,7 +347,7 @@ class Candles:
         if stamps.ndim != 1:
             raise InvalidCandlesError(self.symbol, -1, "timestamps must be 1-D")
         object.__setattr__(self, "timestamps", stamps)
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             column = _as_float_column(getattr(self, name), name, self.symbol)
             if len(column) != len(stamps):
                 raise InvalidCandlesError(
@@ -360,7 +362,7 @@ class Candles:
 
     def column(self, name: str) -> F64Array:
         """Return the price or volume column called ``name``."""
-        if name not in _PRICE_COLUMNS:
+        if name not in PRICE_COLUMNS:
             raise KeyError(name)
         array: F64Array = getattr(self, name)
         return array
@@ -410,7 +412,7 @@ class Candles:
         return Candles(
             self.symbol,
             self.timestamps[start:stop],
-            *(getattr(self, name)[start:stop] for name in _PRICE_COLUMNS),
+            *(getattr(self, name)[start:stop] for name in PRICE_COLUMNS),
         )
 
     def index_range(self, date_range: DateRange) -> tuple[int, int]:
@@ -427,7 +429,7 @@ class Candles:
             and np.array_equal(self.timestamps, other.timestamps)
             and all(
                 np.array_equal(getattr(self, n), getattr(other, n), equal_nan=True)
-                for n in _PRICE_COLUMNS
+                for n in PRICE_COLUMNS
             )
         )
 

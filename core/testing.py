@@ -44,15 +44,13 @@ import numpy.typing as npt
 import pytest
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import PRICE_COLUMNS, Candles, DateRange, Timeframe
 from candlescan.errors import SymbolNotFoundError
 from candlescan.registry import PluginRegistry
 from candlescan.registry.refs import reference_of, resolve
 from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
-
-_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 
 
 # --- data sources ------------------------------------------------------------------------
@@ -135,7 +133,7 @@ class DataSourceContract:
         assert isinstance(full, Candles)
         assert full.symbol == symbol
         assert full.timestamps.dtype == np.dtype("datetime64[ns]")
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             column = full.column(name)
             assert column.dtype == np.float64, name
             assert column.ndim == 1 and len(column) == len(full), name
@@ -152,7 +150,7 @@ class DataSourceContract:
         assert (got.timestamps >= date_range.start64).all()
         assert (got.timestamps < date_range.stop64).all()
         np.testing.assert_array_equal(got.timestamps, full.timestamps[inside])
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             np.testing.assert_array_equal(got.column(name), full.column(name)[inside])
 
     def test_warmup_bars_precede_the_range(
@@ -165,7 +163,7 @@ class DataSourceContract:
         got = repository.get_candles(full.symbol, self.timeframe, date_range, warmup_bars=warmup)
         assert len(got) == stop - first + warmup
         np.testing.assert_array_equal(got.timestamps, full.timestamps[first - warmup : stop])
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             np.testing.assert_array_equal(
                 got.column(name), full.column(name)[first - warmup : stop]
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from candlescan.entities import PRICE_COLUMNS
 from candlescan.errors import (
     FormulaLimitError,
     FormulaSyntaxError,
@@ -21,7 +22,7 @@ from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 __all__ = ["BUILTINS", "SERIES", "Calls", "usage"]
 
 #: Price series a formula can name, and the columns they are built from.
-SERIES = ("open", "high", "low", "close", "volume", "hl2", "hlc3", "ohlc4")
+SERIES = (*PRICE_COLUMNS, "hl2", "hlc3", "ohlc4")
 
 #: Built-in functions, handled by the compiler rather than by a plugin.
 BUILTINS = ("abs", "crossover", "crossunder", "ref", "tf")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from candlescan.entities import PRICE_COLUMNS
 from candlescan.errors import PluginError
 from candlescan.registry.refs import reference_of, resolve
 
@@ -30,7 +31,7 @@ def __getattr__(name: str) -> Any:
 
 
 #: Input names that a formula fills from the candles when the caller omits them.
-PRICE_INPUTS = frozenset({"open", "high", "low", "close", "volume"})
+PRICE_INPUTS = frozenset(PRICE_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)

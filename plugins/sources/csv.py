@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.entities import Candles, Timeframe
+from candlescan.entities import PRICE_COLUMNS, Candles, Timeframe
 from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFoundError
 from candlescan.plugins.sources._base import SeriesRepository
 from candlescan.plugins.sources._checks import check_ohlc_bounds
 
 __all__ = ["CsvRepository", "csv_source"]
 
-_COLUMNS = ("date", "open", "high", "low", "close", "volume")
+_COLUMNS = ("date", *PRICE_COLUMNS)
 
 
 class CsvRepository(SeriesRepository):
