@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from candlescan.kernels._params import ParamSpec
     from candlescan.registry import PluginRegistry
     from candlescan.registry.markers import hookimpl, hookspec
+    from candlescan.screener import ScanResults, scan
+    from candlescan.screener.study import study
 
 __version__ = "0.1.0"
 
@@ -65,6 +67,9 @@ _LAZY = {
     "PluginRegistry": "candlescan.registry",
     "hookimpl": "candlescan.registry.markers",
     "hookspec": "candlescan.registry.markers",
+    "scan": "candlescan.screener",
+    "ScanResults": "candlescan.screener",
+    "study": "candlescan.screener.study",
 }
 
 
@@ -109,6 +114,7 @@ __all__ = [
     "ProcessingEngine",
     "ProcessingJob",
     "ProcessingResult",
+    "ScanResults",
     "SourceSpec",
     "SymbolNotFoundError",
     "Timeframe",
@@ -118,4 +124,6 @@ __all__ = [
     "__version__",
     "hookimpl",
     "hookspec",
+    "scan",
+    "study",
 ]

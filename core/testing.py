@@ -72,6 +72,9 @@ class DataSourceContract:
     timeframe: Timeframe = Timeframe.D1
     #: A range holding all (or most) of the known symbol's bars.
     full_range: DateRange = DateRange(date(1900, 1, 1), date(2199, 12, 31))
+    #: Fields the source must report for the known symbol (e.g. ``{"sector": "Energy"}``);
+    #: ``None`` checks only the shape of :meth:`~candlescan.ICandleRepository.symbol_metadata`.
+    expected_metadata: dict[str, str] | None = None
 
     # --- fixtures -------------------------------------------------------------------------
 
@@ -111,6 +114,21 @@ class DataSourceContract:
         assert isinstance(repository, ICandleRepository)
         description = repository.describe()
         assert isinstance(description, str) and description.strip()
+
+    def test_symbol_metadata(self, repository: ICandleRepository, symbol: str) -> None:
+        everything = repository.symbol_metadata()
+        assert isinstance(everything, dict)
+        assert set(everything) <= set(repository.symbols()), "metadata for unknown symbols"
+        for fields in everything.values():
+            assert isinstance(fields, dict)
+            assert all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())
+        some = repository.symbol_metadata([symbol, self.unknown_symbol])
+        assert set(some) <= {symbol}, "symbol_metadata(symbols) must keep to those symbols"
+        assert some.get(symbol) == everything.get(symbol)
+        if self.expected_metadata is not None:
+            fields = some.get(symbol, {})
+            for key, value in self.expected_metadata.items():
+                assert fields.get(key) == value, f"{symbol}: {key}={fields.get(key)!r}"
 
     def test_symbols_are_sorted_unique_strings(
         self, repository: ICandleRepository, symbol: str

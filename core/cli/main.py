@@ -27,6 +27,14 @@ from candlescan.cli._output import (
     write_json,
     write_table,
 )
+from candlescan.cli._screen import (
+    add_screen_options,
+    join_sort_value,
+    run_screen,
+    wants_screen,
+)
+from candlescan.cli.chart import register as register_chart
+from candlescan.cli.study import register as register_study
 from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
 from candlescan.errors import CandlescanError, InvalidJobError
@@ -42,7 +50,7 @@ DEFAULT_SOURCE = "sample"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_sort_value(sys.argv[1:] if argv is None else argv))
     try:
         code: int = args.run(args)
     except CandlescanError as exc:
@@ -114,14 +122,20 @@ def _build_parser() -> argparse.ArgumentParser:
         help="execution backend (default: %(default)s)",
     )
     scan.add_argument(
-        "--format", default="table", choices=("table", "csv", "json"), help="output format"
+        "--format",
+        default="table",
+        choices=("table", "csv", "json", "parquet"),
+        help="output format",
     )
     scan.add_argument(
         "--all", action="store_true", help="list every symbol, not only those that matched"
     )
     scan.add_argument("--strict", action="store_true", help="exit with code 3 if any symbol failed")
     scan.add_argument("--quiet", action="store_true", help="no progress display")
+    add_screen_options(scan)  # --columns --sort --top --where --out (candlescan.cli._screen)
     scan.set_defaults(run=_run_scan)
+    register_study(commands)
+    register_chart(commands)
 
     indicators = commands.add_parser("indicators", help="list the indicators formulas can use")
     indicators.add_argument("--format", default="table", choices=("table", "json"))
@@ -197,6 +211,8 @@ def _run_scan(args: argparse.Namespace) -> int:
         formula = preset.formula
         parameters.update(dict(preset.parameters))
     parameters.update(dict(_parse_param(p) for p in args.param))
+    if wants_screen(args):  # --columns --sort --top --where @watchlist parquet
+        return run_screen(args, formula, parameters)
 
     repository = registry.open_source(args.source)
     date_range = _date_range(args.start, args.end, repository)

@@ -284,6 +284,9 @@ class ProcessingEngine:
             )
             total = len(job.symbols)
             completed = 0
+            # A cross-sectional plan (candlescan.formula.ScreenPlan) finishes across symbols.
+            finish = getattr(spec.plan, "finish_batch", None)
+            pending: list[ProcessingResult] = []
             try:
                 # aclosing: if this stream stops early, the supervisor stops its workers now,
                 # not whenever the garbage collector finalizes it.
@@ -292,6 +295,12 @@ class ProcessingEngine:
                         completed += 1
                         if progress_callback is not None:
                             await _call(progress_callback, completed, total)
+                        if finish is None:
+                            yield result
+                        else:
+                            pending.append(result)
+                if finish is not None:
+                    for result in await asyncio.to_thread(finish, pending, self._candle_repo):
                         yield result
             finally:
                 self._last_batch = supervisor.stats

@@ -27,6 +27,7 @@ from candlescan.formula import _text as tx
 from candlescan.formula._base import Builder, Value, fold, position, quote
 from candlescan.formula._builtins import Builtins
 from candlescan.formula._calls import BUILTINS, SERIES, Calls
+from candlescan.formula._cross_names import is_cross_call, reject_cross_call
 from candlescan.formula._nodes import (
     Between,
     Binary,
@@ -259,6 +260,8 @@ class _Compiler(Calls, Builtins):
         return self.indicator(node.target, node.name, node.pos)
 
     def call(self, node: Call) -> Value:
+        if is_cross_call(node, self.catalogue):  # lifted out by ._cross wherever it can be
+            reject_cross_call(node, self.text, self.in_tf)
         builtin = _BUILTIN_HANDLERS.get(node.name)
         if builtin is not None:
             return builtin(self, node)
