@@ -111,9 +111,8 @@ def _ma_warmup(tolerance: float, timeperiod: int, matype: int) -> int:
     return _ma_lookback(timeperiod, matype) + ma_extra(timeperiod, matype, tolerance)
 
 
-def _one_type(
-    average_into: Callable[[F64Array, int, F64Array], None], real: F64Array, n: int
-) -> F64Array:
+def _one_type(average_into: Callable[..., None], real: F64Array, n: int, *extra: float) -> F64Array:
+    """``average_into(real, n, *extra, out)`` into a new array (a copy of ``real`` for n=1)."""
     # Each public average calls its own loop, not the ``_ma`` dispatcher: compiling the
     # dispatcher compiles all 14 types (~10 s cold) when the user only asked for one.
     # The output is a NumPy buffer: NumPy asks for huge pages on large buffers, Numba's
@@ -122,5 +121,5 @@ def _one_type(
     if n == 1:
         out[:] = real
     else:
-        average_into(real, n, out)
+        average_into(real, n, *extra, out)
     return out

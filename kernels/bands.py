@@ -6,6 +6,10 @@ non-NaN) and each run is computed as a whole series of its own (TA-Lib's numbers
 run, with a fresh warm-up). On finite input this is exactly TA-Lib. The compiled loops are
 private: ``_bands`` (BBANDS, SAR) and ``_windows`` (the window extremes of MIDPOINT and
 MIDPRICE).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): bbands converges as its ``matype``
+(exact for SMA); sar, a state machine, needs the whole history; midpoint and midprice are
+windows.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. A NaN bar
 is NaN in the output, and so is every bar whose window (or recursive seed) would reach
 back across it. On finite input this is exactly TA-Lib.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): keltner converges with its EMA and
+ATR; supertrend's ratcheting bands need the whole history; donchian is a window.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ the 1-bar rate of change of a triple EMA. NaN rule: the input is cut into runs o
 non-NaN bars and each run is computed as a whole series (TA-Lib's seeding, a fresh
 warm-up of ``lookback`` bars); on finite input this is TA-Lib. Outputs are allocated
 with NumPy in the wrappers and filled by the compiled loops.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): apo and ppo converge with the slower
+average of their ``matype``; trix as a cascade of three EMAs, its 1-bar rate of change
+amplifying what is left.
 """
 
 from __future__ import annotations

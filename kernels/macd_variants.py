@@ -9,6 +9,10 @@ NaN rule: the input is cut into runs of non-NaN bars and each run is computed as
 series (TA-Lib's seeding, a fresh warm-up of ``lookback`` bars); on finite input this is
 TA-Lib. Outputs are allocated with NumPy in the wrappers and filled by the compiled loops
 (an 8 MB array allocated inside Numba costs ~2,000 page faults per call here).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): the line converges with its slower
+average, then the signal with its own; macdext by its moving-average types (all-SMA is exact
+at its lookback).
 """
 
 from __future__ import annotations

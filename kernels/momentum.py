@@ -10,6 +10,10 @@ rounding, see :func:`_wilder`).
 Speed: each wrapper allocates its output with NumPy and the compiled loop fills it (an
 8 MB array allocated inside Numba costs ~2,000 page faults per call on Linux, NumPy's
 does not: it asks for huge pages).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): rsi and cmo converge as Wilder's
+averages forget their seed (``1 - 1/n`` a bar); mom and the roc family are exact at their
+lookback.
 """
 
 from __future__ import annotations

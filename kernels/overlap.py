@@ -7,11 +7,17 @@ fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the output, and so is e
 whose window or recursive seed would reach back across it. On finite input this is
 exactly TA-Lib. The compiled loops are private modules: ``_averages`` (SMA, EMA, RMA and
 the ``_ma`` dispatcher other families call), ``_weighted`` (WMA, HMA), ``_ema_chains``
-(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``. Bollinger Bands, the
+(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``; the lookbacks and
+warm-ups are in ``_overlap``. Bollinger Bands, the
 midpoint/midprice channels and the parabolic SAR are in :mod:`candlescan.kernels.bands`.
 
 ``timeperiod = 1`` is accepted by the moving averages, as TA-Lib 0.8 accepts it, and
 returns a copy of the input.
+
+Warm-up (``kernel.warmup``, rules in :mod:`candlescan.kernels._warmup`): SMA, WMA,
+TRIMA and HMA are windows, exact at their lookback; EMA (keeps ``1 - 2/(n+1)`` a bar), RMA
+(``1 - 1/n``), DEMA, TEMA and T3 (cascades of 2, 3 and 6 EMAs), ZLEMA, KAMA (at its slowest,
+``1 - (2/31)^2``: ~5,000 bars) and MAMA converge; ``ma`` takes its type's rule.
 """
 
 from __future__ import annotations
@@ -52,6 +58,9 @@ from candlescan.kernels._overlap import (
 )
 from candlescan.kernels._weighted import _hma_into, _wma_into
 
+_WINDOW = Param(30, 1, 100_000, doc="Window length ``n``.")
+_PERIOD = Param(30, 1, 100_000, doc="Period ``n``.")
+
 __all__: list[str] = [
     "dema",
     "ema",
@@ -72,11 +81,7 @@ __all__: list[str] = [
 # --- simple, exponential, weighted, Wilder --------------------------------------------------
 
 
-@indicator(
-    inputs=("real",),
-    lookback=_sma_lookback,
-    timeperiod=Param(30, 1, 100_000, doc="Window length ``n``."),
-)
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_WINDOW)
 def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Simple moving average.
 
@@ -123,11 +128,7 @@ def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_ema_into, real, timeperiod)
 
 
-@indicator(
-    inputs=("real",),
-    lookback=_sma_lookback,
-    timeperiod=Param(30, 1, 100_000, doc="Window length ``n``."),
-)
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_WINDOW)
 def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Linearly weighted moving average (weights 1..n, newest heaviest).
 
@@ -148,12 +149,7 @@ def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_wma_into, real, timeperiod)
 
 
-@indicator(
-    inputs=("real",),
-    lookback=_sma_lookback,
-    warmup=_rma_warmup,
-    timeperiod=Param(30, 1, 100_000, doc="Period ``n``."),
-)
+@indicator(inputs=("real",), lookback=_sma_lookback, warmup=_rma_warmup, timeperiod=_PERIOD)
 def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Wilder's moving average (RMA, SMMA): an EMA with ``alpha = 1/n``, seeded with the SMA.
 
@@ -228,12 +224,7 @@ def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_tema_into, real, timeperiod)
 
 
-@indicator(
-    inputs=("real",),
-    lookback=_zlema_lookback,
-    warmup=_zlema_warmup,
-    timeperiod=Param(30, 1, 100_000, doc="Period ``n``."),
-)
+@indicator(inputs=("real",), lookback=_zlema_lookback, warmup=_zlema_warmup, timeperiod=_PERIOD)
 def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Zero-lag EMA: the EMA of ``2*x[t] - x[t-lag]`` with ``lag = (n - 1) // 2``.
 
@@ -278,22 +269,13 @@ def t3(real: F64Array, timeperiod: int = 5, vfactor: float = 0.7) -> F64Array:
 
     Equivalent to ``talib.T3(real, timeperiod=timeperiod, vfactor=vfactor)``.
     """
-    out = np.empty(len(real))  # NumPy buffer: see _one_type
-    if timeperiod == 1:
-        out[:] = real
-    else:
-        _t3_into(real, timeperiod, vfactor, out)
-    return out
+    return _one_type(_t3_into, real, timeperiod, vfactor)
 
 
 # --- triangular, adaptive, Hull ---------------------------------------------------------------
 
 
-@indicator(
-    inputs=("real",),
-    lookback=_sma_lookback,
-    timeperiod=Param(30, 1, 100_000, doc="Window length ``n``."),
-)
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_WINDOW)
 def trima(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Triangular moving average (an SMA of an SMA; weights rise then fall).
 
@@ -363,13 +345,7 @@ def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
 
     Equivalent to ``talib.HMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
     """
-    n = len(real)
-    out = np.empty(n)  # NumPy buffers: see _one_type
-    if timeperiod == 1:
-        out[:] = real
-    else:
-        _hma_into(real, timeperiod, out)
-    return out
+    return _one_type(_hma_into, real, timeperiod)
 
 
 @indicator(

@@ -5,6 +5,9 @@ non-NaN bars and each run is computed as a whole series of its own, so the outpu
 NaN while a NaN is inside the window and valid again ``timeperiod - 1`` bars after it
 (the same fresh warm-up as at the start of the series). On finite input this is exactly
 TA-Lib. Indices (``maxindex``, ``minindex``) are absolute positions in the input array.
+
+Warm-up: windows, exact at their lookback, except maxindex and minindex, whose bar
+positions count from the start of the input and so need the whole history.
 """
 
 from __future__ import annotations

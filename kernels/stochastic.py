@@ -8,6 +8,9 @@ On finite input the output is TA-Lib's, except on flat windows (documented: 50, 
 
 Speed: the wrappers allocate every output and intermediate with NumPy and the compiled
 loops fill them (see :mod:`candlescan.kernels._ma_into`).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): raw %K is a window; each average over
+it adds its type's bars; stochrsi first waits for RSI to converge.
 """
 
 from __future__ import annotations

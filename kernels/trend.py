@@ -4,6 +4,10 @@ Every kernel here follows TA-Lib 0.8.2 bar for bar on finite input and adds the
 project's NaN rule: a bar where any input is NaN or infinite outputs NaN, and the
 indicator restarts on the next clean bar exactly as at the start of a series (a fresh
 warm-up of ``lookback`` bars), so one bad bar never poisons the rest of the series.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): the directional family converges
+as Wilder's sums forget their seed (ADX and ADXR through a second smoothing); aroon is a
+window, exact at its lookback.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. A NaN bar
 is NaN in the output, and so is every bar whose window (or recursive seed) would reach
 back across it. On finite input this is exactly TA-Lib.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): atr and natr converge as Wilder's
+average forgets its seed; trange, stddev and var are exact at their lookback.
 """
 
 from __future__ import annotations

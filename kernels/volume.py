@@ -6,6 +6,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. For the
 cumulative indicators (obv, ad) this means the running total restarts at
 the first clean bar after a gap. On finite input this is exactly TA-Lib.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): obv and ad are running totals and
+need the whole history (``FULL_HISTORY``); adosc converges (the totals' offset cancels).
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. On finite
 input this is TA-Lib's result. For the cumulative ones (vwap, avwap) the running totals
 restart at the first clean bar after a gap.
+
+Warm-up: a cumulative vwap and avwap (its anchor is a position) need the whole history;
+the rolling forms are windows.
 """
 
 from __future__ import annotations

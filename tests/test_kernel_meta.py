@@ -93,3 +93,16 @@ def test_docstring_parameters_are_generated_from_the_declaration(name: str) -> N
         assert line.endswith(f", default {spec.default!r}"), line
         assert spec.high >= 1e30 or f"[{low}, " in line, line
     assert "Parameters" in pydoc.render_doc(kernel, renderer=pydoc.plaintext)
+
+
+def test_from_kernel_records_the_declared_warmup() -> None:
+    from candlescan import IndicatorSpec
+    from candlescan.kernels import is_full_history
+
+    rsi = IndicatorSpec.from_kernel(KERNELS["rsi"])
+    assert rsi.warmup_ref == "candlescan.kernels.momentum:_rsi_warmup"
+    assert rsi.warmup(1e-9, timeperiod=20) == KERNELS["rsi"].warmup(1e-9, timeperiod=20) > 20
+    sma = IndicatorSpec.from_kernel(KERNELS["sma"])
+    assert sma.warmup_ref == ""
+    assert sma.warmup(timeperiod=20) == 19
+    assert is_full_history(IndicatorSpec.from_kernel(KERNELS["obv"]).warmup())
