@@ -86,7 +86,10 @@ class IndicatorSpec:
     def from_kernel(
         cls, kernel: Callable[..., Any], *, name: str = "", plugin: str = ""
     ) -> IndicatorSpec:
-        """Build the spec of a function decorated with :func:`candlescan.kernels.indicator`."""
+        """Build the spec of a function decorated with :func:`candlescan.kernels.indicator`.
+
+        ``warmup_ref`` names the kernel's declared ``warmup`` (``""`` for a window kernel).
+        """
         info = getattr(kernel, "info", None)
         if info is None:
             raise PluginError(
@@ -102,6 +105,7 @@ class IndicatorSpec:
             lookback_ref=reference_of(info.lookback, "lookback function"),
             summary=info.summary,
             plugin=plugin,
+            warmup_ref=reference_of(info.warmup, "warmup function") if info.warmup else "",
         )
 
     def param(self, name: str) -> ParamSpec:

@@ -41,6 +41,7 @@ from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFou
 from candlescan.plugins.sources._base import SeriesRepository
 from candlescan.plugins.sources._checks import check_ohlc_bounds
 from candlescan.plugins.sources._csv_dates import file_span, parse_dates
+from candlescan.plugins.sources._metadata import parse_symbols_csv, select
 from candlescan.plugins.sources._options import parse_bool, split_options
 
 __all__ = ["CsvRepository", "csv_source"]
@@ -56,6 +57,10 @@ class CsvOptions:
     check_bounds: bool = True
     price: str = "close"
     date_format: str | None = None
+
+
+#: The optional per-symbol metadata file beside the bar files (not a symbol).
+METADATA_FILE = "symbols.csv"
 
 
 class CsvRepository(SeriesRepository):
@@ -89,8 +94,27 @@ class CsvRepository(SeriesRepository):
         self.options = CsvOptions(check_bounds, price, date_format or None)
 
     def symbols(self) -> tuple[str, ...]:
-        """Every ``*.csv`` file's name without ``.csv``, sorted."""
-        return tuple(sorted(p.stem for p in self.directory.glob("*.csv") if p.is_file()))
+        """Every ``*.csv`` file's name without ``.csv``, sorted (``symbols.csv`` is metadata)."""
+        return tuple(
+            sorted(
+                p.stem
+                for p in self.directory.glob("*.csv")
+                if p.is_file() and p.name != METADATA_FILE
+            )
+        )
+
+    def symbol_metadata(self, symbols: list[str] | None = None) -> dict[str, dict[str, str]]:
+        """Fields of the optional ``symbols.csv`` beside the files (header ``symbol,...``)."""
+        path = self.directory / METADATA_FILE
+        if not path.is_file():
+            return {}
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataSourceError(f"csv source: cannot read {path}: {exc}") from exc
+        held = set(self.symbols())  # a row without its bar file is not a symbol here
+        wanted = [s for s in (self.symbols() if symbols is None else symbols) if s in held]
+        return select(parse_symbols_csv(text, str(path)), wanted)
 
     def describe(self) -> str:
         """``"csv:DIRECTORY"``."""
@@ -101,8 +125,9 @@ class CsvRepository(SeriesRepository):
         file's first and last line only)."""
         spans = [
             span
-            for path in sorted(self.directory.glob("*.csv"))
-            if (span := file_span(path, self.options.date_format)) is not None
+            for symbol in self.symbols()
+            if (span := file_span(self.directory / f"{symbol}.csv", self.options.date_format))
+            is not None
         ]
         if not spans:
             return None

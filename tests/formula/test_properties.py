@@ -243,13 +243,15 @@ def _candles(seed: int, holes: bool) -> Candles:
 def test_random_formulas_match_the_independent_evaluator(e: E, seed: int, holes: bool) -> None:
     candles = _candles(seed, holes)
     plan = _SERVICE.compile(e.text)
-    start = plan.warmup_bars
+    # The candles are the whole history: evaluated from the first bar with a value.
+    start = plan.lookback_bars
     day = lambda i: str(candles.timestamps[i])[:10]  # noqa: E731
     if start >= N_BARS:
         with pytest.raises(InsufficientHistoryError):
             plan.evaluate(candles, DateRange(day(N_BARS - 1), day(N_BARS - 1)))
         return
-    ev = plan.evaluate(candles, DateRange(day(start), day(N_BARS - 1)))
+    ev = plan.evaluate(candles, DateRange(day(0), day(N_BARS - 1)))
+    assert ev.evaluated_from == candles.timestamps[start]
     expected = _reference(e, candles)
     assert list(ev.matches) == list(candles.timestamps[start:][expected[start:]]), e.text
 
@@ -292,4 +294,4 @@ def test_any_text_gives_a_plan_or_a_formula_error(text: str) -> None:
         try:
             plan.evaluate(candles, DateRange(start, "2020-03-20"))
         except InsufficientHistoryError:
-            assert plan.warmup_bars > 40
+            assert plan.lookback_bars >= 80  # no bar up to the last one has a value
