@@ -28,11 +28,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import Candles, DateRange, Evaluation, Matches, Timeframe
 from candlescan.errors import DataSourceError
 from candlescan.execution.validation import check_candles
 from candlescan.execution.wire import ChunkResults, ResultsBuilder, decode_results, describe_error
-from candlescan.results import Evaluation, Matches
 
 __all__ = [
     "Beacon",
@@ -63,7 +62,7 @@ class Plan(Protocol):
     def evaluate(self, candles: Candles, date_range: DateRange) -> Any:
         """The outcome on ``candles``: an object with ``matches``, ``computed_indicators``,
         ``last_bar`` and ``bars``, optionally ``evaluated_from`` and ``indicators_at``
-        (:class:`~candlescan.results.Evaluation`). A plan may
+        (:class:`~candlescan.entities.Evaluation`). A plan may
         also offer ``prepare(date_range) -> (candles -> outcome)``, used once per chunk."""
         ...
 
