@@ -31,7 +31,11 @@ def test_dask_workers_read_the_dataset(tmp_path: Path) -> None:
     chunks = [symbols[:4], symbols[4:]]
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",  # another cluster may hold the default port
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
