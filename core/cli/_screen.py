@@ -105,7 +105,7 @@ def run_screen(
     key = parse_sort(args.sort) if args.sort else None
     wanted = list(dict.fromkeys([*split_columns(args.columns), *([key.column] if key else [])]))
     plan = FormulaService(registry).compile_screen(
-        formula, parameters, timeframe=args.timeframe, columns=tuple(wanted)
+        formula, parameters, timeframe=args.timeframe, columns=tuple(wanted), warmup=args.warmup
     )
     if key is not None:
         key = SortKey(plan.columns[wanted.index(key.column)], key.descending)

@@ -56,6 +56,13 @@ class Warmup(enum.StrEnum):
                 f"unknown warm-up policy {value!r}; use one of: {known}"
             ) from None
 
+    def bars(self, lookback: int, converged: int) -> int:
+        """The bars to load before the range under this policy, given a plan's composed
+        ``lookback`` and ``converged`` warm-ups."""
+        if self is Warmup.FULL:
+            return FULL_HISTORY_BARS
+        return lookback if self is Warmup.LOOKBACK else min(converged, FULL_HISTORY_BARS)
+
 
 #: ``warmup_bars`` that asks a source for all the history it has (:attr:`Warmup.FULL`).
 FULL_HISTORY_BARS = 1_000_000_000

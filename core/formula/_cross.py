@@ -95,6 +95,7 @@ class Split:
     leaves: tuple[int, ...]
     leaf_kinds: tuple[str, ...]
     leaf_warmup: int
+    leaf_settle: int
     panel: tuple[Step, ...]
     result: int
     history: int
@@ -110,7 +111,8 @@ class _Splitter:
         self.seen: dict[Step, int] = {}
         self.leaf_of: dict[int, int] = {}  # per-symbol step -> leaf index
         self.leaf_kinds: list[str] = []
-        self.leaf_warm = 0
+        self.leaf_warm = 0  # composed lookback of the leaves
+        self.leaf_settle = 0  # composed converged warm-up of the leaves
         self.terms: dict[str, int] = {}
         self.groups: set[str] = set()
 
@@ -125,12 +127,13 @@ class _Splitter:
     def slot(self, value: _P) -> int:
         return self.emit("const", (), (value.const,)) if value.step < 0 else value.step
 
-    def leaf(self, step: int, kind: str, warm: int) -> int:
+    def leaf(self, step: int, kind: str, warm: int, settle: int = 0) -> int:
         index = self.leaf_of.get(step)
         if index is None:
             index = self.leaf_of[step] = len(self.leaf_kinds)
             self.leaf_kinds.append(kind)
         self.leaf_warm = max(self.leaf_warm, warm)
+        self.leaf_settle = max(self.leaf_settle, settle, warm)
         return self.emit("leaf", (), (index,))
 
     def expect(self, value: _P, kind: str, pos: int, what: str) -> _P:
@@ -143,7 +146,8 @@ class _Splitter:
             v = self.c.compile(node)
             if v.is_const or v.kind == "str":
                 return _P(v.kind, -1, v.const, 0, v.text, v.prec)
-            return _P(v.kind, self.leaf(v.step, v.kind, v.warm), None, 0, v.text, v.prec)
+            leaf = self.leaf(v.step, v.kind, v.warm, v.settle)
+            return _P(v.kind, leaf, None, 0, v.text, v.prec)
         if isinstance(node, Call) and is_cross_call(node, self.c.catalogue):
             return self.cross(node)
         if isinstance(node, Call) and node.name in ("abs", "ref", "crossover", "crossunder"):
@@ -317,6 +321,7 @@ def split_formula(
         leaves=tuple(splitter.leaf_of),
         leaf_kinds=tuple(splitter.leaf_kinds),
         leaf_warmup=splitter.leaf_warm,
+        leaf_settle=splitter.leaf_settle,
         panel=tuple(splitter.panel),
         result=splitter.slot(result),
         history=history,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from candlescan.entities import ParameterValue, Timeframe
+from candlescan.entities import FULL_HISTORY_BARS, ParameterValue, Timeframe, Warmup
 from candlescan.formula._cross import split_formula
 from candlescan.formula._parser import parse
 from candlescan.formula._screen_plan import ScreenPlan
@@ -21,14 +21,22 @@ def build_screen_plan(
     columns: Sequence[str] = (),
     *,
     partial_history: bool = False,
+    warmup: Warmup = Warmup.CONVERGED,
 ) -> ScreenPlan:
-    """Parse and split ``text`` and ``columns``; raise a FormulaError with a caret if bad."""
+    """Parse and split ``text`` and ``columns``; raise a FormulaError with a caret if bad.
+
+    ``warmup`` picks the bars loaded before the range, as for a per-symbol plan; the
+    leaves' lookback is where a short history starts to be evaluated.
+    """
     tree = parse(text)
     parsed = [(column, parse(column)) for column in columns]
     split = split_formula(tree, text, catalogue, parameters, timeframe, parsed)
     return ScreenPlan(
         expression=text,
-        warmup_bars=split.leaf_warmup + split.history,
+        warmup_bars=min(
+            warmup.bars(split.leaf_warmup, split.leaf_settle) + split.history, FULL_HISTORY_BARS
+        ),
+        lookback_bars=split.leaf_warmup + split.history,
         indicator_terms=tuple(t for t, _ in split.terms),
         columns=tuple(c for c, _ in split.columns),
         program=split.program,

@@ -48,12 +48,13 @@ class ScreenPlan:
     """A formula (and optional columns) with a cross-sectional stage; see the module doc.
 
     :ivar expression: the formula text.
-    :ivar warmup_bars: bars each symbol needs before the range.
+    :ivar warmup_bars: bars to load before the range, by the job's warm-up policy.
     :ivar indicator_terms: canonical texts reported in ``computed_indicators`` (indicator
         terms, then cross-sectional terms such as ``rank(roc(close, 63))``).
     :ivar columns: canonical texts of the extra columns asked for.
-    :ivar partial_history: evaluate a symbol whose history is shorter than
-        ``warmup_bars`` from its first warm bar on, instead of failing it.
+    :ivar partial_history: evaluate a symbol whose history starts inside the range from
+        its first bar with a value, instead of failing it.
+    :ivar lookback_bars: bars before a bar that give every leaf a value at all.
     """
 
     expression: str
@@ -70,6 +71,7 @@ class ScreenPlan:
     history: int = 0
     group_fields: tuple[str, ...] = ()
     partial_history: bool = False
+    lookback_bars: int = 0
 
     __module__ = "candlescan.formula"
 
@@ -77,9 +79,11 @@ class ScreenPlan:
         """Compute this symbol's leaf series (runs in a worker)."""
         first, stop = candles.index_range(date_range)
         if first < self.warmup_bars:
-            if not self.partial_history:
-                raise InsufficientHistoryError(candles.symbol, self.warmup_bars, first)
-            first = min(max(first, self.warmup_bars), stop)
+            # Fewer bars than the warm-up are the symbol's whole history: values from
+            # the leaves' lookback on equal the full-history ones.
+            if not self.partial_history and first < self.lookback_bars:
+                raise InsufficientHistoryError(candles.symbol, self.lookback_bars, first)
+            first = min(max(first, self.lookback_bars), stop)
         if stop <= first:
             empty = (np.empty(0, np.int64), np.empty((len(self.leaves), 0)))
             return LeafOutcome((), {PANEL_KEY: empty}, None, 0)

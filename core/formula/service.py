@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 
-from candlescan.entities import FULL_HISTORY_BARS, Formula, ParameterValue, Timeframe, Warmup
+from candlescan.entities import Formula, ParameterValue, Timeframe, Warmup
 from candlescan.errors import FormulaLimitError, FormulaTypeError, UnknownNameError
 from candlescan.formula._compiler import compile_tree
 from candlescan.formula._cross import has_cross_section
@@ -93,7 +93,7 @@ class FormulaService:
         try:
             tree = parse(text)
             if has_cross_section(tree, catalogue):
-                plan = build_screen_plan(text, catalogue, params, frame)
+                plan = build_screen_plan(text, catalogue, params, frame, warmup=policy)
                 self._remember(key, catalogue, plan)
                 return plan
             compiled = compile_tree(tree, text, catalogue, params, frame)
@@ -103,7 +103,7 @@ class FormulaService:
             raise FormulaLimitError("formula nests too deeply", text[:MAX_LENGTH], -1) from None
         plan = CompiledFormula(
             expression=text,
-            warmup_bars=_warmup_bars(policy, compiled.warmup, compiled.converge),
+            warmup_bars=policy.bars(compiled.warmup, compiled.converge),
             indicator_terms=tuple(t for t, _ in compiled.terms),
             program=compiled.program,
             result=compiled.result,
@@ -123,6 +123,7 @@ class FormulaService:
         timeframe: Timeframe | str = Timeframe.D1,
         columns: tuple[str, ...] = (),
         partial_history: bool = False,
+        warmup: Warmup | str = Warmup.CONVERGED,
     ) -> ScreenPlan:
         """Compile ``formula`` plus extra ``columns`` (numbers reported per symbol and bar).
 
@@ -138,6 +139,7 @@ class FormulaService:
             frame,
             columns,
             partial_history=partial_history,
+            warmup=Warmup.parse(warmup),
         )
 
     def _remember(
@@ -187,12 +189,6 @@ class FormulaService:
         merged: dict[str, ParameterValue] = dict(preset.parameters)
         merged.update(parameters or {})
         return self.compile(preset.formula, merged, timeframe=timeframe, warmup=warmup)
-
-
-def _warmup_bars(policy: Warmup, lookback: int, converged: int) -> int:
-    if policy is Warmup.FULL:
-        return FULL_HISTORY_BARS
-    return lookback if policy is Warmup.LOOKBACK else converged
 
 
 def _freeze(params: Mapping[str, ParameterValue]) -> tuple[tuple[str, str, object], ...]:

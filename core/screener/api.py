@@ -109,6 +109,7 @@ def scan(
     backend: str = "process",
     timeout: float = 60.0,
     registry: Any = None,
+    warmup: str = "converged",
 ) -> ScanResults:
     """Screen ``symbols`` of ``source`` with ``formula`` and return ordered results.
 
@@ -118,6 +119,8 @@ def scan(
     :param top: keep the first ``top`` rows that matched (in sort order).
     :param where: universe filter on symbol metadata, e.g. ``{"sector": "Energy"}``;
         applied before the formula, so ``rank()`` ranks within it.
+    :param warmup: history loaded before the range: ``"converged"`` (values equal the
+        full-history ones within 1e-9), ``"full"`` or ``"lookback"`` (see ``Warmup``).
     :raises FormulaError: a bad formula or column, before anything runs.
 
     Call it under ``if __name__ == "__main__":`` in a script: the worker processes
@@ -131,7 +134,9 @@ def scan(
     key = parse_sort(sort) if sort else None
     wanted = list(dict.fromkeys([*columns, *([key.column] if key else [])]))
     service = FormulaService(registry)
-    plan = service.compile_screen(formula, parameters, timeframe=timeframe, columns=tuple(wanted))
+    plan = service.compile_screen(
+        formula, parameters, timeframe=timeframe, columns=tuple(wanted), warmup=warmup
+    )
     if key is not None:  # sort by the canonical text of the compiled column
         key = SortKey(plan.columns[wanted.index(key.column)], key.descending)
     universe = resolve_symbols(repo, symbols, where)
