@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from candlescan.cli import signals
 from candlescan.cli._output import (
     print_columns,
     report_failures,
@@ -46,13 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
+        signals.install()  # SIGTERM (docker stop, systemd) unwinds like Ctrl-C
         code: int = args.run(args)
     except CandlescanError as exc:
         print(f"candlescan: error: {exc}", file=sys.stderr)
         return EXIT_JOB_FAILED
-    except KeyboardInterrupt:
-        print("candlescan: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return signals.exit_code(exc)  # 130 for SIGINT, 143 for SIGTERM
     return code
 
 

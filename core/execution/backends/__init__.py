@@ -23,7 +23,7 @@ from __future__ import annotations
 import multiprocessing.context
 
 from candlescan.errors import InvalidJobError
-from candlescan.execution.backends.base import Backend
+from candlescan.execution.backends.base import Backend, WorkerStartError
 from candlescan.execution.backends.dask import DaskBackend
 from candlescan.execution.backends.local import SerialBackend, ThreadBackend
 from candlescan.execution.backends.process import ProcessBackend, default_context, prelaunch
@@ -35,6 +35,7 @@ __all__ = [
     "ProcessBackend",
     "SerialBackend",
     "ThreadBackend",
+    "WorkerStartError",
     "default_context",
     "make_backend",
     "prelaunch",

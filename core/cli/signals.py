@@ -1,0 +1,55 @@
+"""Stopping the command cleanly when a service manager asks: SIGTERM is handled like SIGINT.
+
+Docker, systemd and Kubernetes stop a process with SIGTERM (then SIGKILL after a grace
+period). :func:`install` makes SIGTERM raise :class:`Terminated` in the main thread, a
+:class:`KeyboardInterrupt`, so it unwinds exactly like Ctrl-C: ``asyncio.run`` cancels the
+batch, the supervisor kills its workers, ``with engine:`` stops the pool, and the command
+exits with :func:`exit_code` (130 for SIGINT, 143 for SIGTERM) and one line, no traceback.
+
+A second SIGTERM while the first unwinds is ignored, so the clean-up is not interrupted
+half-way (a manager that loses patience sends SIGKILL; the workers' parent-death signal
+covers that case).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from types import FrameType
+
+__all__ = ["Terminated", "exit_code", "install"]
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread when the process receives SIGTERM."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, _ignore)  # the first one is enough: let clean-up finish
+    raise Terminated(signum)
+
+
+def _ignore(signum: int, frame: FrameType | None) -> None:
+    """A later SIGTERM while the first one unwinds: nothing to add."""
+
+
+def install() -> bool:
+    """Handle SIGTERM like SIGINT from now on; ``False`` outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    return True
+
+
+def exit_code(exc: KeyboardInterrupt) -> int:
+    """Say why the command stopped (one line on stderr) and return ``128 + signal``."""
+    if isinstance(exc, Terminated):
+        print("candlescan: terminated", file=sys.stderr)
+        return 128 + int(exc.signum)
+    print("candlescan: interrupted", file=sys.stderr)
+    return 128 + int(signal.SIGINT)
