@@ -47,8 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
-        signals.install()  # SIGTERM (docker stop, systemd) unwinds like Ctrl-C
-        code: int = args.run(args)
+        with signals.handled():  # SIGTERM (docker stop, systemd) unwinds like Ctrl-C
+            code: int = args.run(args)
     except CandlescanError as exc:
         print(f"candlescan: error: {exc}", file=sys.stderr)
         return EXIT_JOB_FAILED

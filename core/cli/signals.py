@@ -13,12 +13,14 @@ covers that case).
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["Terminated", "exit_code", "install"]
+__all__ = ["Terminated", "exit_code", "handled", "install"]
 
 
 class Terminated(KeyboardInterrupt):
@@ -44,6 +46,21 @@ def install() -> bool:
         return False
     signal.signal(signal.SIGTERM, _on_sigterm)
     return True
+
+
+@contextlib.contextmanager
+def handled() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` inside the block; after it, SIGTERM is ignored.
+
+    Once the command's work is over only interpreter clean-up is left (the workers are
+    already stopped); a SIGTERM then must not raise into multiprocessing's finalizers.
+    """
+    installed = install()
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def exit_code(exc: KeyboardInterrupt) -> int:

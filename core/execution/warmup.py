@@ -26,7 +26,14 @@ import numpy as np
 
 from candlescan.entities import Candles, DateRange
 
-__all__ = ["ORPHAN_EXIT", "die_with_parent", "guard_fork", "warm_kernels", "warm_plan"]
+__all__ = [
+    "ORPHAN_EXIT",
+    "PARENT_ENV",
+    "die_with_parent",
+    "guard_fork",
+    "warm_kernels",
+    "warm_plan",
+]
 
 _PR_SET_PDEATHSIG = 1
 _WARM_BARS = 64
@@ -37,6 +44,8 @@ _WARM_BARS = 64
 _GUARDED_AT_FORK = False
 #: Exit code of a process that finds its parent gone while starting.
 ORPHAN_EXIT = 70
+#: Set (to the engine's pid) in the environment the forkserver starts with.
+PARENT_ENV = "CANDLESCAN_FORKSERVER_PARENT"
 
 
 def die_with_parent(expected_parent: int | None = None) -> bool:

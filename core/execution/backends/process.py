@@ -22,6 +22,7 @@ from typing import Any
 
 from candlescan.data.repository import ICandleRepository
 from candlescan.errors import DataSourceError, InvalidJobError
+from candlescan.execution import warmup as _warmup
 from candlescan.execution import worker as _worker
 from candlescan.execution.backends.base import Backend, WorkerStartError
 from candlescan.execution.worker import Chunk, ProcessBeacon
@@ -79,14 +80,15 @@ def ensure_forkserver() -> None:
 
 @contextlib.contextmanager
 def _safe_path() -> Iterator[None]:
-    if "PYTHONSAFEPATH" in os.environ:
-        yield
-        return
-    os.environ["PYTHONSAFEPATH"] = "1"
+    """The environment the forkserver starts with: a safe path, and who its parent is."""
+    added = {"PYTHONSAFEPATH": "1", _warmup.PARENT_ENV: str(os.getpid())}
+    added = {key: value for key, value in added.items() if key not in os.environ}
+    os.environ.update(added)
     try:
         yield
     finally:
-        os.environ.pop("PYTHONSAFEPATH", None)
+        for key in added:
+            os.environ.pop(key, None)
 
 
 class ProcessBackend(Backend):
