@@ -3,6 +3,7 @@
 from candlescan.execution.backends import (
     BACKENDS,
     Backend,
+    BackendSpec,
     DaskBackend,
     ProcessBackend,
     SerialBackend,
@@ -16,6 +17,7 @@ from candlescan.execution.backends import (
 __all__ = [
     "BACKENDS",
     "Backend",
+    "BackendSpec",
     "DaskBackend",
     "ProcessBackend",
     "SerialBackend",

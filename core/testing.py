@@ -51,6 +51,7 @@ from candlescan.registry.refs import reference_of, resolve
 from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
+from candlescan._backend_contract import BackendContract as BackendContract
 
 _PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from candlescan.cli import signals
 from candlescan.cli._output import (
@@ -34,6 +34,9 @@ from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, ParameterValue, ProcessingJob, ProcessingResult
 from candlescan.errors import CandlescanError, InvalidJobError
 from candlescan.registry import PluginRegistry
+
+if TYPE_CHECKING:
+    from candlescan.execution.backends import Backend
 
 __all__ = ["main"]
 
@@ -115,6 +118,13 @@ def _build_parser() -> argparse.ArgumentParser:
         default="process",
         choices=("process", "thread", "serial", "dask"),
         help="execution backend (default: %(default)s)",
+    )
+    scan.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --backend dask: an existing Dask scheduler (tcp://HOST:PORT; default: "
+        "$CANDLESCAN_DASK_SCHEDULER, else a local cluster); only the client is closed",
     )
     scan.add_argument(
         "--format", default="table", choices=("table", "csv", "json"), help="output format"
@@ -217,7 +227,7 @@ def _run_scan(args: argparse.Namespace) -> int:
     progress = _Progress(len(symbols), enabled=not args.quiet and sys.stderr.isatty())
     started = time.perf_counter()
     engine = ProcessingEngine(
-        repository, service, args.workers, timeout=args.timeout, backend=args.backend
+        repository, service, args.workers, timeout=args.timeout, backend=_backend(args)
     )
     with engine:
         results = asyncio.run(engine.process_batch(job, progress))
@@ -244,6 +254,17 @@ def _run_scan(args: argparse.Namespace) -> int:
     )
     report_failures(failed)
     return EXIT_SYMBOLS_FAILED if args.strict and failed else EXIT_OK
+
+
+def _backend(args: argparse.Namespace) -> str | Backend:
+    """``--backend``, with ``--scheduler`` for dask (an error for any other backend)."""
+    from candlescan.execution.backends import DaskBackend
+
+    if args.scheduler is None:
+        return str(args.backend)
+    if args.backend != "dask":
+        raise InvalidJobError("--scheduler needs --backend dask")
+    return DaskBackend(args.workers or 1, address=args.scheduler)
 
 
 def _date_range(start: date | None, end: date | None, repository: ICandleRepository) -> DateRange:

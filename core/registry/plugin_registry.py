@@ -19,6 +19,7 @@ import pluggy
 from candlescan.data.repository import ICandleRepository
 from candlescan.errors import PluginError
 from candlescan.registry import hookspecs
+from candlescan.registry.backend_spec import BackendSpec
 from candlescan.registry.catalogue import Catalogue
 from candlescan.registry.markers import PROJECT_NAME
 from candlescan.registry.refs import resolve
@@ -33,7 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "candlescan.plugins.presets",
 )
 
-_Spec = TypeVar("_Spec", IndicatorSpec, SourceSpec, PresetSpec)
+_Spec = TypeVar("_Spec", IndicatorSpec, SourceSpec, PresetSpec, BackendSpec)
 
 
 class PluginRegistry:
@@ -153,6 +154,11 @@ class PluginRegistry:
                 specs.append(replace(spec, plugin=plugin_name))
         return tuple(specs)
 
+    @property
+    def backends(self) -> tuple[BackendSpec, ...]:
+        """Execution backends registered by plugins (``candlescan_register_backends``)."""
+        return self._collect("candlescan_register_backends", BackendSpec, "name")
+
     # --- conveniences ---------------------------------------------------------------------
 
     def open_source(self, source: str) -> ICandleRepository:
@@ -186,11 +192,11 @@ def _as_sequence(returned: object, plugin_name: str, hook_name: str) -> Sequence
     return returned
 
 
-def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec) -> None:
+def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec | BackendSpec) -> None:
     refs: tuple[str, ...] = ()
     if isinstance(spec, IndicatorSpec):
         refs = (spec.kernel_ref, spec.lookback_ref)
-    elif isinstance(spec, SourceSpec):
+    elif isinstance(spec, BackendSpec | SourceSpec):
         refs = (spec.factory_ref,)
     for ref in refs:
         if ref.startswith("__main__:"):

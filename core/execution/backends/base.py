@@ -39,7 +39,8 @@ class Backend(abc.ABC):
     #: Name used in ``ProcessingEngine(backend=...)`` and in the docs.
     name: ClassVar[str] = ""
     #: Killing a worker stops a running task (only processes can stop machine code).
-    can_kill: ClassVar[bool] = False
+    #: An instance may set it once it knows its workers (the dask backend does).
+    can_kill: bool = False
     #: Per-symbol deadlines are enforced or at least recorded.
     can_timeout: ClassVar[bool] = True
     #: Results cross a process boundary, so they are pickled (an unpicklable one errors).
