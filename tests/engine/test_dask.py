@@ -83,8 +83,13 @@ def _assert_only_guilty(results, faults, repo, service, symbols) -> None:
 
 @pytest.mark.parametrize(
     "kinds",
-    [["hang_numba", "raise"], ["hang_sleep"], ["exit"], ["segfault"]],
-    ids=["hang-numba+raise", "hang-python", "os-exit", "segfault"],
+    [
+        ["hang_numba", "raise"],
+        ["exit"],
+        pytest.param(["hang_sleep"], marks=pytest.mark.slow),
+        pytest.param(["segfault"], marks=pytest.mark.slow),
+    ],
+    ids=["hang-numba+raise", "os-exit", "hang-python", "segfault"],
 )
 def test_only_the_guilty_symbol_is_blamed_and_the_next_batch_is_clean(
     client, base, service, kinds
@@ -171,3 +176,29 @@ def test_the_scheduler_address_comes_from_the_environment(
     assert client.status == "closed"  # the engine closes the client it made ...
     with distributed.Client(cluster) as probe:  # ... and not the cluster
         assert len(probe.nthreads()) == 2
+
+
+def test_the_command_line_uses_an_existing_scheduler(cluster) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).parent / "candlescan"
+    scan = [str(cli), "scan", "close > 0", "--source", "synthetic:4x252", "--format", "csv"]
+    done = subprocess.run(
+        [*scan, "--all", "--quiet", "--backend", "dask", "--scheduler", cluster.scheduler_address],
+        capture_output=True,
+        text=True,
+        timeout=GUARD_S,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [row.split(",")[0] for row in done.stdout.splitlines()[1:]] == [
+        f"SYM{i:04d}" for i in range(4)
+    ]
+    with distributed.Client(cluster) as probe:  # the command did not close the cluster
+        assert len(probe.nthreads()) == 2
+    wrong = subprocess.run(
+        [*scan, "--scheduler", cluster.scheduler_address], capture_output=True, text=True
+    )
+    assert wrong.returncode == 1
+    assert "--scheduler needs --backend dask" in wrong.stderr

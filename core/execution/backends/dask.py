@@ -337,6 +337,9 @@ class DaskBackend(Backend):
                 results = decode_results(dask_future.result()) + tracked.extra
                 future.set_result(results)
             elif status == "cancelled":
+                # The cluster dropped it (client.restart(), lost data): nobody's fault. With
+                # no mark the supervisor resubmits the chunk rather than blame a symbol.
+                self._beacon.forget(tracked.chunk.token)
                 future.set_exception(BrokenExecutor("the Dask cluster cancelled or lost the task"))
             else:  # "error": KilledWorker, a lost dependency, a task that could not run
                 exc = dask_future.exception()
