@@ -8,7 +8,8 @@ exits with :func:`exit_code` (130 for SIGINT, 143 for SIGTERM) and one line, no 
 
 A second SIGTERM while the first unwinds is ignored, so the clean-up is not interrupted
 half-way (a manager that loses patience sends SIGKILL; the workers' parent-death signal
-covers that case).
+covers that case). After the command, the previous handler is back (by default SIGTERM
+then ends the process at once, which is harmless: the workers are already stopped).
 """
 
 from __future__ import annotations
@@ -50,17 +51,21 @@ def install() -> bool:
 
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
-    """SIGTERM raises :class:`Terminated` inside the block; after it, SIGTERM is ignored.
+    """SIGTERM raises :class:`Terminated` inside the block; the previous handler after it.
 
     Once the command's work is over only interpreter clean-up is left (the workers are
-    already stopped); a SIGTERM then must not raise into multiprocessing's finalizers.
+    already stopped): a SIGTERM then must not raise into multiprocessing's finalizers,
+    and a host that called :func:`candlescan.cli.main` keeps its own handler.
     """
-    installed = install()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    install()
     try:
         yield
     finally:
-        if installed:
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def exit_code(exc: KeyboardInterrupt) -> int:

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import importlib
 import itertools
-import logging
 import os
 import time
 import uuid
@@ -39,6 +37,7 @@ from typing import Any
 
 from candlescan.entities import ProcessingResult
 from candlescan.errors import InvalidJobError
+from candlescan.execution.backends import _dask_cluster as _cluster
 from candlescan.execution.backends import _dask_tasks as _tasks
 from candlescan.execution.backends.base import Backend, WorkerStartError
 from candlescan.execution.worker import Chunk, WorkSpec, decode_results, error_result
@@ -47,11 +46,8 @@ __all__ = ["SCHEDULER_ENV", "DaskBackend"]
 
 #: Environment variable naming the scheduler to use when none is given.
 SCHEDULER_ENV = "CANDLESCAN_DASK_SCHEDULER"
-_LOG = logging.getLogger("candlescan.dask")
-_RESTART_TIMEOUT_S = 60.0
 #: How long a start waits for cancelled tasks of this engine to return by themselves.
 _ABANDON_GRACE_S = 1.0
-_SCATTER_ATTEMPTS = 5
 _nonces = itertools.count(1)
 
 
@@ -120,6 +116,7 @@ class DaskBackend(Backend):
         self._subscribed = False
         self._watched: set[str] = set()
         self._expected_workers = 0  # how many workers to wait for after stopping some
+        self._size = 0  # the most workers seen at once
         self._suspects: set[str] = set()  # symbols of chunks that were on a dead worker
         self._repo_future: Any = None
         self._rescatter = True
@@ -166,14 +163,18 @@ class DaskBackend(Backend):
 
     def prestart(self) -> None:
         if self._client is None:
-            self._connect()
+            self._client, self._cluster = _cluster.connect(self._address, self.max_workers)
         client = self._client
         nthreads = self._wait_for_workers()
         self._subscribe(list(nthreads))
         infos = client.scheduler_info(n_workers=-1).get("workers", {})
         # Killing a late task means restarting its worker, which only a nanny can do.
         self.can_kill = self._restart_late and all(w.get("nanny") for w in infos.values())
-        busy = self._settle_abandoned()
+        busy = self._settle_abandoned(sum(nthreads.values()))
+        if self._expected_workers:  # it stopped workers: count again once they are back
+            nthreads = self._wait_for_workers()
+            self._subscribe(list(nthreads))
+            busy = self._report(self._running())
         free = sum(nthreads.values()) - sum(busy.values())
         if free < 1:
             raise WorkerStartError(
@@ -183,65 +184,17 @@ class DaskBackend(Backend):
         self._limit = free
         self.max_workers = free  # chunk sizes follow the cluster's free threads
         if self._rescatter or self._repo_future is None:
-            self._scatter()
-
-    def _scatter(self) -> None:
-        """Send the repository to every worker (again: restarted workers lost it)."""
-        for attempt in range(_SCATTER_ATTEMPTS):
-            try:
-                self._repo_future = self._client.scatter(self._repo, broadcast=True, hash=False)
-                self._rescatter = False
-                return
-            except Exception as exc:  # a worker left meanwhile: wait for the cluster, retry
-                if attempt == _SCATTER_ATTEMPTS - 1:
-                    raise WorkerStartError(
-                        f"cannot send the data source to the Dask workers: "
-                        f"{type(exc).__name__}: {exc}"
-                    ) from exc
-                time.sleep(0.5)
-                self._wait_for_workers()
-
-    def _connect(self) -> None:
-        try:
-            distributed: Any = importlib.import_module("distributed")
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise InvalidJobError(
-                "the dask backend needs the 'distributed' package: pip install candlescan[dask]"
-            ) from exc
-        if self._address is not None:
-            try:
-                self._client = distributed.Client(self._address, timeout=30)
-            except OSError as exc:
-                raise WorkerStartError(
-                    f"cannot connect to the Dask scheduler at {self._address}: {exc}"
-                ) from exc
-        else:
-            dask_config: Any = importlib.import_module("dask.config")
-            # A task that kills its worker fails at once: the supervisor isolates it.
-            with dask_config.set({"distributed.scheduler.allowed-failures": 0}):
-                self._cluster = distributed.LocalCluster(
-                    n_workers=self.max_workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                )
-            self._client = distributed.Client(self._cluster)
+            self._repo_future = _cluster.scatter(client, self._repo)
+            self._rescatter = False
 
     def _wait_for_workers(self) -> dict[str, int]:
-        """Threads by worker, once there is one (nannies bring crashed workers back)."""
-        deadline = time.monotonic() + _RESTART_TIMEOUT_S
-        while True:
-            nthreads: dict[str, int] = self._client.nthreads()
-            if len(nthreads) >= max(1, self._expected_workers) or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
+        nthreads = _cluster.wait_for_workers(self._client, self._expected_workers)
         self._expected_workers = 0
-        if not nthreads:
-            raise WorkerStartError(
-                f"the Dask cluster at {self._client.scheduler.address} has no worker "
-                f"(waited {_RESTART_TIMEOUT_S:.0f} s)"
-            )
+        self._size = max(self._size, len(nthreads))
         return nthreads
+
+    def _running(self) -> dict[str, int]:
+        return _cluster.running(self._client, self._tag)
 
     def _subscribe(self, workers: list[str]) -> None:
         """Beacon events, and each worker's own topic (where the scheduler says it left)."""
@@ -254,36 +207,31 @@ class DaskBackend(Backend):
                 client.subscribe_topic(address, self._on_cluster_event)
                 self._watched.add(address)
 
-    def _running(self) -> dict[str, int]:
-        """Tasks of this engine still running, by worker (Dask does not stop cancelled ones)."""
-        try:
-            running = self._client.run(_tasks.running_keys, self._tag)
-        except Exception:  # a worker going away while asked: it runs nothing of ours
-            return {}
-        return {addr: len(keys) for addr, keys in running.items() if keys}
-
-    def _settle_abandoned(self) -> dict[str, int]:
+    def _settle_abandoned(self, total: int) -> dict[str, int]:
         """Wait briefly for cancelled tasks to end; report the threads they still hold.
 
         (A late task is stopped by :meth:`retire`; what remains here is an abandoned task
-        on a cluster without nannies, or one that a crash recovery cancelled.)
+        on a cluster without nannies, or one that a crash recovery cancelled. If such
+        tasks hold every thread and the workers have nannies, those workers are stopped.)
         """
         deadline = time.monotonic() + _ABANDON_GRACE_S
         busy = self._running()
         while busy and time.monotonic() < deadline:
             time.sleep(0.05)
             busy = self._running()
-        total = sum(self._client.nthreads().values())
         if busy and self.can_kill and sum(busy.values()) >= total:
             self._restart(sorted(busy))  # every thread hangs: nothing else can run
-            busy = self._running()
+            return {}
+        return self._report(busy)
+
+    def _report(self, busy: dict[str, int]) -> dict[str, int]:
         self.busy_report = None
         if busy:
             self.busy_report = (
                 f"{sum(busy.values())} task(s) abandoned after a timeout still run on "
                 f"{', '.join(sorted(busy))}; their threads are not used"
             )
-            _LOG.warning("candlescan: %s", self.busy_report)
+            _cluster.LOG.warning("candlescan: %s", self.busy_report)
         return busy
 
     # -- submitting ---------------------------------------------------------------------
@@ -395,15 +343,8 @@ class DaskBackend(Backend):
 
     def _restart(self, workers: list[str]) -> None:
         """Stop ``workers`` now (their nannies start new ones; :meth:`prestart` waits)."""
-        self._expected_workers = max(self._expected_workers, len(self._client.nthreads()))
-        try:
-            # The workers die before they answer: their "errors" are the expected outcome.
-            self._client.run(_tasks.exit_worker, workers=workers, on_error="return")
-        except Exception as exc:  # the cluster refused: the next start reports the load
-            _LOG.warning("candlescan: stopping Dask workers %s failed: %s", workers, exc)
-        deadline = time.monotonic() + _RESTART_TIMEOUT_S
-        while set(workers) & set(self._client.nthreads()) and time.monotonic() < deadline:
-            time.sleep(0.05)  # until the scheduler has seen them go
+        self._expected_workers = max(self._expected_workers, self._size)
+        _cluster.stop_workers(self._client, workers)
 
     def shutdown(self, kill: bool = False) -> None:
         self.retire(kill=False)
