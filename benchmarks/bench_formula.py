@@ -80,6 +80,30 @@ def main() -> None:
         worst = max(worst, compile_ms)
         print(f"{preset.name:30} {compile_ms:10.3f} {eval_ms:15.3f} {plan.warmup_bars:8d}")
     print(f"\nslowest compile: {worst:.3f} ms (target <= 1 ms); {len(candles)} symbols")
+    _hostile(service)
+
+
+def _hostile(service: FormulaService) -> None:
+    """Rejection time of the hostile corpus (tests assert the rejection, this times it)."""
+    from candlescan import FormulaError
+
+    corpus = [
+        "(" * 1_000_000 + "close > 1" + ")" * 1_000_000,
+        "close > 1 and " * 200_000 + "close > 1",
+        "x" * 10_000_000,
+        "close[" + "9" * 5000 + "] > 1",
+    ]
+    print(f"\n{'hostile input':30} {'reject ms':>10}")
+    for text in corpus:
+        started = time.perf_counter()
+        try:
+            service.compile(text)
+        except FormulaError:
+            pass
+        else:
+            raise SystemExit(f"hostile input compiled: {text[:40]!r}")
+        label = f"{text[:18]!r}.. ({len(text):,} chars)"
+        print(f"{label:30} {(time.perf_counter() - started) * 1000:10.2f}")
 
 
 if __name__ == "__main__":

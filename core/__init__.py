@@ -24,6 +24,7 @@ from candlescan.entities import (
     ProcessingJob,
     ProcessingResult,
     Timeframe,
+    Warmup,
 )
 from candlescan.errors import (
     CandlescanError,
@@ -37,6 +38,7 @@ from candlescan.errors import (
     InvalidJobError,
     InvalidParameterError,
     MissingParameterError,
+    NoBarsInRangeError,
     PluginError,
     SymbolNotFoundError,
     UnknownNameError,
@@ -52,6 +54,9 @@ if TYPE_CHECKING:
     from candlescan.kernels._params import ParamSpec
     from candlescan.registry import PluginRegistry
     from candlescan.registry.markers import hookimpl, hookspec
+    from candlescan.registry.plugin_registry import PluginWarning
+    from candlescan.screener import ScanResults, scan
+    from candlescan.screener.study import study
 
 __version__ = "0.1.0"
 
@@ -63,8 +68,12 @@ _LAZY = {
     "FormulaService": "candlescan.formula",
     "ParamSpec": "candlescan.kernels._params",
     "PluginRegistry": "candlescan.registry",
+    "PluginWarning": "candlescan.registry.plugin_registry",
     "hookimpl": "candlescan.registry.markers",
     "hookspec": "candlescan.registry.markers",
+    "scan": "candlescan.screener",
+    "ScanResults": "candlescan.screener",
+    "study": "candlescan.screener.study",
 }
 
 
@@ -102,20 +111,26 @@ __all__ = [
     "InvalidParameterError",
     "JobType",
     "MissingParameterError",
+    "NoBarsInRangeError",
     "ParamSpec",
     "PluginError",
+    "PluginWarning",
     "PluginRegistry",
     "PresetSpec",
     "ProcessingEngine",
     "ProcessingJob",
     "ProcessingResult",
+    "ScanResults",
     "SourceSpec",
     "SymbolNotFoundError",
     "Timeframe",
     "UnknownNameError",
+    "Warmup",
     "WorkerCrashedError",
     "WorkerTimeoutError",
     "__version__",
     "hookimpl",
     "hookspec",
+    "scan",
+    "study",
 ]

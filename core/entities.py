@@ -19,8 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan.errors import InvalidCandlesError, InvalidJobError
+from candlescan.results import NO_MATCHES, Evaluation, Matches
 
 __all__ = [
+    "PRICE_COLUMNS",
     "Candles",
     "DateRange",
     "Formula",
@@ -29,6 +31,7 @@ __all__ = [
     "ProcessingJob",
     "ProcessingResult",
     "Timeframe",
+    "Warmup",
 ]
 
 F64Array: TypeAlias = npt.NDArray[np.float64]
@@ -81,6 +84,41 @@ class JobType(enum.StrEnum):
     SCAN = "scan"
 
     __module__ = "candlescan"
+
+
+class Warmup(enum.StrEnum):
+    """How much history before the date range a job loads and evaluates.
+
+    * ``CONVERGED`` (default): enough for every indicator value inside the range to equal
+      its value over the whole history within 1e-9 relative (recursive indicators such as
+      EMA, RSI, ATR need far more than their lookback).
+    * ``FULL``: all the history the source has (the chart's own computation).
+    * ``LOOKBACK``: TA-Lib's lookback only, the fewest bars that give a value; fastest,
+      and approximate for recursive indicators.
+    """
+
+    CONVERGED = "converged"
+    FULL = "full"
+    LOOKBACK = "lookback"
+
+    __module__ = "candlescan"
+
+    @classmethod
+    def parse(cls, value: Warmup | str) -> Warmup:
+        """Return the member for ``value``; raise :class:`InvalidJobError` if unknown."""
+        if isinstance(value, Warmup):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            known = ", ".join(member.value for member in cls)
+            raise InvalidJobError(
+                f"unknown warm-up policy {value!r}; use one of: {known}"
+            ) from None
+
+
+#: ``warmup_bars`` that asks a source for all the history it has (:attr:`Warmup.FULL`).
+FULL_HISTORY_BARS = 1_000_000_000
 
 
 def _to_date(value: date | datetime | str, what: str) -> date:
@@ -202,7 +240,8 @@ class ProcessingJob:
     ``symbols`` may be any iterable of strings (stored as a tuple); ``timeframe`` a
     :class:`Timeframe` or its text; ``formula`` a :class:`Formula`, a string, or ``None``
     (load and validate each symbol's candles without screening). ``parameters`` binds the
-    formula's ``$name`` placeholders.
+    formula's ``$name`` placeholders. ``warmup`` is a :class:`Warmup` policy or its text
+    (default ``"converged"``). A one-day ``date_range`` screens "as of" that bar.
     """
 
     id: str
@@ -212,10 +251,12 @@ class ProcessingJob:
     formula: Formula | None = None
     parameters: dict[str, ParameterValue] = field(default_factory=dict)
     job_type: JobType = JobType.SCAN
+    warmup: Warmup = Warmup.CONVERGED
 
     __module__ = "candlescan"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "warmup", Warmup.parse(self.warmup))
         if not isinstance(self.id, str) or not self.id:
             raise InvalidJobError(f"job id must be a non-empty string, got {self.id!r}")
         object.__setattr__(self, "symbols", _freeze_symbols(self.symbols))
@@ -242,26 +283,72 @@ class ProcessingResult:
     """The outcome for one symbol of a job.
 
     :ivar symbol: the symbol.
-    :ivar matches: timestamps (``numpy.datetime64``) of every bar inside the job's date
-        range where the formula held, oldest first.
+    :ivar matches: timestamps of every bar inside the job's date range where the formula
+        held, oldest first, as :class:`~candlescan.results.Matches` (one read-only
+        ``datetime64[ns]`` array; ``len``, indexing, iteration and ``==`` with a tuple
+        work as on a tuple; ``matches.array`` is the array). Any sequence of timestamps
+        given to the constructor is converted.
     :ivar computed_indicators: each indicator term of the formula by its canonical text
-        (``"sma(close, 200)"``) mapped to its value on the last bar of the range.
+        (``"sma(close, 200)"``) mapped to its value on the bar :attr:`indicators_at`: the
+        last match inside the range, else the last bar of the range.
     :ivar processing_time_ms: wall time spent on this symbol in the worker.
     :ivar error: ``None`` on success, else a one-line message; exactly
         ``"Processing timeout"`` when the symbol ran past its deadline.
     :ivar last_bar: timestamp of the last bar inside the range (``None`` if none or failed).
     :ivar bars: number of bars inside the range that were evaluated.
+    :ivar evaluated_from: timestamp of the first bar evaluated: the first bar of the range,
+        or a later one when the symbol's history is too short for the earlier ones
+        (``None`` if failed).
+    :ivar indicators_at: timestamp of the bar ``computed_indicators`` belong to.
     """
 
     symbol: str
-    matches: tuple[np.datetime64, ...]
+    matches: Matches
     computed_indicators: dict[str, float]
     processing_time_ms: float
     error: str | None = None
     last_bar: np.datetime64 | None = None
     bars: int = 0
+    evaluated_from: np.datetime64 | None = None
+    indicators_at: np.datetime64 | None = None
 
     __module__ = "candlescan"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.matches, Matches):
+            object.__setattr__(self, "matches", Matches(self.matches))
+
+    @classmethod
+    def of(cls, symbol: str, outcome: Evaluation, processing_time_ms: float) -> ProcessingResult:
+        """The result of a symbol whose formula evaluated to ``outcome``."""
+        return cls(
+            symbol,
+            outcome.matches,
+            outcome.computed_indicators,
+            processing_time_ms,
+            None,
+            outcome.last_bar,
+            outcome.bars,
+            outcome.evaluated_from,
+            outcome.indicators_at,
+        )
+
+    @classmethod
+    def failed(cls, symbol: str, error: str, processing_time_ms: float = 0.0) -> ProcessingResult:
+        """The result of a symbol that failed with ``error`` (a one-line message)."""
+        return cls(symbol, NO_MATCHES, {}, processing_time_ms, error)
+
+    @property
+    def outcome(self) -> Evaluation:
+        """The formula's part of this result (matches, indicators and the bars they describe)."""
+        return Evaluation(
+            self.matches,
+            self.computed_indicators,
+            self.last_bar,
+            self.bars,
+            self.evaluated_from,
+            self.indicators_at,
+        )
 
     @property
     def ok(self) -> bool:
@@ -280,31 +367,21 @@ class ProcessingResult:
             return NotImplemented
         return (
             self.symbol == other.symbol
-            and len(self.matches) == len(other.matches)
-            and all(a == b for a, b in zip(self.matches, other.matches, strict=True))
-            and _same_floats(self.computed_indicators, other.computed_indicators)
+            and self.outcome == other.outcome
             and self.processing_time_ms == other.processing_time_ms
             and self.error == other.error
-            and _same_time(self.last_bar, other.last_bar)
-            and self.bars == other.bars
         )
 
     __hash__ = None  # type: ignore[assignment]
 
 
-def _same_time(a: np.datetime64 | None, b: np.datetime64 | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return bool(a == b)
+PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
 
 
-def _same_floats(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
-    if a.keys() != b.keys():
-        return False
-    return all(a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a)
-
-
-_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
+def stamp_text(stamp: np.datetime64) -> str:
+    """A bar's timestamp for a message: ``2017-01-03``, or ``2017-01-03 09:30`` intraday."""
+    text = str(np.datetime_as_string(stamp, unit="m"))
+    return text[:10] if text.endswith("T00:00") else text.replace("T", " ")
 
 
 def _as_float_column(values: object, name: str, symbol: str) -> F64Array:
@@ -345,7 +422,7 @@ class Candles:
         if stamps.ndim != 1:
             raise InvalidCandlesError(self.symbol, -1, "timestamps must be 1-D")
         object.__setattr__(self, "timestamps", stamps)
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             column = _as_float_column(getattr(self, name), name, self.symbol)
             if len(column) != len(stamps):
                 raise InvalidCandlesError(
@@ -360,7 +437,7 @@ class Candles:
 
     def column(self, name: str) -> F64Array:
         """Return the price or volume column called ``name``."""
-        if name not in _PRICE_COLUMNS:
+        if name not in PRICE_COLUMNS:
             raise KeyError(name)
         array: F64Array = getattr(self, name)
         return array
@@ -386,7 +463,8 @@ class Candles:
                 raise InvalidCandlesError(
                     self.symbol,
                     row,
-                    f"{kind} timestamp {stamps[row]} after {stamps[row - 1]}",
+                    f"{kind} timestamp {stamp_text(stamps[row])} after "
+                    f"{stamp_text(stamps[row - 1])}",
                 )
         with np.errstate(invalid="ignore"):
             inverted = self.high < self.low
@@ -396,22 +474,28 @@ class Candles:
             raise InvalidCandlesError(
                 self.symbol,
                 row,
-                f"high {self.high[row]:g} < low {self.low[row]:g} on {stamps[row]}",
+                f"high {self.high[row]:g} < low {self.low[row]:g} on {stamp_text(stamps[row])}",
             )
         if negative.any():
             row = int(np.argmax(negative))
             raise InvalidCandlesError(
-                self.symbol, row, f"negative volume {self.volume[row]:g} on {stamps[row]}"
+                self.symbol,
+                row,
+                f"negative volume {self.volume[row]:g} on {stamp_text(stamps[row])}",
             )
         return self
 
     def slice(self, start: int, stop: int) -> Candles:
         """Bars ``start:stop`` as new, independent candles."""
-        return Candles(
-            self.symbol,
-            self.timestamps[start:stop],
-            *(getattr(self, name)[start:stop] for name in _PRICE_COLUMNS),
-        )
+        # These columns already have the kernels' layout: copy them, skip the
+        # constructor's coercion and checks (the hot path of every source's get_candles).
+        out = object.__new__(Candles)
+        setattr_ = object.__setattr__
+        setattr_(out, "symbol", self.symbol)
+        setattr_(out, "timestamps", self.timestamps[start:stop].copy())
+        for name in PRICE_COLUMNS:
+            setattr_(out, name, getattr(self, name)[start:stop].copy())
+        return out
 
     def index_range(self, date_range: DateRange) -> tuple[int, int]:
         """``(first, stop)`` bar indices of the bars inside ``date_range``."""
@@ -427,7 +511,7 @@ class Candles:
             and np.array_equal(self.timestamps, other.timestamps)
             and all(
                 np.array_equal(getattr(self, n), getattr(other, n), equal_nan=True)
-                for n in _PRICE_COLUMNS
+                for n in PRICE_COLUMNS
             )
         )
 

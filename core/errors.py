@@ -20,6 +20,7 @@ __all__ = [
     "FormulaSyntaxError",
     "FormulaTypeError",
     "InsufficientHistoryError",
+    "NoBarsInRangeError",
     "InvalidCandlesError",
     "InvalidJobError",
     "InvalidParameterError",
@@ -213,26 +214,54 @@ class InvalidCandlesError(DataSourceError, ValueError):
 
 
 class InsufficientHistoryError(DataSourceError, ValueError):
-    """A symbol has fewer bars before the date range than the formula needs to warm up.
+    """No bar of the date range can be evaluated: the symbol's history is too short.
+
+    A symbol with a short history is evaluated from its first bar with a value; this is
+    raised only when even the range's last bar has none.
 
     :param symbol: the symbol.
-    :param needed: bars of history the formula needs before the range starts.
-    :param available: bars the source had before the range start.
+    :param needed: bars of history the formula needs before its first value.
+    :param available: bars the source has up to the end of the range.
+    :param until: the last date of the range, for the message.
     """
 
     __module__ = "candlescan"
 
-    def __init__(self, symbol: str, needed: int, available: int) -> None:
-        super().__init__(symbol, needed, available)
+    def __init__(self, symbol: str, needed: int, available: int, until: str = "") -> None:
+        super().__init__(symbol, needed, available, until)
         self.symbol = symbol
         self.needed = needed
         self.available = available
+        self.until = until
 
     def __str__(self) -> str:
+        when = f" up to {self.until}" if self.until else ""
         return (
             f"insufficient history for {self.symbol!r}: the formula needs {self.needed} "
-            f"bars before the range start, the source has {self.available}"
+            f"bars before its first value, the source has {self.available}{when}"
         )
+
+
+class NoBarsInRangeError(DataSourceError, ValueError):
+    """The source has no bar of the symbol inside the job's date range.
+
+    :param symbol: the symbol.
+    :param date_range: the range, as text (``"2020-01-01..2020-12-31"``).
+    :param last: the date of the last bar before the range, ``""`` if none.
+    """
+
+    __module__ = "candlescan"
+
+    def __init__(self, symbol: str, date_range: str, last: str = "") -> None:
+        super().__init__(symbol, date_range, last)
+        self.symbol = symbol
+        self.date_range = date_range
+        self.last = last
+
+    def __str__(self) -> str:
+        start, _, end = self.date_range.partition("..")
+        before = f" (its last bar before is on {self.last})" if self.last else ""
+        return f"no bars for {self.symbol!r} between {start} and {end}{before}"
 
 
 # --- plugins ---------------------------------------------------------------------------

@@ -44,7 +44,7 @@ import numpy.typing as npt
 import pytest
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import PRICE_COLUMNS, Candles, DateRange, Timeframe
 from candlescan.errors import SymbolNotFoundError
 from candlescan.registry import PluginRegistry
 from candlescan.registry.refs import reference_of, resolve
@@ -52,9 +52,6 @@ from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
 from candlescan._backend_contract import BackendContract as BackendContract
-
-_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
-
 
 # --- data sources ------------------------------------------------------------------------
 
@@ -75,6 +72,9 @@ class DataSourceContract:
     timeframe: Timeframe = Timeframe.D1
     #: A range holding all (or most) of the known symbol's bars.
     full_range: DateRange = DateRange(date(1900, 1, 1), date(2199, 12, 31))
+    #: Fields the source must report for the known symbol (e.g. ``{"sector": "Energy"}``);
+    #: ``None`` checks only the shape of :meth:`~candlescan.ICandleRepository.symbol_metadata`.
+    expected_metadata: dict[str, str] | None = None
 
     # --- fixtures -------------------------------------------------------------------------
 
@@ -115,6 +115,21 @@ class DataSourceContract:
         description = repository.describe()
         assert isinstance(description, str) and description.strip()
 
+    def test_symbol_metadata(self, repository: ICandleRepository, symbol: str) -> None:
+        everything = repository.symbol_metadata()
+        assert isinstance(everything, dict)
+        assert set(everything) <= set(repository.symbols()), "metadata for unknown symbols"
+        for fields in everything.values():
+            assert isinstance(fields, dict)
+            assert all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())
+        some = repository.symbol_metadata([symbol, self.unknown_symbol])
+        assert set(some) <= {symbol}, "symbol_metadata(symbols) must keep to those symbols"
+        assert some.get(symbol) == everything.get(symbol)
+        if self.expected_metadata is not None:
+            fields = some.get(symbol, {})
+            for key, value in self.expected_metadata.items():
+                assert fields.get(key) == value, f"{symbol}: {key}={fields.get(key)!r}"
+
     def test_symbols_are_sorted_unique_strings(
         self, repository: ICandleRepository, symbol: str
     ) -> None:
@@ -136,7 +151,7 @@ class DataSourceContract:
         assert isinstance(full, Candles)
         assert full.symbol == symbol
         assert full.timestamps.dtype == np.dtype("datetime64[ns]")
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             column = full.column(name)
             assert column.dtype == np.float64, name
             assert column.ndim == 1 and len(column) == len(full), name
@@ -153,7 +168,7 @@ class DataSourceContract:
         assert (got.timestamps >= date_range.start64).all()
         assert (got.timestamps < date_range.stop64).all()
         np.testing.assert_array_equal(got.timestamps, full.timestamps[inside])
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             np.testing.assert_array_equal(got.column(name), full.column(name)[inside])
 
     def test_warmup_bars_precede_the_range(
@@ -166,7 +181,7 @@ class DataSourceContract:
         got = repository.get_candles(full.symbol, self.timeframe, date_range, warmup_bars=warmup)
         assert len(got) == stop - first + warmup
         np.testing.assert_array_equal(got.timestamps, full.timestamps[first - warmup : stop])
-        for name in _PRICE_COLUMNS:
+        for name in PRICE_COLUMNS:
             np.testing.assert_array_equal(
                 got.column(name), full.column(name)[first - warmup : stop]
             )
@@ -266,6 +281,10 @@ class IndicatorPluginContract:
     seed: int = 0
     #: Indicator names exempt from "the first value after the lookback is a number".
     nan_after_lookback: frozenset[str] = frozenset()
+    #: Bars compared after each cut history in the warm-up check.
+    warmup_compared: int = 32
+    #: Warm-ups longer than this are not checked (the data would be too long).
+    warmup_checked_up_to: int = 20_000
 
     @pytest.fixture
     def plugin(self) -> Any:
@@ -287,9 +306,11 @@ class IndicatorPluginContract:
             inputs[name] = data[name] if name in PRICE_INPUTS else data[next(others, "close")]
         return inputs
 
-    def _call(self, spec: IndicatorSpec, bars: int) -> tuple[Any, ...]:
+    def _call(self, spec: IndicatorSpec, bars: int, start: int = 0) -> tuple[Any, ...]:
+        """The outputs over the last ``bars - start`` of ``bars`` bars of data."""
         inputs = self.make_inputs(spec, bars)
-        result = spec.kernel()(*(inputs[name] for name in spec.inputs), **spec.bind_params({}))
+        arrays = (inputs[name][start:].copy() for name in spec.inputs)
+        result = spec.kernel()(*arrays, **spec.bind_params({}))
         outputs = result if isinstance(result, tuple) else (result,)
         assert len(outputs) == len(spec.outputs), (
             f"{spec.name}: returned {len(outputs)} arrays for outputs {spec.outputs}"
@@ -309,19 +330,20 @@ class IndicatorPluginContract:
             found = catalogue.indicator(spec.name)
             assert found.kernel_ref == spec.kernel_ref
             assert found.lookback_ref == spec.lookback_ref
+            assert found.warmup_ref == spec.warmup_ref
 
     def test_specs_pickle(self, specs: tuple[IndicatorSpec, ...]) -> None:
         assert pickle.loads(pickle.dumps(specs)) == specs
 
     def test_references_name_module_level_objects(self, specs: tuple[IndicatorSpec, ...]) -> None:
         for spec in specs:
-            for ref in (spec.kernel_ref, spec.lookback_ref):
+            for ref in _references(spec):
                 target = resolve(ref)
                 assert callable(target), f"{ref} is not callable"
                 assert reference_of(target) == ref, f"{ref} does not name its own target"
 
     def test_references_import_in_a_fresh_process(self, specs: tuple[IndicatorSpec, ...]) -> None:
-        refs = sorted({ref for s in specs for ref in (s.kernel_ref, s.lookback_ref)})
+        refs = sorted({ref for spec in specs for ref in _references(spec)})
         script = (
             "import sys\nfrom candlescan.registry.refs import resolve\n"
             "for ref in sys.argv[1:]:\n    assert callable(resolve(ref)), ref\n"
@@ -372,3 +394,45 @@ class IndicatorPluginContract:
             for name, output in zip(spec.outputs, self._call(spec, short), strict=True):
                 assert output.shape == (short,), f"{spec.name}.{name}: {output.shape}"
                 assert np.isnan(output).all(), f"{spec.name}.{name}: a value inside the lookback"
+
+    def test_warmup_converges(self, specs: tuple[IndicatorSpec, ...]) -> None:
+        """A history cut ``warmup()`` bars before a bar gives its full-history value.
+
+        Within 1e-9 relative (or 1e-11 of the output's scale near zero) on the last
+        :attr:`warmup_compared` bars. A window indicator (no ``warmup_ref``) must be exact
+        at its lookback, so a recursive one that does not declare its warm-up fails here.
+        """
+        for spec in specs:
+            warmup = spec.warmup(1e-9)
+            if warmup > self.warmup_checked_up_to:
+                continue  # the whole history (FULL_HISTORY) or too long to check here
+            bars = warmup + self.warmup_compared
+            full = self._call(spec, bars + self.warmup_compared)
+            cut = self._call(spec, bars + self.warmup_compared, start=self.warmup_compared)
+            for name, got, want in zip(spec.outputs, cut, full, strict=True):
+                problem = _not_close(got[-self.warmup_compared :], want[-self.warmup_compared :])
+                assert problem is None, (
+                    f"{spec.name}.{name}: over only {warmup} bars of history (its declared "
+                    f"warm-up{'' if spec.warmup_ref else ', its lookback: no warmup_ref'}) "
+                    f"it differs from the full history: {problem}"
+                )
+
+
+def _references(spec: IndicatorSpec) -> tuple[str, ...]:
+    """Every ``module:qualname`` a spec names."""
+    refs = (spec.kernel_ref, spec.lookback_ref, spec.warmup_ref)
+    return tuple(ref for ref in refs if ref)
+
+
+def _not_close(got: npt.NDArray[np.float64], want: npt.NDArray[np.float64]) -> str | None:
+    """Why ``got`` is not ``want`` within 1e-9 relative (1e-11 of the scale near zero)."""
+    if not np.array_equal(np.isnan(got), np.isnan(want)):
+        return "NaN at other bars"
+    finite = np.isfinite(want)
+    scale = float(np.max(np.abs(want[finite]), initial=0.0))
+    error = np.abs(got - want)
+    bad = finite & (error > 1e-9 * np.abs(want) + 1e-11 * scale)
+    if not bad.any():
+        return None
+    i = int(np.flatnonzero(bad)[0])
+    return f"{int(bad.sum())} bars, first {got[i]!r} where the full history gives {want[i]!r}"

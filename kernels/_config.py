@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["CACHE_ENABLED", "default_cache_dir", "njit"]
+__all__ = ["CACHE_ENABLED", "cache_dir", "cache_enabled", "default_cache_dir", "njit"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -73,6 +73,23 @@ if CACHE_ENABLED and "NUMBA_CACHE_DIR" not in os.environ:
 import numba  # noqa: E402 - after NUMBA_CACHE_DIR is set
 
 _OPTIONS: dict[str, Any] = {"nogil": True, "cache": CACHE_ENABLED, "fastmath": False}
+
+
+def cache_enabled() -> bool:
+    """Whether compiled kernels are cached on disk (``CANDLESCAN_NUMBA_CACHE=0`` turns it off)."""
+    return CACHE_ENABLED
+
+
+def cache_dir(*, all_versions: bool = False) -> Path:
+    """The folder compiled kernels are cached in: ``NUMBA_CACHE_DIR`` when the user set it,
+    else :func:`default_cache_dir` (where they would go, when caching is off).
+
+    ``all_versions=True`` gives the folder holding every fingerprint's cache when that is
+    the default (older candlescan or Numba versions' caches too), for listing and clearing.
+    """
+    default = default_cache_dir()
+    directory = Path(os.environ.get("NUMBA_CACHE_DIR") or default)
+    return directory.parent if all_versions and directory == default else directory
 
 
 def njit(function: _F) -> _F:

@@ -6,6 +6,10 @@ non-NaN) and each run is computed as a whole series of its own (TA-Lib's numbers
 run, with a fresh warm-up). On finite input this is exactly TA-Lib. The compiled loops are
 private: ``_bands`` (BBANDS, SAR) and ``_windows`` (the window extremes of MIDPOINT and
 MIDPRICE).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): bbands converges as its ``matype``
+(exact for SMA); sar, a state machine, needs the whole history; midpoint and midprice are
+windows.
 """
 
 from __future__ import annotations
@@ -14,12 +18,11 @@ import numpy as np
 
 from candlescan.kernels._averages import MA_TYPE_MAX, _ma_lookback
 from candlescan.kernels._bands import _bbands_into, _bbands_sma_into, _sar_into
-from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._meta import REAL_MAX, F64Array, Param, indicator
+from candlescan.kernels._warmup import CROSSES_ZERO, full_history, ma_extra
 from candlescan.kernels._windows import _midrange_into
 
 __all__: list[str] = ["bbands", "midpoint", "midprice", "sar"]
-
-_REAL_MAX = 3e37  # TA-Lib's TA_REAL_MAX bound for real-valued parameters
 
 
 def _bbands_lookback(timeperiod: int, nbdevup: float, nbdevdn: float, matype: int) -> int:
@@ -27,14 +30,28 @@ def _bbands_lookback(timeperiod: int, nbdevup: float, nbdevdn: float, matype: in
     return max(_ma_lookback(timeperiod, matype), timeperiod - 1)
 
 
+def _bbands_warmup(
+    tolerance: float, timeperiod: int, nbdevup: float, nbdevdn: float, matype: int
+) -> int:
+    # The deviation is a window; the middle band converges as its average (a recursive
+    # matype), judged near zero since a lower band can reach it (candlescan.kernels._warmup).
+    extra = ma_extra(timeperiod, matype, tolerance, CROSSES_ZERO)
+    return _bbands_lookback(timeperiod, nbdevup, nbdevdn, matype) + extra
+
+
 @indicator(
     inputs=("real",),
     lookback=_bbands_lookback,
+    warmup=_bbands_warmup,
     outputs=("upperband", "middleband", "lowerband"),
-    timeperiod=Param(20, 2, 100_000),
-    nbdevup=Param(2.0, -_REAL_MAX, _REAL_MAX),
-    nbdevdn=Param(2.0, -_REAL_MAX, _REAL_MAX),
-    matype=Param(0, 0, MA_TYPE_MAX),
+    timeperiod=Param(20, 2, 100_000, doc="Window ``n`` of the average and of the deviation."),
+    nbdevup=Param(
+        2.0, -REAL_MAX, REAL_MAX, doc="Deviation multipliers of the upper and lower band."
+    ),
+    nbdevdn=Param(
+        2.0, -REAL_MAX, REAL_MAX, doc="Deviation multipliers of the upper and lower band."
+    ),
+    matype=Param(0, 0, MA_TYPE_MAX, doc="Type of the middle average, as in :func:`ma` (0 = SMA)."),
 )
 def bbands(
     real: F64Array,
@@ -44,17 +61,6 @@ def bbands(
     matype: int = 0,
 ) -> tuple[F64Array, F64Array, F64Array]:
     """Bollinger Bands: a moving average plus and minus multiples of the standard deviation.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 20
-        Window ``n`` of the average and of the deviation, 2..100000.
-    nbdevup, nbdevdn : float, default 2.0
-        Deviation multipliers of the upper and lower band.
-    matype : int, default 0
-        Type of the middle average, as in :func:`ma` (0 = SMA).
 
     Returns
     -------
@@ -89,16 +95,13 @@ def _window_lookback(timeperiod: int) -> int:
     return timeperiod - 1
 
 
-@indicator(inputs=("real",), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
+@indicator(
+    inputs=("real",),
+    lookback=_window_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length ``n``."),
+)
 def midpoint(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Midpoint of the window: ``(highest + lowest) / 2`` of ``real`` over ``timeperiod``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 14
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -118,16 +121,13 @@ def midpoint(real: F64Array, timeperiod: int = 14) -> F64Array:
     return out
 
 
-@indicator(inputs=("high", "low"), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
+@indicator(
+    inputs=("high", "low"),
+    lookback=_window_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length ``n``."),
+)
 def midprice(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     """Midpoint price: ``(highest high + lowest low) / 2`` over ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    high, low : array_like
-        Bar highs and lows, same length.
-    timeperiod : int, default 14
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -154,22 +154,19 @@ def _sar_lookback(acceleration: float, maximum: float) -> int:
 @indicator(
     inputs=("high", "low"),
     lookback=_sar_lookback,
-    acceleration=Param(0.02, 0.0, _REAL_MAX),
-    maximum=Param(0.2, 0.0, _REAL_MAX),
+    # A trend-following state machine (trend, extreme point, acceleration): a cut history
+    # starts another trend and rejoins the full one only at a common reversal, after no
+    # bound one can state; it needs the whole history.
+    warmup=full_history,
+    acceleration=Param(
+        0.02, 0.0, REAL_MAX, doc="Acceleration factor step (and start); capped at ``maximum``."
+    ),
+    maximum=Param(0.2, 0.0, REAL_MAX, doc="Largest acceleration factor."),
 )
 def sar(
     high: F64Array, low: F64Array, acceleration: float = 0.02, maximum: float = 0.2
 ) -> F64Array:
     """Parabolic SAR (stop and reverse).
-
-    Parameters
-    ----------
-    high, low : array_like
-        Bar highs and lows, same length.
-    acceleration : float, default 0.02
-        Acceleration factor step (and start), >= 0; capped at ``maximum``.
-    maximum : float, default 0.2
-        Largest acceleration factor, >= 0.
 
     Returns
     -------

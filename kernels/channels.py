@@ -5,6 +5,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. A NaN bar
 is NaN in the output, and so is every bar whose window (or recursive seed) would reach
 back across it. On finite input this is exactly TA-Lib.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): keltner converges with its EMA and
+ATR; supertrend's ratcheting bands need the whole history; donchian is a window.
 """
 
 from __future__ import annotations
@@ -13,11 +16,18 @@ import numpy as np
 
 from candlescan.kernels._averages import _ema_run
 from candlescan.kernels._config import njit
-from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._meta import REAL_MAX, F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run2, _run3
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._volatility import _atr_run, _tr
+from candlescan.kernels._warmup import (
+    CROSSES_ZERO,
+    decay_bars,
+    ema_rate,
+    full_history,
+    wilder_rate,
+)
 from candlescan.kernels._windows import _max_span, _min_span
-from candlescan.kernels.volatility import _REAL_MAX, _atr_run, _tr
 
 __all__: list[str] = ["donchian", "keltner", "supertrend"]
 
@@ -94,13 +104,23 @@ def _keltner_lookback(timeperiod: int, multiplier: float, atr_period: int) -> in
     return max(timeperiod - 1, atr_period)
 
 
+def _keltner_warmup(tolerance: float, timeperiod: int, multiplier: float, atr_period: int) -> int:
+    # The EMA middle and Wilder's ATR converge side by side (candlescan.kernels._warmup);
+    # a band is their sum, judged near zero as a lower band can reach it.
+    gain = (1.0 + multiplier) * CROSSES_ZERO
+    middle = decay_bars(ema_rate(timeperiod), tolerance, 1, gain)
+    atr = decay_bars(wilder_rate(atr_period), tolerance, 1, gain)
+    return _keltner_lookback(timeperiod, multiplier, atr_period) + max(middle, atr)
+
+
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_keltner_lookback,
+    warmup=_keltner_warmup,
     outputs=("upperband", "middleband", "lowerband"),
-    timeperiod=Param(20, 2, 100_000),
-    multiplier=Param(2.0, 0.0, _REAL_MAX),
-    atr_period=Param(10, 1, 100_000),
+    timeperiod=Param(20, 2, 100_000, doc="EMA period of the middle line."),
+    multiplier=Param(2.0, 0.0, REAL_MAX, doc="Band width in ATRs."),
+    atr_period=Param(10, 1, 100_000, doc="ATR period."),
 )
 def keltner(
     high: F64Array,
@@ -111,17 +131,6 @@ def keltner(
     atr_period: int = 10,
 ) -> tuple[F64Array, F64Array, F64Array]:
     """Keltner channel: EMA of the close with ATR bands (StockCharts definition).
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
-    timeperiod : int, default 20
-        EMA period of the middle line, 2..100000.
-    multiplier : float, default 2.0
-        Band width in ATRs, >= 0.
-    atr_period : int, default 10
-        ATR period, 1..100000.
 
     Returns
     -------
@@ -185,19 +194,12 @@ def _donchian_lookback(timeperiod: int) -> int:
     inputs=("high", "low"),
     lookback=_donchian_lookback,
     outputs=("upperband", "middleband", "lowerband"),
-    timeperiod=Param(20, 2, 100_000),
+    timeperiod=Param(20, 2, 100_000, doc="Window length."),
 )
 def donchian(
     high: F64Array, low: F64Array, timeperiod: int = 20
 ) -> tuple[F64Array, F64Array, F64Array]:
     """Donchian channel: highest high, lowest low and their midpoint.
-
-    Parameters
-    ----------
-    high, low : array_like
-        Bar prices, same length.
-    timeperiod : int, default 20
-        Window length, 2..100000.
 
     Returns
     -------
@@ -314,9 +316,13 @@ def _supertrend_lookback(timeperiod: int, multiplier: float) -> int:
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_supertrend_lookback,
+    # The final bands ratchet (a band only moves toward the price until the close crosses
+    # it): a cut history rejoins the full one only after a common reset, after no bound
+    # one can state; it needs the whole history (candlescan.kernels._warmup).
+    warmup=full_history,
     outputs=("supertrend", "trend"),
-    timeperiod=Param(10, 2, 100_000),
-    multiplier=Param(3.0, 0.0, _REAL_MAX),
+    timeperiod=Param(10, 2, 100_000, doc="ATR period."),
+    multiplier=Param(3.0, 0.0, REAL_MAX, doc="Band distance in ATRs."),
 )
 def supertrend(
     high: F64Array,
@@ -326,15 +332,6 @@ def supertrend(
     multiplier: float = 3.0,
 ) -> tuple[F64Array, F64Array]:
     """SuperTrend: a trailing ATR stop that flips with the trend.
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
-    timeperiod : int, default 10
-        ATR period, 2..100000.
-    multiplier : float, default 3.0
-        Band distance in ATRs, >= 0.
 
     Returns
     -------

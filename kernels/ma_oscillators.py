@@ -6,6 +6,10 @@ the 1-bar rate of change of a triple EMA. NaN rule: the input is cut into runs o
 non-NaN bars and each run is computed as a whole series (TA-Lib's seeding, a fresh
 warm-up of ``lookback`` bars); on finite input this is TA-Lib. Outputs are allocated
 with NumPy in the wrappers and filled by the compiled loops.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): apo and ppo converge with the slower
+average of their ``matype``; trix as a cascade of three EMAs, its 1-bar rate of change
+amplifying what is left.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma
 from candlescan.kernels._spreads import _ema_feed, _ema_lines, _ordered, _po_value, _sma_spread
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ema_rate, ma_extra
 
 __all__ = ["apo", "ppo", "trix"]
 
@@ -80,16 +85,27 @@ def _trix_lookback(timeperiod: int) -> int:
     return 3 * (timeperiod - 1) + 1
 
 
-@indicator(inputs=("real",), lookback=_trix_lookback, timeperiod=Param(30, 1, _MAX))
+#: TRIX = 100 * (e3[t] / e3[t-1] - 1): a relative error d in the triple EMA shows as up to
+#: 200 * d in TRIX, whose scale on daily bars is ~0.1 (percent), judged at 1 % of that
+#: scale near zero: the cascade must be 200 / 0.1 * CROSSES_ZERO closer.
+_TRIX_GAIN = 200.0 / 0.1 * CROSSES_ZERO
+
+
+def _trix_warmup(tolerance: float, timeperiod: int) -> int:
+    # A cascade of three EMAs of the same rate (candlescan.kernels._warmup).
+    extra = decay_bars(ema_rate(timeperiod), tolerance, 3, _TRIX_GAIN) if timeperiod > 1 else 0
+    return _trix_lookback(timeperiod) + extra
+
+
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_trix_lookback,
+    warmup=_trix_warmup,
+    timeperiod=Param(30, 1, _MAX, doc="Period ``n`` of each EMA."),
+)
 def trix(real: F64Array, timeperiod: int = 30) -> F64Array:
     """TRIX: 1-bar rate of change (percent) of a triple exponential moving average.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 30
-        Period ``n`` of each EMA, 1..100000.
 
     Returns
     -------
@@ -116,6 +132,15 @@ def trix(real: F64Array, timeperiod: int = 30) -> F64Array:
 def _po_lookback(fastperiod: int, slowperiod: int, matype: int) -> int:
     # The slower average's (a longer period never has a shorter lookback).
     return max(_ma_lookback(fastperiod, matype), _ma_lookback(slowperiod, matype))
+
+
+def _po_warmup(tolerance: float, fastperiod: int, slowperiod: int, matype: int) -> int:
+    # Fast minus slow average crosses zero and carries both errors, as MACD's line.
+    gain = 2.0 * CROSSES_ZERO
+    extra = max(
+        ma_extra(fastperiod, matype, tolerance, gain), ma_extra(slowperiod, matype, tolerance, gain)
+    )
+    return _po_lookback(fastperiod, slowperiod, matype) + extra
 
 
 @njit
@@ -146,22 +171,17 @@ def _po(real: F64Array, fastperiod: int, slowperiod: int, matype: int, ratio: bo
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_po_lookback,
-    fastperiod=Param(12, 2, _MAX),
-    slowperiod=Param(26, 2, _MAX),
-    matype=Param(1, 0, 8),
+    warmup=_po_warmup,
+    fastperiod=Param(12, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    slowperiod=Param(26, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    matype=Param(
+        1, 0, 8, doc="Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
 )
 def apo(real: F64Array, fastperiod: int = 12, slowperiod: int = 26, matype: int = 1) -> F64Array:
     """Absolute Price Oscillator: fast minus slow moving average.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        Periods, 2..100000 (swapped if ``slowperiod < fastperiod``).
-    matype : int, default 1
-        Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
 
     Returns
     -------
@@ -182,23 +202,23 @@ def apo(real: F64Array, fastperiod: int = 12, slowperiod: int = 26, matype: int 
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_po_lookback,
-    fastperiod=Param(12, 2, _MAX),
-    slowperiod=Param(26, 2, _MAX),
-    matype=Param(1, 0, 8),
+    warmup=_po_warmup,
+    fastperiod=Param(12, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    slowperiod=Param(26, 2, _MAX, doc="Periods (swapped if ``slowperiod < fastperiod``)."),
+    matype=Param(
+        1,
+        0,
+        8,
+        doc=(
+            "Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3. TA-Lib "
+            "0.8.2's default is EMA (older wrappers documented SMA)."
+        ),
+    ),
 )
 def ppo(real: F64Array, fastperiod: int = 12, slowperiod: int = 26, matype: int = 1) -> F64Array:
     """Percentage Price Oscillator: the fast/slow moving-average spread in percent.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        Periods, 2..100000 (swapped if ``slowperiod < fastperiod``).
-    matype : int, default 1
-        Moving average: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-        TA-Lib 0.8.2's default is EMA (older wrappers documented SMA).
 
     Returns
     -------

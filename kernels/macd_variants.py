@@ -9,6 +9,10 @@ NaN rule: the input is cut into runs of non-NaN bars and each run is computed as
 series (TA-Lib's seeding, a fresh warm-up of ``lookback`` bars); on finite input this is
 TA-Lib. Outputs are allocated with NumPy in the wrappers and filled by the compiled loops
 (an 8 MB array allocated inside Numba costs ~2,000 page faults per call here).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): the line converges with its slower
+average, then the signal with its own; macdext by its moving-average types (all-SMA is exact
+at its lookback).
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._spreads import _ema_lines, _ordered, _sma_spread
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ema_rate, ma_extra
 
 __all__ = ["macd", "macdext", "macdfix"]
 
 _MAX = 100_000
-_MATYPE = Param(0, 0, 8)
 
 
 # The outputs are the rows of one NumPy block: a single mapping gets more of its pages as
@@ -85,27 +89,46 @@ def _macd_lookback(fastperiod: int, slowperiod: int, signalperiod: int) -> int:
     return max(fastperiod, slowperiod) - 1 + signalperiod - 1
 
 
+# --- warm-ups (candlescan.kernels._warmup) --------------------------------------------------
+# The line is fast minus slow average: it crosses zero and carries both averages' errors
+# (gain 2 * CROSSES_ZERO), so it converges with the slower one; the signal, an average of
+# the line, then forgets its own seed: the two stages add.
+
+
+def _line_and_signal(line_rate: float, signal_rate: float, tolerance: float) -> int:
+    line = decay_bars(line_rate, tolerance, 1, 2.0 * CROSSES_ZERO)
+    return line + decay_bars(signal_rate, tolerance, 1, CROSSES_ZERO)
+
+
+def _macd_warmup(tolerance: float, fastperiod: int, slowperiod: int, signalperiod: int) -> int:
+    slowest = ema_rate(max(fastperiod, slowperiod))
+    extra = _line_and_signal(slowest, ema_rate(signalperiod), tolerance)
+    return _macd_lookback(fastperiod, slowperiod, signalperiod) + extra
+
+
+def _macdfix_warmup(tolerance: float, signalperiod: int) -> int:
+    extra = _line_and_signal(1.0 - 0.075, ema_rate(signalperiod), tolerance)
+    return _macdfix_lookback(signalperiod) + extra
+
+
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_macd_lookback,
+    warmup=_macd_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
-    fastperiod=Param(12, 2, _MAX),
-    slowperiod=Param(26, 2, _MAX),
-    signalperiod=Param(9, 1, _MAX),
+    fastperiod=Param(
+        12, 2, _MAX, doc="EMA periods (swapped if ``slowperiod < fastperiod``, as TA-Lib does)."
+    ),
+    slowperiod=Param(
+        26, 2, _MAX, doc="EMA periods (swapped if ``slowperiod < fastperiod``, as TA-Lib does)."
+    ),
+    signalperiod=Param(9, 1, _MAX, doc="EMA period of the signal line."),
 )
 def macd(
     real: F64Array, fastperiod: int = 12, slowperiod: int = 26, signalperiod: int = 9
 ) -> tuple[F64Array, F64Array, F64Array]:
     """Moving Average Convergence/Divergence (Appel), TA-Lib's seeding.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        EMA periods, 2..100000 (swapped if ``slowperiod < fastperiod``, as TA-Lib does).
-    signalperiod : int, default 9
-        EMA period of the signal line, 1..100000.
 
     Returns
     -------
@@ -135,19 +158,14 @@ def _macdfix_lookback(signalperiod: int) -> int:
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_macdfix_lookback,
+    warmup=_macdfix_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
-    signalperiod=Param(9, 1, _MAX),
+    signalperiod=Param(9, 1, _MAX, doc="EMA period of the signal line."),
 )
 def macdfix(real: F64Array, signalperiod: int = 9) -> tuple[F64Array, F64Array, F64Array]:
     """MACD 12/26 with the fixed smoothing factors 0.15 and 0.075.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    signalperiod : int, default 9
-        EMA period of the signal line, 1..100000.
 
     Returns
     -------
@@ -198,16 +216,48 @@ def _macdext_lookback(
     return start + _ma_lookback(signalperiod, signalmatype)
 
 
+def _macdext_warmup(
+    tolerance: float,
+    fastperiod: int,
+    fastmatype: int,
+    slowperiod: int,
+    slowmatype: int,
+    signalperiod: int,
+    signalmatype: int,
+) -> int:
+    line = max(
+        ma_extra(fastperiod, fastmatype, tolerance, 2.0 * CROSSES_ZERO),
+        ma_extra(slowperiod, slowmatype, tolerance, 2.0 * CROSSES_ZERO),
+    )
+    signal = ma_extra(signalperiod, signalmatype, tolerance, CROSSES_ZERO)
+    lookback = _macdext_lookback(
+        fastperiod, fastmatype, slowperiod, slowmatype, signalperiod, signalmatype
+    )
+    return lookback + line + signal
+
+
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_macdext_lookback,
+    warmup=_macdext_warmup,
     outputs=("macd", "macdsignal", "macdhist"),
-    fastperiod=Param(12, 2, _MAX),
-    fastmatype=_MATYPE,
-    slowperiod=Param(26, 2, _MAX),
-    slowmatype=_MATYPE,
-    signalperiod=Param(9, 1, _MAX),
-    signalmatype=_MATYPE,
+    fastperiod=Param(
+        12, 2, _MAX, doc="Periods (swapped with their types if ``slowperiod < fastperiod``)."
+    ),
+    fastmatype=Param(
+        0, 0, 8, doc="Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
+    slowperiod=Param(
+        26, 2, _MAX, doc="Periods (swapped with their types if ``slowperiod < fastperiod``)."
+    ),
+    slowmatype=Param(
+        0, 0, 8, doc="Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
+    signalperiod=Param(9, 1, _MAX, doc="Period of the signal line."),
+    signalmatype=Param(
+        0, 0, 8, doc="Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3."
+    ),
 )
 def macdext(
     real: F64Array,
@@ -219,17 +269,6 @@ def macdext(
     signalmatype: int = 0,
 ) -> tuple[F64Array, F64Array, F64Array]:
     """MACD with a choice of moving average for each line.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    fastperiod, slowperiod : int, default 12, 26
-        Periods, 2..100000 (swapped with their types if ``slowperiod < fastperiod``).
-    fastmatype, slowmatype, signalmatype : int, default 0
-        Moving averages: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-    signalperiod : int, default 9
-        Period of the signal line, 1..100000.
 
     Returns
     -------

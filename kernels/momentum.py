@@ -10,6 +10,10 @@ rounding, see :func:`_wilder`).
 Speed: each wrapper allocates its output with NumPy and the compiled loop fills it (an
 8 MB array allocated inside Numba costs ~2,000 page faults per call on Linux, NumPy's
 does not: it asks for huge pages).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): rsi and cmo converge as Wilder's
+averages forget their seed (``1 - 1/n`` a bar); mom and the roc family are exact at their
+lookback.
 """
 
 from __future__ import annotations
@@ -18,72 +22,12 @@ import numpy as np
 
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _fma
+from candlescan.kernels._momentum import _wilder
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, wilder_rate
 
 __all__ = ["cmo", "mom", "roc", "rocp", "rocr", "rsi"]
 
 _MAX = 100_000
-
-
-@njit
-def _wilder(real: F64Array, timeperiod: int, cmo: bool, out: F64Array) -> None:
-    """RSI (or CMO) into ``out`` in one pass; a NaN bar resets the state, so each clean
-    run re-seeds.
-
-    After the seed, Wilder's step ``avg * (n - 1) / n + x / n`` is one fused multiply-add
-    on each average's dependency chain, ``fma(avg, (n - 1) / n, x / n)`` (as
-    :func:`candlescan.kernels._averages._rma_from`): TA-Lib's multiply, add and divide take
-    9 cycles a bar for RSI and ~19 for CMO, where it divides. It differs from TA-Lib by
-    rounding only (~1e-16 relative: the recursion is contractive).
-    """
-    scale = 1.0 / timeperiod
-    keep = (timeperiod - 1.0) / timeperiod
-    count = 0  # clean bars seen in the current run
-    prev = gain = loss = 0.0
-    for i in range(real.shape[0]):
-        x = real[i]
-        if np.isnan(x):
-            count = 0
-            out[i] = np.nan
-            continue
-        change = x - prev
-        prev = x
-        if count < timeperiod:
-            # Warm-up: the seed is the simple mean of changes 1..n.
-            if count == 0:
-                gain = loss = 0.0
-            elif change < 0.0:
-                loss -= change
-            else:
-                gain += change
-            count += 1
-            out[i] = np.nan
-            continue
-        if count == timeperiod:
-            if change < 0.0:
-                loss -= change
-            else:
-                gain += change
-            count += 1
-            # The seed as TA-Lib rounds it: RSI multiplies by 1/n, CMO divides.
-            if cmo:
-                gain /= timeperiod
-                loss /= timeperiod
-            else:
-                gain *= scale
-                loss *= scale
-        else:
-            # Branch-free: a random walk's signs defeat branch prediction.
-            gain = _fma(gain, keep, max(change, 0.0) * scale)
-            loss = _fma(loss, keep, max(-change, 0.0) * scale)
-        total = gain + loss
-        if total == 0.0:
-            # No movement: neutral (RSI 50, CMO 0), where TA-Lib returns 0 for both.
-            out[i] = 0.0 if cmo else 50.0
-        elif cmo:
-            out[i] = 100.0 * ((gain - loss) / total)
-        else:
-            out[i] = 100.0 * (gain / total)
 
 
 def _rsi(real: F64Array, timeperiod: int) -> F64Array:
@@ -96,16 +40,28 @@ def _rsi_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
-@indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))
+# Warm-ups (candlescan.kernels._warmup): both averages keep 1 - 1/n a bar after their
+# seed. RSI = G / (G + L) has a relative error of at most |dG/G| + |dL/L| (gain 2); CMO =
+# (G - L) / (G + L) also crosses zero.
+
+
+def _rsi_warmup(tolerance: float, timeperiod: int) -> int:
+    return timeperiod + decay_bars(wilder_rate(timeperiod), tolerance, 1, 2.0)
+
+
+def _cmo_warmup(tolerance: float, timeperiod: int) -> int:
+    return timeperiod + decay_bars(wilder_rate(timeperiod), tolerance, 1, 2.0 * CROSSES_ZERO)
+
+
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_rsi_lookback,
+    warmup=_rsi_warmup,
+    timeperiod=Param(14, 2, _MAX, doc="Smoothing period ``n``."),
+)
 def rsi(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Relative Strength Index (Wilder).
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 14
-        Smoothing period ``n``, 2..100000.
 
     Returns
     -------
@@ -142,16 +98,15 @@ def _cmo(real: F64Array, timeperiod: int) -> F64Array:
     return out
 
 
-@indicator(inputs=("real",), lookback=_rsi_lookback, timeperiod=Param(14, 2, _MAX))
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_rsi_lookback,
+    warmup=_cmo_warmup,
+    timeperiod=Param(14, 2, _MAX, doc="Smoothing period ``n``."),
+)
 def cmo(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Chande Momentum Oscillator (TA-Lib's Wilder-smoothed form).
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 14
-        Smoothing period ``n``, 2..100000.
 
     Returns
     -------
@@ -255,16 +210,14 @@ def _change_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_change_lookback,
+    timeperiod=Param(10, 1, _MAX, doc="Distance ``n`` in bars."),
+)
 def mom(real: F64Array, timeperiod: int = 10) -> F64Array:
     """Momentum: the change over ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
 
     Returns
     -------
@@ -281,16 +234,14 @@ def mom(real: F64Array, timeperiod: int = 10) -> F64Array:
     return _changed(real, timeperiod, _MOM)
 
 
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_change_lookback,
+    timeperiod=Param(10, 1, _MAX, doc="Distance ``n`` in bars."),
+)
 def roc(real: F64Array, timeperiod: int = 10) -> F64Array:
     """Rate of change in percent.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
 
     Returns
     -------
@@ -307,16 +258,14 @@ def roc(real: F64Array, timeperiod: int = 10) -> F64Array:
     return _changed(real, timeperiod, _ROC)
 
 
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_change_lookback,
+    timeperiod=Param(10, 1, _MAX, doc="Distance ``n`` in bars."),
+)
 def rocp(real: F64Array, timeperiod: int = 10) -> F64Array:
     """Rate of change as a fraction: ``(real - prev) / prev``.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
 
     Returns
     -------
@@ -333,16 +282,14 @@ def rocp(real: F64Array, timeperiod: int = 10) -> F64Array:
     return _changed(real, timeperiod, _ROCP)
 
 
-@indicator(inputs=("real",), lookback=_change_lookback, timeperiod=Param(10, 1, _MAX))
+@indicator(
+    inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
+    lookback=_change_lookback,
+    timeperiod=Param(10, 1, _MAX, doc="Distance ``n`` in bars."),
+)
 def rocr(real: F64Array, timeperiod: int = 10) -> F64Array:
     """Rate of change as a ratio: ``real / prev``.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 10
-        Distance ``n`` in bars, 1..100000.
 
     Returns
     -------

@@ -15,11 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._oscillating import _bop_into, _cci, _mfi, _ultosc_into, _willr_into
+from candlescan.kernels._oscillators import _bop_into, _cci, _mfi, _ultosc_into, _willr_into
 
 __all__ = ["bop", "cci", "mfi", "ultosc", "willr"]
-
-_PERIOD = Param(14, 2, 100_000)
 
 
 # --- lookbacks ----------------------------------------------------------------------------
@@ -44,16 +42,13 @@ def _bop_lookback() -> int:
 # --- public kernels -----------------------------------------------------------------------
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_window_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_window_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length."),
+)
 def cci(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Commodity channel index (CCI).
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Window length, 2..100000.
 
     Returns
     -------
@@ -76,16 +71,13 @@ def cci(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
     return _cci(high, low, close, timeperiod)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_window_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_window_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length."),
+)
 def willr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Williams' %R, -100..0.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Window length, 2..100000.
 
     Returns
     -------
@@ -110,18 +102,15 @@ def willr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) 
     return out
 
 
-@indicator(inputs=("high", "low", "close", "volume"), lookback=_mfi_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close", "volume"),
+    lookback=_mfi_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length."),
+)
 def mfi(
     high: F64Array, low: F64Array, close: F64Array, volume: F64Array, timeperiod: int = 14
 ) -> F64Array:
     """Money flow index (MFI), 0..100.
-
-    Parameters
-    ----------
-    high, low, close, volume : ndarray of float64
-        Bar prices and volume, same length.
-    timeperiod : int, default 14
-        Window length, 2..100000.
 
     Returns
     -------
@@ -150,9 +139,33 @@ def mfi(
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_ultosc_lookback,
-    timeperiod1=Param(7, 1, 100_000),
-    timeperiod2=Param(14, 1, 100_000),
-    timeperiod3=Param(28, 1, 100_000),
+    timeperiod1=Param(
+        7,
+        1,
+        100_000,
+        doc=(
+            "The three window lengths. As in TA-Lib they are sorted first: the shortest window "
+            "gets weight 4, the middle one 2, the longest 1."
+        ),
+    ),
+    timeperiod2=Param(
+        14,
+        1,
+        100_000,
+        doc=(
+            "The three window lengths. As in TA-Lib they are sorted first: the shortest window "
+            "gets weight 4, the middle one 2, the longest 1."
+        ),
+    ),
+    timeperiod3=Param(
+        28,
+        1,
+        100_000,
+        doc=(
+            "The three window lengths. As in TA-Lib they are sorted first: the shortest window "
+            "gets weight 4, the middle one 2, the longest 1."
+        ),
+    ),
 )
 def ultosc(
     high: F64Array,
@@ -163,14 +176,6 @@ def ultosc(
     timeperiod3: int = 28,
 ) -> F64Array:
     """Ultimate oscillator, 0..100.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod1, timeperiod2, timeperiod3 : int, default 7, 14, 28
-        The three window lengths, each 1..100000. As in TA-Lib they are sorted first: the
-        shortest window gets weight 4, the middle one 2, the longest 1.
 
     Returns
     -------
@@ -200,11 +205,6 @@ def ultosc(
 @indicator(inputs=("open", "high", "low", "close"), lookback=_bop_lookback)
 def bop(open: F64Array, high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     """Balance of power, -1..1.
-
-    Parameters
-    ----------
-    open, high, low, close : ndarray of float64
-        Bar prices, same length.
 
     Returns
     -------

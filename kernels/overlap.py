@@ -7,38 +7,59 @@ fresh warm-up of ``lookback`` bars). A NaN bar is NaN in the output, and so is e
 whose window or recursive seed would reach back across it. On finite input this is
 exactly TA-Lib. The compiled loops are private modules: ``_averages`` (SMA, EMA, RMA and
 the ``_ma`` dispatcher other families call), ``_weighted`` (WMA, HMA), ``_ema_chains``
-(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``. Bollinger Bands, the
+(DEMA, TEMA, ZLEMA), ``_filters`` (TRIMA, KAMA, T3) and ``_mama``; the lookbacks and
+warm-ups are in ``_overlap``. Bollinger Bands, the
 midpoint/midprice channels and the parabolic SAR are in :mod:`candlescan.kernels.bands`.
 
 ``timeperiod = 1`` is accepted by the moving averages, as TA-Lib 0.8 accepts it, and
 returns a copy of the input.
+
+Warm-up (``kernel.warmup``, rules in :mod:`candlescan.kernels._warmup`): SMA, WMA,
+TRIMA and HMA are windows, exact at their lookback; EMA (keeps ``1 - 2/(n+1)`` a bar), RMA
+(``1 - 1/n``), DEMA, TEMA and T3 (cascades of 2, 3 and 6 EMAs), ZLEMA, KAMA (at its slowest,
+``1 - (2/31)^2``: ~5,000 bars) and MAMA converge; ``ma`` takes its type's rule.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
 from candlescan.kernels._averages import (
     MA_TYPE_MAX,
     _ema_into,
+    _ma,
     _rma_into,
     _sma_into,
 )
-from candlescan.kernels._averages import _ema as _ema
-from candlescan.kernels._averages import _ema_k as _ema_k
-from candlescan.kernels._averages import _ema_run as _ema_run
-from candlescan.kernels._averages import _ma as _ma
-from candlescan.kernels._averages import _ma_lookback as _ma_lookback
-from candlescan.kernels._averages import _next_run as _next_run
-from candlescan.kernels._averages import _sma as _sma
-from candlescan.kernels._averages import _sma_run as _sma_run
 from candlescan.kernels._ema_chains import _dema_into, _tema_into, _zlema_into
 from candlescan.kernels._filters import _kama_into, _t3_into, _trima_into
-from candlescan.kernels._mama import MAMA_LOOKBACK, _mama_into
+from candlescan.kernels._mama import _mama_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._overlap import (
+    _dema_lookback,
+    _dema_warmup,
+    _ema_warmup,
+    _hma_lookback,
+    _kama_lookback,
+    _kama_warmup,
+    _ma_lookback_public,
+    _ma_warmup,
+    _mama_lookback,
+    _mama_warmup,
+    _one_type,
+    _rma_warmup,
+    _sma_lookback,
+    _t3_lookback,
+    _t3_warmup,
+    _tema_lookback,
+    _tema_warmup,
+    _zlema_lookback,
+    _zlema_warmup,
+)
 from candlescan.kernels._weighted import _hma_into, _wma_into
+
+_WINDOW = Param(30, 1, 100_000, doc="Window length ``n``.")
+_PERIOD = Param(30, 1, 100_000, doc="Period ``n``.")
 
 __all__: list[str] = [
     "dema",
@@ -56,81 +77,13 @@ __all__: list[str] = [
     "zlema",
 ]
 
-# The private loops above are re-exported (``import x as x``) for other families' njit
-# code, e.g. ``from candlescan.kernels.overlap import _ma`` (or import from ``_averages``).
-
-_PERIOD = Param(30, 1, 100_000)
-_REAL_MAX = 3e37  # TA-Lib's TA_REAL_MAX bound for real-valued parameters
-
-
-def _ma_lb(matype: int, timeperiod: int) -> int:
-    return _ma_lookback(timeperiod, matype)
-
-
-def _sma_lookback(timeperiod: int) -> int:
-    return _ma_lb(0, timeperiod)
-
-
-def _dema_lookback(timeperiod: int) -> int:
-    return _ma_lb(3, timeperiod)
-
-
-def _tema_lookback(timeperiod: int) -> int:
-    return _ma_lb(4, timeperiod)
-
-
-def _kama_lookback(timeperiod: int) -> int:
-    return _ma_lb(6, timeperiod)
-
-
-def _t3_lookback(timeperiod: int, vfactor: float) -> int:
-    return _ma_lb(8, timeperiod)
-
-
-def _hma_lookback(timeperiod: int) -> int:
-    return _ma_lb(9, timeperiod)
-
-
-def _zlema_lookback(timeperiod: int) -> int:
-    return _ma_lb(12, timeperiod)
-
-
-def _ma_lookback_public(timeperiod: int, matype: int) -> int:
-    return _ma_lookback(timeperiod, matype)
-
-
-def _mama_lookback(fastlimit: float, slowlimit: float) -> int:
-    return MAMA_LOOKBACK
-
-
-def _one_type(
-    average_into: Callable[[F64Array, int, F64Array], None], real: F64Array, n: int
-) -> F64Array:
-    # Each public average calls its own loop, not the ``_ma`` dispatcher: compiling the
-    # dispatcher compiles all 14 types (~10 s cold) when the user only asked for one.
-    # The output is a NumPy buffer: NumPy asks for huge pages on large buffers, Numba's
-    # allocator does not (~2k page faults per fresh 8 MB buffer on this machine).
-    out = np.empty(len(real))
-    if n == 1:
-        out[:] = real
-    else:
-        average_into(real, n, out)
-    return out
-
 
 # --- simple, exponential, weighted, Wilder --------------------------------------------------
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_WINDOW)
 def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Simple moving average.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 1..100000.
 
     Returns
     -------
@@ -149,16 +102,14 @@ def sma(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_sma_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_sma_lookback,
+    warmup=_ema_warmup,
+    timeperiod=Param(30, 1, 100_000, doc="Period ``n``; smoothing factor ``k = 2 / (n + 1)``."),
+)
 def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Exponential moving average, seeded with the SMA of the first ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Period ``n``, 1..100000; smoothing factor ``k = 2 / (n + 1)``.
 
     Returns
     -------
@@ -177,16 +128,9 @@ def ema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_ema_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_WINDOW)
 def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Linearly weighted moving average (weights 1..n, newest heaviest).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 1..100000.
 
     Returns
     -------
@@ -205,16 +149,9 @@ def wma(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_wma_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_sma_lookback, warmup=_rma_warmup, timeperiod=_PERIOD)
 def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Wilder's moving average (RMA, SMMA): an EMA with ``alpha = 1/n``, seeded with the SMA.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Period ``n``, 1..100000.
 
     Returns
     -------
@@ -238,16 +175,14 @@ def rma(real: F64Array, timeperiod: int = 30) -> F64Array:
 # --- EMA compositions ---------------------------------------------------------------------
 
 
-@indicator(inputs=("real",), lookback=_dema_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_dema_lookback,
+    warmup=_dema_warmup,
+    timeperiod=Param(30, 1, 100_000, doc="Period ``n`` of both EMAs."),
+)
 def dema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Double exponential moving average: ``2*EMA(x) - EMA(EMA(x))``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Period ``n`` of both EMAs, 1..100000.
 
     Returns
     -------
@@ -265,16 +200,14 @@ def dema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_dema_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_tema_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_tema_lookback,
+    warmup=_tema_warmup,
+    timeperiod=Param(30, 1, 100_000, doc="Period ``n`` of the three EMAs."),
+)
 def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Triple exponential moving average: ``3*e1 - 3*e2 + e3`` with ``e(k+1) = EMA(e(k))``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Period ``n`` of the three EMAs, 1..100000.
 
     Returns
     -------
@@ -291,16 +224,9 @@ def tema(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_tema_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_zlema_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_zlema_lookback, warmup=_zlema_warmup, timeperiod=_PERIOD)
 def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Zero-lag EMA: the EMA of ``2*x[t] - x[t-lag]`` with ``lag = (n - 1) // 2``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Period ``n``, 1..100000.
 
     Returns
     -------
@@ -321,20 +247,12 @@ def zlema(real: F64Array, timeperiod: int = 30) -> F64Array:
 @indicator(
     inputs=("real",),
     lookback=_t3_lookback,
-    timeperiod=Param(5, 1, 100_000),
-    vfactor=Param(0.7, 0.0, 1.0),
+    warmup=_t3_warmup,
+    timeperiod=Param(5, 1, 100_000, doc="Period ``n`` of every EMA."),
+    vfactor=Param(0.7, 0.0, 1.0, doc="Volume factor ``v``."),
 )
 def t3(real: F64Array, timeperiod: int = 5, vfactor: float = 0.7) -> F64Array:
     """Tillson's T3: a generalized-DEMA filter applied three times (six chained EMAs).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 5
-        Period ``n`` of every EMA, 1..100000.
-    vfactor : float, default 0.7
-        Volume factor ``v``, 0..1.
 
     Returns
     -------
@@ -351,27 +269,15 @@ def t3(real: F64Array, timeperiod: int = 5, vfactor: float = 0.7) -> F64Array:
 
     Equivalent to ``talib.T3(real, timeperiod=timeperiod, vfactor=vfactor)``.
     """
-    out = np.empty(len(real))  # NumPy buffer: see _one_type
-    if timeperiod == 1:
-        out[:] = real
-    else:
-        _t3_into(real, timeperiod, vfactor, out)
-    return out
+    return _one_type(_t3_into, real, timeperiod, vfactor)
 
 
 # --- triangular, adaptive, Hull ---------------------------------------------------------------
 
 
-@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_PERIOD)
+@indicator(inputs=("real",), lookback=_sma_lookback, timeperiod=_WINDOW)
 def trima(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Triangular moving average (an SMA of an SMA; weights rise then fall).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 1..100000.
 
     Returns
     -------
@@ -390,16 +296,14 @@ def trima(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_trima_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_kama_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_kama_lookback,
+    warmup=_kama_warmup,
+    timeperiod=Param(30, 1, 100_000, doc="Efficiency-ratio window ``n``."),
+)
 def kama(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Kaufman adaptive moving average.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Efficiency-ratio window ``n``, 1..100000.
 
     Returns
     -------
@@ -420,16 +324,11 @@ def kama(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _one_type(_kama_into, real, timeperiod)
 
 
-@indicator(inputs=("real",), lookback=_hma_lookback, timeperiod=Param(20, 1, 100_000))
+@indicator(
+    inputs=("real",), lookback=_hma_lookback, timeperiod=Param(20, 1, 100_000, doc="Period ``n``.")
+)
 def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
     """Hull moving average: ``WMA(2*WMA(x, n//2) - WMA(x, n), floor(sqrt(n)))``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 20
-        Period ``n``, 1..100000.
 
     Returns
     -------
@@ -446,35 +345,21 @@ def hma(real: F64Array, timeperiod: int = 20) -> F64Array:
 
     Equivalent to ``talib.HMA(real, timeperiod=timeperiod)`` (TA-Lib 0.8).
     """
-    n = len(real)
-    out = np.empty(n)  # NumPy buffers: see _one_type
-    if timeperiod == 1:
-        out[:] = real
-    else:
-        _hma_into(real, timeperiod, out)
-    return out
+    return _one_type(_hma_into, real, timeperiod)
 
 
 @indicator(
     inputs=("real",),
     lookback=_mama_lookback,
+    warmup=_mama_warmup,
     outputs=("mama", "fama"),
-    fastlimit=Param(0.5, 0.01, 0.99),
-    slowlimit=Param(0.05, 0.01, 0.99),
+    fastlimit=Param(0.5, 0.01, 0.99, doc="Largest smoothing factor."),
+    slowlimit=Param(0.05, 0.01, 0.99, doc="Smallest smoothing factor."),
 )
 def mama(
     real: F64Array, fastlimit: float = 0.5, slowlimit: float = 0.05
 ) -> tuple[F64Array, F64Array]:
     """MESA adaptive moving average and its following average (MAMA, FAMA).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    fastlimit : float, default 0.5
-        Largest smoothing factor, 0.01..0.99.
-    slowlimit : float, default 0.05
-        Smallest smoothing factor, 0.01..0.99.
 
     Returns
     -------
@@ -499,22 +384,21 @@ def mama(
 @indicator(
     inputs=("real",),
     lookback=_ma_lookback_public,
-    timeperiod=_PERIOD,
-    matype=Param(0, 0, MA_TYPE_MAX),
+    warmup=_ma_warmup,
+    timeperiod=Param(30, 1, 100_000, doc="Period ``n`` (MAMA ignores it)."),
+    matype=Param(
+        0,
+        0,
+        MA_TYPE_MAX,
+        doc=(
+            "TA-Lib's ``MA_Type``: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA "
+            "(fastlimit 0.5, slowlimit 0.05), 8 T3 (vfactor 0.7), 9 HMA, 10 identity, 11 the "
+            "default (SMA), 12 ZLEMA, 13 RMA."
+        ),
+    ),
 )
 def ma(real: F64Array, timeperiod: int = 30, matype: int = 0) -> F64Array:
     """Moving average of a selectable type (TA-Lib's ``MA``).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Period ``n``, 1..100000 (MAMA ignores it).
-    matype : int, default 0
-        TA-Lib's ``MA_Type``: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA,
-        7 MAMA (fastlimit 0.5, slowlimit 0.05), 8 T3 (vfactor 0.7), 9 HMA, 10 identity,
-        11 the default (SMA), 12 ZLEMA, 13 RMA.
 
     Returns
     -------

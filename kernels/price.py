@@ -54,11 +54,6 @@ def _no_lookback() -> int:
 def avgprice(open: F64Array, high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     """Average price: ``(open + high + low + close) / 4``.
 
-    Parameters
-    ----------
-    open, high, low, close : array_like
-        Bar prices, same length.
-
     Returns
     -------
     numpy.ndarray
@@ -78,11 +73,6 @@ def avgprice(open: F64Array, high: F64Array, low: F64Array, close: F64Array) -> 
 def medprice(high: F64Array, low: F64Array) -> F64Array:
     """Median price: ``(high + low) / 2``.
 
-    Parameters
-    ----------
-    high, low : array_like
-        Bar highs and lows, same length.
-
     Returns
     -------
     numpy.ndarray
@@ -100,11 +90,6 @@ def medprice(high: F64Array, low: F64Array) -> F64Array:
 @indicator(inputs=("high", "low", "close"), lookback=_no_lookback)
 def typprice(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     """Typical price: ``(high + low + close) / 3``.
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
 
     Returns
     -------
@@ -124,11 +109,6 @@ def typprice(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
 @indicator(inputs=("high", "low", "close"), lookback=_no_lookback)
 def wclprice(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     """Weighted close price: ``(high + low + 2*close) / 4``.
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
 
     Returns
     -------

@@ -5,6 +5,9 @@ non-NaN bars and each run is computed as a whole series of its own, so the outpu
 NaN while a NaN is inside the window and valid again ``timeperiod - 1`` bars after it
 (the same fresh warm-up as at the start of the series). On finite input this is exactly
 TA-Lib. Indices (``maxindex``, ``minindex``) are absolute positions in the input array.
+
+Warm-up: windows, exact at their lookback, except maxindex and minindex, whose bar
+positions count from the start of the input and so need the whole history.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import numpy as np
 from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import full_history
 from candlescan.kernels._windows import _window_extreme_into
 
-__all__: list[str] = ["highest", "lowest", "max", "maxindex", "min", "minindex", "sum"]
-
-_PERIOD = Param(30, 2, 100_000)
+# ``max``, ``min`` and ``sum`` (TA-Lib's MAX, MIN, SUM) are kernels of this module but not
+# in ``__all__``: ``from ... import *`` must not shadow the builtins. The catalogue finds
+# kernels by their metadata, not by ``__all__``.
+__all__: list[str] = ["highest", "lowest", "maxindex", "minindex"]
 
 
 # TA-Lib's extreme tracker (ta_MAX.c / ta_MAXINDEX.c): keep the extreme's index and rescan
@@ -165,16 +170,13 @@ def _window_extreme(real: F64Array, timeperiod: int, want_max: bool) -> F64Array
     return out
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    timeperiod=Param(30, 2, 100_000, doc="Window length ``n``."),
+)
 def max(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Highest value over the last ``timeperiod`` bars (current bar included).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -191,16 +193,13 @@ def max(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _window_extreme(real, timeperiod, True)
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    timeperiod=Param(30, 2, 100_000, doc="Window length ``n``."),
+)
 def min(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Lowest value over the last ``timeperiod`` bars (current bar included).
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -217,16 +216,13 @@ def min(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _window_extreme(real, timeperiod, False)
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    timeperiod=Param(30, 2, 100_000, doc="Window length ``n``."),
+)
 def sum(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Sum of the last ``timeperiod`` values.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -246,16 +242,17 @@ def sum(real: F64Array, timeperiod: int = 30) -> F64Array:
     return out
 
 
-@indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
+# The index outputs count bars from the start of the input, so a cut history shifts them:
+# only the whole history gives the chart's index (candlescan.kernels._warmup).
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    warmup=full_history,
+    outputs=("integer",),
+    timeperiod=Param(30, 2, 100_000, doc="Window length ``n``."),
+)
 def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Absolute index of the highest value over the last ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -276,16 +273,15 @@ def maxindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _extreme(real, timeperiod, True, True)
 
 
-@indicator(inputs=("real",), lookback=_lookback, outputs=("integer",), timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    lookback=_lookback,
+    warmup=full_history,
+    outputs=("integer",),
+    timeperiod=Param(30, 2, 100_000, doc="Window length ``n``."),
+)
 def minindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Absolute index of the lowest value over the last ``timeperiod`` bars.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -304,16 +300,16 @@ def minindex(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _extreme(real, timeperiod, False, True)
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    about_inputs="Input series, usually ``high`` or ``close``.",
+    lookback=_lookback,
+    timeperiod=Param(
+        30, 2, 100_000, doc="Window length ``n`` (252 is one trading year of daily bars)."
+    ),
+)
 def highest(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Highest value over the last ``timeperiod`` bars: :func:`max` under a screener name.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series, usually ``high`` or ``close``.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000 (252 is one trading year of daily bars).
 
     Returns
     -------
@@ -331,16 +327,16 @@ def highest(real: F64Array, timeperiod: int = 30) -> F64Array:
     return _window_extreme(real, timeperiod, True)
 
 
-@indicator(inputs=("real",), lookback=_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("real",),
+    about_inputs="Input series, usually ``low`` or ``close``.",
+    lookback=_lookback,
+    timeperiod=Param(
+        30, 2, 100_000, doc="Window length ``n`` (252 is one trading year of daily bars)."
+    ),
+)
 def lowest(real: F64Array, timeperiod: int = 30) -> F64Array:
     """Lowest value over the last ``timeperiod`` bars: :func:`min` under a screener name.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series, usually ``low`` or ``close``.
-    timeperiod : int, default 30
-        Window length ``n``, 2..100000 (252 is one trading year of daily bars).
 
     Returns
     -------

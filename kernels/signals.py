@@ -44,14 +44,13 @@ def _cross_lookback() -> int:
     return 1
 
 
-@indicator(inputs=("real0", "real1"), lookback=_cross_lookback)
+@indicator(
+    inputs=("real0", "real1"),
+    about_inputs="The two series, same length (e.g. a fast and a slow moving average).",
+    lookback=_cross_lookback,
+)
 def cross_above(real0: F64Array, real1: F64Array) -> F64Array:
     """1.0 on the bar where ``real0`` crosses above ``real1``, else 0.0.
-
-    Parameters
-    ----------
-    real0, real1 : array_like
-        The two series, same length (e.g. a fast and a slow moving average).
 
     Returns
     -------
@@ -73,11 +72,6 @@ def cross_above(real0: F64Array, real1: F64Array) -> F64Array:
 def cross_below(real0: F64Array, real1: F64Array) -> F64Array:
     """1.0 on the bar where ``real0`` crosses below ``real1``, else 0.0.
 
-    Parameters
-    ----------
-    real0, real1 : array_like
-        The two series, same length.
-
     Returns
     -------
     numpy.ndarray
@@ -97,17 +91,18 @@ def _shift_lookback(periods: int) -> int:
     return periods
 
 
-@indicator(inputs=("real",), lookback=_shift_lookback, periods=Param(1, 0, 100_000))
+@indicator(
+    inputs=("real",),
+    lookback=_shift_lookback,
+    periods=Param(
+        1,
+        0,
+        100_000,
+        doc="Bars back. Negative values (the future) are refused: a screen must never look ahead.",
+    ),
+)
 def shift(real: F64Array, periods: int = 1) -> F64Array:
     """The value ``periods`` bars ago: ``shift[t] = real[t - periods]``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    periods : int, default 1
-        Bars back, 0..100000. Negative values (the future) are refused: a screen must
-        never look ahead.
 
     Returns
     -------

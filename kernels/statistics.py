@@ -112,16 +112,13 @@ def _window_lookback(timeperiod: int) -> int:
     return timeperiod - 1
 
 
-@indicator(inputs=("real",), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
+@indicator(
+    inputs=("real",),
+    lookback=_window_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length ``n``."),
+)
 def linearreg(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Linear regression: the least-squares line's value at the current bar.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 14
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -144,16 +141,13 @@ def linearreg(real: F64Array, timeperiod: int = 14) -> F64Array:
     return out
 
 
-@indicator(inputs=("real",), lookback=_window_lookback, timeperiod=Param(14, 2, 100_000))
+@indicator(
+    inputs=("real",),
+    lookback=_window_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Window length ``n``."),
+)
 def linearreg_slope(real: F64Array, timeperiod: int = 14) -> F64Array:
     """Linear regression slope: change per bar of the least-squares line.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 14
-        Window length ``n``, 2..100000.
 
     Returns
     -------
@@ -280,18 +274,17 @@ def _beta_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
-@indicator(inputs=("real0", "real1"), lookback=_beta_lookback, timeperiod=Param(5, 1, 100_000))
+@indicator(
+    inputs=("real0", "real1"),
+    about_inputs=(
+        "``real0`` is the explanatory series (for a stock's beta: the index), ``real1`` the "
+        "explained one (the stock), same length."
+    ),
+    lookback=_beta_lookback,
+    timeperiod=Param(5, 1, 100_000, doc="Number of one-bar returns in the window."),
+)
 def beta(real0: F64Array, real1: F64Array, timeperiod: int = 5) -> F64Array:
     """Beta: slope of ``real1``'s returns regressed on ``real0``'s returns.
-
-    Parameters
-    ----------
-    real0 : array_like
-        The explanatory series (for a stock's beta: the index).
-    real1 : array_like
-        The explained series (the stock), same length.
-    timeperiod : int, default 5
-        Number of one-bar returns in the window, 1..100000.
 
     Returns
     -------
@@ -410,16 +403,13 @@ def _correl_into(real0: F64Array, real1: F64Array, timeperiod: int, out: F64Arra
         s, e = _run2(real0, real1, e)
 
 
-@indicator(inputs=("real0", "real1"), lookback=_window_lookback, timeperiod=Param(30, 1, 100_000))
+@indicator(
+    inputs=("real0", "real1"),
+    lookback=_window_lookback,
+    timeperiod=Param(30, 1, 100_000, doc="Window length ``n``."),
+)
 def correl(real0: F64Array, real1: F64Array, timeperiod: int = 30) -> F64Array:
     """Pearson correlation coefficient of two series over a rolling window.
-
-    Parameters
-    ----------
-    real0, real1 : array_like
-        The two series, same length.
-    timeperiod : int, default 30
-        Window length ``n``, 1..100000.
 
     Returns
     -------

@@ -8,6 +8,9 @@ On finite input the output is TA-Lib's, except on flat windows (documented: 50, 
 
 Speed: the wrappers allocate every output and intermediate with NumPy and the compiled
 loops fill them (see :mod:`candlescan.kernels._ma_into`).
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): raw %K is a window; each average over
+it adds its type's bars; stochrsi first waits for RSI to converge.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from candlescan.kernels._averages import _ma_lookback
 from candlescan.kernels._config import njit
 from candlescan.kernels._ma_into import _ma_into
 from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._momentum import _wilder
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ma_extra, wilder_rate
 from candlescan.kernels._windows import _max_span, _min_span
-from candlescan.kernels.momentum import _wilder
 
 __all__ = ["stoch", "stochf", "stochrsi"]
 
 _MAX = 100_000
-_MATYPE = Param(0, 0, 8)
 
 #: A window whose range is within this fraction of its values is flat (%K 50). Equal
 #: prices give a range of exactly 0, but an RSI that is mathematically unchanged (an
@@ -183,15 +186,59 @@ def _stochrsi_lookback(
     return timeperiod + _stochf_lookback(fastk_period, fastd_period, fastd_matype)
 
 
+# --- warm-ups (candlescan.kernels._warmup) --------------------------------------------------
+# Raw %K is a window (exact); each average over it adds its own bars, judged as an output
+# in 0..100 that reaches 0 (CROSSES_ZERO). STOCHRSI first needs RSI converged: %K
+# rescales RSI by its window's range (assumed >= 1 % of RSI's level: gain 100), on top of
+# RSI's own gain 2 and the zero crossing.
+
+
+def _stoch_warmup(
+    tolerance: float,
+    fastk_period: int,
+    slowk_period: int,
+    slowk_matype: int,
+    slowd_period: int,
+    slowd_matype: int,
+) -> int:
+    lookback = _stoch_lookback(fastk_period, slowk_period, slowk_matype, slowd_period, slowd_matype)
+    slowk = ma_extra(slowk_period, slowk_matype, tolerance, CROSSES_ZERO)
+    return lookback + slowk + ma_extra(slowd_period, slowd_matype, tolerance, CROSSES_ZERO)
+
+
+def _stochf_warmup(
+    tolerance: float, fastk_period: int, fastd_period: int, fastd_matype: int
+) -> int:
+    lookback = _stochf_lookback(fastk_period, fastd_period, fastd_matype)
+    return lookback + ma_extra(fastd_period, fastd_matype, tolerance, CROSSES_ZERO)
+
+
+def _stochrsi_warmup(
+    tolerance: float, timeperiod: int, fastk_period: int, fastd_period: int, fastd_matype: int
+) -> int:
+    rsi = decay_bars(wilder_rate(timeperiod), tolerance, 1, 2.0 * 100.0 * CROSSES_ZERO)
+    fastd = ma_extra(fastd_period, fastd_matype, tolerance, CROSSES_ZERO)
+    return _stochrsi_lookback(timeperiod, fastk_period, fastd_period, fastd_matype) + rsi + fastd
+
+
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_stoch_lookback,
+    warmup=_stoch_warmup,
     outputs=("slowk", "slowd"),
-    fastk_period=Param(5, 1, _MAX),
-    slowk_period=Param(3, 1, _MAX),
-    slowk_matype=_MATYPE,
-    slowd_period=Param(3, 1, _MAX),
-    slowd_matype=_MATYPE,
+    fastk_period=Param(5, 1, _MAX, doc="Window ``n`` of the raw %K."),
+    slowk_period=Param(3, 1, _MAX, doc="Smoothing of the raw %K into slow %K."),
+    slowk_matype=Param(
+        0,
+        0,
+        8,
+        doc=(
+            "Moving average for slow %K: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA "
+            "8=T3."
+        ),
+    ),
+    slowd_period=Param(3, 1, _MAX, doc="Smoothing of slow %K into slow %D."),
+    slowd_matype=Param(0, 0, 8, doc="Moving average for slow %D (same codes)."),
 )
 def stoch(
     high: F64Array,
@@ -204,21 +251,6 @@ def stoch(
     slowd_matype: int = 0,
 ) -> tuple[F64Array, F64Array]:
     """Slow stochastic oscillator (Lane): smoothed %K and its signal %D.
-
-    Parameters
-    ----------
-    high, low, close : array of float64
-        Bar prices, same length.
-    fastk_period : int, default 5
-        Window ``n`` of the raw %K, 1..100000.
-    slowk_period : int, default 3
-        Smoothing of the raw %K into slow %K, 1..100000.
-    slowk_matype : int, default 0
-        Moving average for slow %K: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
-    slowd_period : int, default 3
-        Smoothing of slow %K into slow %D, 1..100000.
-    slowd_matype : int, default 0
-        Moving average for slow %D (same codes).
 
     Returns
     -------
@@ -247,10 +279,16 @@ def stoch(
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_stochf_lookback,
+    warmup=_stochf_warmup,
     outputs=("fastk", "fastd"),
-    fastk_period=Param(5, 1, _MAX),
-    fastd_period=Param(3, 1, _MAX),
-    fastd_matype=_MATYPE,
+    fastk_period=Param(5, 1, _MAX, doc="Window ``n`` of %K."),
+    fastd_period=Param(3, 1, _MAX, doc="Smoothing of %K into %D."),
+    fastd_matype=Param(
+        0,
+        0,
+        8,
+        doc="Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.",
+    ),
 )
 def stochf(
     high: F64Array,
@@ -261,17 +299,6 @@ def stochf(
     fastd_matype: int = 0,
 ) -> tuple[F64Array, F64Array]:
     """Fast stochastic oscillator: raw %K and its moving average %D.
-
-    Parameters
-    ----------
-    high, low, close : array of float64
-        Bar prices, same length.
-    fastk_period : int, default 5
-        Window ``n`` of %K, 1..100000.
-    fastd_period : int, default 3
-        Smoothing of %K into %D, 1..100000.
-    fastd_matype : int, default 0
-        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
 
     Returns
     -------
@@ -294,12 +321,19 @@ def stochf(
 
 @indicator(
     inputs=("real",),
+    about_inputs="Prices, usually ``close``.",
     lookback=_stochrsi_lookback,
+    warmup=_stochrsi_warmup,
     outputs=("fastk", "fastd"),
-    timeperiod=Param(14, 2, _MAX),
-    fastk_period=Param(5, 1, _MAX),
-    fastd_period=Param(3, 1, _MAX),
-    fastd_matype=_MATYPE,
+    timeperiod=Param(14, 2, _MAX, doc="RSI period."),
+    fastk_period=Param(5, 1, _MAX, doc="Stochastic window over the RSI."),
+    fastd_period=Param(3, 1, _MAX, doc="Smoothing of %K into %D."),
+    fastd_matype=Param(
+        0,
+        0,
+        8,
+        doc="Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.",
+    ),
 )
 def stochrsi(
     real: F64Array,
@@ -309,19 +343,6 @@ def stochrsi(
     fastd_matype: int = 0,
 ) -> tuple[F64Array, F64Array]:
     """Stochastic RSI (Chande and Kroll): the fast stochastic of RSI.
-
-    Parameters
-    ----------
-    real : array of float64
-        Prices, usually ``close``.
-    timeperiod : int, default 14
-        RSI period, 2..100000.
-    fastk_period : int, default 5
-        Stochastic window over the RSI, 1..100000.
-    fastd_period : int, default 3
-        Smoothing of %K into %D, 1..100000.
-    fastd_matype : int, default 0
-        Moving average for %D: 0=SMA 1=EMA 2=WMA 3=DEMA 4=TEMA 5=TRIMA 6=KAMA 7=MAMA 8=T3.
 
     Returns
     -------

@@ -4,13 +4,18 @@ Every kernel here follows TA-Lib 0.8.2 bar for bar on finite input and adds the
 project's NaN rule: a bar where any input is NaN or infinite outputs NaN, and the
 indicator restarts on the next clean bar exactly as at the start of a series (a fresh
 warm-up of ``lookback`` bars), so one bad bar never poisons the rest of the series.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): the directional family converges
+as Wilder's sums forget their seed (ADX and ADXR through a second smoothing); aroon is a
+window, exact at its lookback.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from candlescan.kernels._directional import (
+from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._trend import (
     _ADX,
     _DX,
     _MINUS_DI,
@@ -21,7 +26,7 @@ from candlescan.kernels._directional import (
     _aroon_into,
     _directional,
 )
-from candlescan.kernels._meta import F64Array, Param, indicator
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, wilder_rate
 
 __all__ = [
     "adx",
@@ -35,7 +40,6 @@ __all__ = [
     "plus_dm",
 ]
 
-_PERIOD = Param(14, 2, 100_000)
 _PERIOD1 = Param(14, 1, 100_000)  # TA-Lib lets DM and DI run unsmoothed (period 1)
 
 
@@ -58,19 +62,51 @@ def _adxr_lookback(timeperiod: int) -> int:
     return 3 * timeperiod - 2
 
 
+# --- warm-ups (candlescan.kernels._warmup) --------------------------------------------------
+# +DM, -DM and TR are Wilder sums keeping 1 - 1/n a bar (period 1: no memory). A DM sum
+# is sparse (zero on every bar moving the other way), so one gap can be most of a seed:
+# its seed may be off by 10 times more than SEED_SPREAD allows (-DM on BAX's 2015 spin-off
+# gap needed it). DI = DM/TR has the relative errors of both (gain 2); DX = |+DI - -DI| /
+# (+DI + -DI) those of four and reaches zero; ADX (and ADXR, ADX's average with its value
+# n-1 bars back) smooths DX once more with the same rate: a cascade of two.
+_SPARSE = 10.0
+
+
+def _extra(timeperiod: int, tolerance: float, order: int, gain: float) -> int:
+    return decay_bars(wilder_rate(timeperiod), tolerance, order, _SPARSE * gain)
+
+
+def _dm_warmup(tolerance: float, timeperiod: int) -> int:
+    return _dm_lookback(timeperiod) + _extra(timeperiod, tolerance, 1, 1.0)
+
+
+def _di_warmup(tolerance: float, timeperiod: int) -> int:
+    return _di_lookback(timeperiod) + _extra(timeperiod, tolerance, 1, 2.0)
+
+
+def _dx_warmup(tolerance: float, timeperiod: int) -> int:
+    return _di_lookback(timeperiod) + _extra(timeperiod, tolerance, 1, 4.0 * CROSSES_ZERO)
+
+
+def _adx_warmup(tolerance: float, timeperiod: int) -> int:
+    return _adx_lookback(timeperiod) + _extra(timeperiod, tolerance, 2, 4.0 * CROSSES_ZERO)
+
+
+def _adxr_warmup(tolerance: float, timeperiod: int) -> int:
+    return _adxr_lookback(timeperiod) + _extra(timeperiod, tolerance, 2, 4.0 * CROSSES_ZERO)
+
+
 # --- public kernels -----------------------------------------------------------------------
 
 
-@indicator(inputs=("high", "low"), lookback=_dm_lookback, timeperiod=_PERIOD1)
+@indicator(
+    inputs=("high", "low"),
+    lookback=_dm_lookback,
+    warmup=_dm_warmup,
+    timeperiod=Param(14, 1, 100_000, doc="Smoothing period (1: the unsmoothed one-bar +DM)."),
+)
 def plus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     """Plus directional movement, Wilder-smoothed (+DM).
-
-    Parameters
-    ----------
-    high, low : ndarray of float64
-        Bar highs and lows, same length.
-    timeperiod : int, default 14
-        Smoothing period, 1..100000 (1: the unsmoothed one-bar +DM).
 
     Returns
     -------
@@ -93,16 +129,14 @@ def plus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     return _directional(high, low, low, timeperiod, _PLUS_DM)
 
 
-@indicator(inputs=("high", "low"), lookback=_dm_lookback, timeperiod=_PERIOD1)
+@indicator(
+    inputs=("high", "low"),
+    lookback=_dm_lookback,
+    warmup=_dm_warmup,
+    timeperiod=Param(14, 1, 100_000, doc="Smoothing period (1: the unsmoothed one-bar -DM)."),
+)
 def minus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     """Minus directional movement, Wilder-smoothed (-DM).
-
-    Parameters
-    ----------
-    high, low : ndarray of float64
-        Bar highs and lows, same length.
-    timeperiod : int, default 14
-        Smoothing period, 1..100000 (1: the unsmoothed one-bar -DM).
 
     Returns
     -------
@@ -123,16 +157,14 @@ def minus_dm(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     return _directional(high, low, low, timeperiod, _MINUS_DM)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_di_lookback, timeperiod=_PERIOD1)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_di_lookback,
+    warmup=_di_warmup,
+    timeperiod=Param(14, 1, 100_000, doc="Smoothing period."),
+)
 def plus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Plus directional indicator (+DI), in percent of the smoothed true range.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period, 1..100000.
 
     Returns
     -------
@@ -157,16 +189,14 @@ def plus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14
     return _directional(high, low, close, timeperiod, _PLUS_DI)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_di_lookback, timeperiod=_PERIOD1)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_di_lookback,
+    warmup=_di_warmup,
+    timeperiod=Param(14, 1, 100_000, doc="Smoothing period."),
+)
 def minus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Minus directional indicator (-DI), in percent of the smoothed true range.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period, 1..100000.
 
     Returns
     -------
@@ -188,16 +218,14 @@ def minus_di(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 1
     return _directional(high, low, close, timeperiod, _MINUS_DI)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_di_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_di_lookback,
+    warmup=_dx_warmup,
+    timeperiod=Param(14, 2, 100_000, doc="Smoothing period."),
+)
 def dx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Directional movement index (DX), 0..100.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period, 2..100000.
 
     Returns
     -------
@@ -221,16 +249,14 @@ def dx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> 
     return _directional(high, low, close, timeperiod, _DX)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_adx_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_adx_lookback,
+    warmup=_adx_warmup,
+    timeperiod=Param(14, 2, 100_000, doc="Smoothing period."),
+)
 def adx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Average directional movement index (ADX), 0..100.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period, 2..100000.
 
     Returns
     -------
@@ -255,16 +281,14 @@ def adx(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
     return _directional(high, low, close, timeperiod, _ADX)
 
 
-@indicator(inputs=("high", "low", "close"), lookback=_adxr_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low", "close"),
+    lookback=_adxr_lookback,
+    warmup=_adxr_warmup,
+    timeperiod=Param(14, 2, 100_000, doc="Smoothing period."),
+)
 def adxr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Average directional movement index rating (ADXR), 0..100.
-
-    Parameters
-    ----------
-    high, low, close : ndarray of float64
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period, 2..100000.
 
     Returns
     -------
@@ -287,17 +311,12 @@ def adxr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -
     inputs=("high", "low"),
     lookback=_di_lookback,
     outputs=("aroondown", "aroonup"),
-    timeperiod=_PERIOD,
+    timeperiod=Param(
+        14, 2, 100_000, doc="Look-back period (the window holds ``timeperiod + 1`` bars)."
+    ),
 )
 def aroon(high: F64Array, low: F64Array, timeperiod: int = 14) -> tuple[F64Array, F64Array]:
     """Aroon down and up, 0..100: how recent the lowest low and highest high are.
-
-    Parameters
-    ----------
-    high, low : ndarray of float64
-        Bar highs and lows, same length.
-    timeperiod : int, default 14
-        Look-back period, 2..100000 (the window holds ``timeperiod + 1`` bars).
 
     Returns
     -------
@@ -325,16 +344,13 @@ def aroon(high: F64Array, low: F64Array, timeperiod: int = 14) -> tuple[F64Array
     return down, up
 
 
-@indicator(inputs=("high", "low"), lookback=_di_lookback, timeperiod=_PERIOD)
+@indicator(
+    inputs=("high", "low"),
+    lookback=_di_lookback,
+    timeperiod=Param(14, 2, 100_000, doc="Look-back period."),
+)
 def aroonosc(high: F64Array, low: F64Array, timeperiod: int = 14) -> F64Array:
     """Aroon oscillator, -100..100: Aroon up minus Aroon down.
-
-    Parameters
-    ----------
-    high, low : ndarray of float64
-        Bar highs and lows, same length.
-    timeperiod : int, default 14
-        Look-back period, 2..100000.
 
     Returns
     -------

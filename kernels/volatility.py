@@ -6,6 +6,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. A NaN bar
 is NaN in the output, and so is every bar whose window (or recursive seed) would reach
 back across it. On finite input this is exactly TA-Lib.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): atr and natr converge as Wilder's
+average forgets its seed; trange, stddev and var are exact at their lookback.
 """
 
 from __future__ import annotations
@@ -13,128 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from candlescan.kernels._config import njit
-from candlescan.kernels._meta import F64Array, Param, indicator
-from candlescan.kernels._runs import _fma, _run1, _run3
+from candlescan.kernels._meta import REAL_MAX, F64Array, Param, indicator
+from candlescan.kernels._runs import _fma, _run1
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._volatility import _atr_into, _trange_into
+from candlescan.kernels._warmup import decay_bars, wilder_rate
 
 __all__: list[str] = ["atr", "natr", "stddev", "trange", "var"]
-
-#: TA-Lib's bound for real-valued parameters (TA_REAL_MAX).
-_REAL_MAX = 3e37
-
-
-# --- true range and ATR -----------------------------------------------------------------
-
-
-@njit
-def _tr(high: F64Array, low: F64Array, close: F64Array, i: int) -> float:
-    """The true range of bar ``i``: NaN when ``high[i]``, ``low[i]`` or ``close[i-1]`` is."""
-    previous: float = close[_u(i - 1)]
-    hi: float = high[_u(i)]
-    lo: float = low[_u(i)]
-    if hi >= lo:
-        # On a well-formed bar TA-Lib's max of the three distances is the span from the
-        # lower of (low, previous) to the higher of (high, previous): the same one
-        # subtraction, with two selects instead of two abs and two compares. A NaN
-        # previous close wins both selects and reaches the result.
-        top = hi if hi > previous else previous
-        bottom = lo if lo < previous else previous
-        return top - bottom
-    # High below low, or a NaN high/low: TA-Lib's order, high-low then the two distances.
-    greatest = hi - lo
-    val2 = abs(previous - hi)
-    if val2 > greatest:
-        greatest = val2
-    val3 = abs(previous - lo)
-    if val3 > greatest:
-        greatest = val3
-    # + 0 * previous: a NaN previous close (which the comparisons skip) reaches the result.
-    return greatest + 0.0 * previous
-
-
-@njit
-def _atr_value(atr: float, close: float, percent: bool) -> float:
-    if not percent:
-        return atr
-    # NATR. TA-Lib writes 0 rather than dividing by a zero close (0 * atr: still NaN when
-    # atr is, so the one-pass fast path sees a NaN input).
-    return (atr / close) * 100.0 if close != 0.0 else 0.0 * atr
-
-
-@njit
-def _atr_run(
-    high: F64Array,
-    low: F64Array,
-    close: F64Array,
-    s: int,
-    e: int,
-    period: int,
-    out: F64Array,
-    percent: bool = False,
-) -> None:
-    """ATR on the run ``[s, e)``: TR from ``s + 1``; seed = mean of the first ``period`` TRs.
-
-    With ``percent``, writes NATR instead: ``atr / close * 100`` (0 for a zero close).
-    Writes ``out[s + period:e]`` only. A NaN input propagates through the recursion to
-    ``out[e - 1]`` (the one-pass fast paths rely on it).
-    """
-    if e - s <= period:
-        return
-    total = 0.0
-    for i in range(s + 1, s + period + 1):
-        total += _tr(high, low, close, i)
-    prev = total / period
-    # Wilder's (prev * (n-1) + tr) / n as prev * a + tr * b with one fused multiply-add
-    # (the Wilder step of overlap's rma): a division in the recursion's dependency chain
-    # would cost ~4x TA-Lib's time. Within ~1e-15 of TA-Lib's values; with period 1
-    # (a = 0, b = 1) it is the true range itself, as TA-Lib's ATR(1).
-    a = (period - 1) / period
-    b = 1.0 / period
-    out[_u(s + period)] = _atr_value(prev, close[_u(s + period)], percent)
-    for i in range(s + period + 1, e):
-        prev = _fma(prev, a, _tr(high, low, close, i) * b)
-        out[_u(i)] = _atr_value(prev, close[_u(i)], percent)
-
-
-@njit
-def _trange_into(high: F64Array, low: F64Array, close: F64Array, out: F64Array) -> None:
-    n = len(close)
-    if n == 0:
-        return
-    # Optimistic one pass: right unless an input holds a NaN (then redo by runs).
-    out[0] = np.nan
-    found = False
-    for i in range(1, n):
-        value = _tr(high, low, close, i)
-        out[_u(i)] = value
-        found |= value != value
-    if not (found or np.isnan(high[0] + low[0] + close[_u(n - 1)])):
-        return
-    out[:] = np.nan
-    s, e = _run3(high, low, close, 0)
-    while s < n:
-        for i in range(s + 1, e):
-            out[_u(i)] = _tr(high, low, close, i)
-        s, e = _run3(high, low, close, e)
-
-
-@njit
-def _atr_into(
-    high: F64Array, low: F64Array, close: F64Array, timeperiod: int, percent: bool, out: F64Array
-) -> None:
-    n = len(close)
-    out[: min(timeperiod, n)] = np.nan
-    if n > timeperiod:
-        # Optimistic one pass: a NaN input anywhere propagates through the recursion to
-        # the last value (bar 0's high/low and the last close are not read: test them).
-        _atr_run(high, low, close, 0, n, timeperiod, out, percent)
-        if not np.isnan(out[n - 1] + high[0] + low[0] + close[n - 1]):
-            return
-    out[:] = np.nan
-    s, e = _run3(high, low, close, 0)
-    while s < n:
-        _atr_run(high, low, close, s, e, timeperiod, out, percent)
-        s, e = _run3(high, low, close, e)
 
 
 def _trange_lookback() -> int:
@@ -145,14 +33,15 @@ def _atr_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
+def _atr_warmup(tolerance: float, timeperiod: int) -> int:
+    # Wilder's average of the true range keeps 1 - 1/n a bar after its SMA seed
+    # (candlescan.kernels._warmup); NATR divides it by the close, which adds no error.
+    return timeperiod + decay_bars(wilder_rate(timeperiod), tolerance)
+
+
 @indicator(inputs=("high", "low", "close"), lookback=_trange_lookback)
 def trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
     """True range.
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
 
     Returns
     -------
@@ -176,17 +65,11 @@ def trange(high: F64Array, low: F64Array, close: F64Array) -> F64Array:
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_atr_lookback,
-    timeperiod=Param(14, 1, 100_000),
+    warmup=_atr_warmup,
+    timeperiod=Param(14, 1, 100_000, doc="Smoothing period ``n``."),
 )
 def atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Average true range (Wilder).
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period ``n``, 1..100000.
 
     Returns
     -------
@@ -212,19 +95,20 @@ def atr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) ->
 @indicator(
     inputs=("high", "low", "close"),
     lookback=_atr_lookback,
-    timeperiod=Param(14, 1, 100_000),
+    warmup=_atr_warmup,
+    timeperiod=Param(
+        14,
+        1,
+        100_000,
+        doc=(
+            "Smoothing period. With 1, TA-Lib returns the plain true range, not normalized by the"
+            " close, and so do we (parity); divide :func:`trange` by the close yourself for a "
+            "one-bar normalized range."
+        ),
+    ),
 )
 def natr(high: F64Array, low: F64Array, close: F64Array, timeperiod: int = 14) -> F64Array:
     """Normalized average true range: ATR as a percentage of the close.
-
-    Parameters
-    ----------
-    high, low, close : array_like
-        Bar prices, same length.
-    timeperiod : int, default 14
-        Smoothing period, 1..100000. With 1, TA-Lib returns the plain true range, not
-        normalized by the close, and so do we (parity); divide :func:`trange` by the
-        close yourself for a one-bar normalized range.
 
     Returns
     -------
@@ -347,20 +231,11 @@ def _window_lookback(timeperiod: int, nbdev: float = 1.0) -> int:
 @indicator(
     inputs=("real",),
     lookback=_window_lookback,
-    timeperiod=Param(5, 2, 100_000),
-    nbdev=Param(1.0, -_REAL_MAX, _REAL_MAX),
+    timeperiod=Param(5, 2, 100_000, doc="Window length ``n``."),
+    nbdev=Param(1.0, -REAL_MAX, REAL_MAX, doc="Multiplier applied to the standard deviation."),
 )
 def stddev(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
     """Rolling population standard deviation, times ``nbdev``.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 5
-        Window length ``n``, 2..100000.
-    nbdev : float, default 1.0
-        Multiplier applied to the standard deviation.
 
     Returns
     -------
@@ -384,20 +259,16 @@ def stddev(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
 @indicator(
     inputs=("real",),
     lookback=_window_lookback,
-    timeperiod=Param(5, 1, 100_000),
-    nbdev=Param(1.0, -_REAL_MAX, _REAL_MAX),
+    timeperiod=Param(5, 1, 100_000, doc="Window length ``n``."),
+    nbdev=Param(
+        1.0,
+        -REAL_MAX,
+        REAL_MAX,
+        doc="Accepted for TA-Lib compatibility and ignored, as TA-Lib ignores it.",
+    ),
 )
 def var(real: F64Array, timeperiod: int = 5, nbdev: float = 1.0) -> F64Array:
     """Rolling population variance.
-
-    Parameters
-    ----------
-    real : array_like
-        Input series.
-    timeperiod : int, default 5
-        Window length ``n``, 1..100000.
-    nbdev : float, default 1.0
-        Accepted for TA-Lib compatibility and ignored, as TA-Lib ignores it.
 
     Returns
     -------

@@ -6,6 +6,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. For the
 cumulative indicators (obv, ad) this means the running total restarts at
 the first clean bar after a gap. On finite input this is exactly TA-Lib.
+
+Warm-up (rules in :mod:`candlescan.kernels._warmup`): obv and ad are running totals and
+need the whole history (``FULL_HISTORY``); adosc converges (the totals' offset cancels).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _fma, _run2, _run4
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import CROSSES_ZERO, decay_bars, ema_rate, full_history
 
 __all__: list[str] = ["ad", "adosc", "obv"]
 
@@ -61,16 +65,16 @@ def _no_lookback() -> int:
     return 0
 
 
-@indicator(inputs=("real", "volume"), lookback=_no_lookback)
+# OBV and A/D are running totals from the first bar: a cut history is off by the total
+# before the cut, forever. They need the whole history (candlescan.kernels._warmup).
+@indicator(
+    inputs=("real", "volume"),
+    about_inputs="Prices (usually the close) and their volume, same length.",
+    lookback=_no_lookback,
+    warmup=full_history,
+)
 def obv(real: F64Array, volume: F64Array) -> F64Array:
     """On-balance volume.
-
-    Parameters
-    ----------
-    real : array_like
-        Price series (usually the close).
-    volume : array_like
-        Volume, same length.
 
     Returns
     -------
@@ -202,14 +206,18 @@ def _adosc_lookback(fastperiod: int, slowperiod: int) -> int:
     return max(fastperiod, slowperiod) - 1
 
 
-@indicator(inputs=("high", "low", "close", "volume"), lookback=_no_lookback)
+def _adosc_warmup(tolerance: float, fastperiod: int, slowperiod: int) -> int:
+    # A/D from a cut history is off by a constant, which both EMAs carry (their weights sum
+    # to 1) and the difference cancels; what is left is each EMA's seed, forgotten at the
+    # slower rate, in an output crossing zero (candlescan.kernels._warmup).
+    slowest = ema_rate(max(fastperiod, slowperiod))
+    extra = decay_bars(slowest, tolerance, 1, 2.0 * CROSSES_ZERO)
+    return _adosc_lookback(fastperiod, slowperiod) + extra
+
+
+@indicator(inputs=("high", "low", "close", "volume"), lookback=_no_lookback, warmup=full_history)
 def ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64Array:
     """Chaikin accumulation/distribution line.
-
-    Parameters
-    ----------
-    high, low, close, volume : array_like
-        Bar prices and volume, same length.
 
     Returns
     -------
@@ -234,8 +242,9 @@ def ad(high: F64Array, low: F64Array, close: F64Array, volume: F64Array) -> F64A
 @indicator(
     inputs=("high", "low", "close", "volume"),
     lookback=_adosc_lookback,
-    fastperiod=Param(3, 2, 100_000),
-    slowperiod=Param(10, 2, 100_000),
+    warmup=_adosc_warmup,
+    fastperiod=Param(3, 2, 100_000, doc="Period of the first EMA."),
+    slowperiod=Param(10, 2, 100_000, doc="Period of the second EMA."),
 )
 def adosc(
     high: F64Array,
@@ -246,15 +255,6 @@ def adosc(
     slowperiod: int = 10,
 ) -> F64Array:
     """Chaikin A/D oscillator: fast EMA minus slow EMA of the A/D line.
-
-    Parameters
-    ----------
-    high, low, close, volume : array_like
-        Bar prices and volume, same length.
-    fastperiod : int, default 3
-        Period of the first EMA, 2..100000.
-    slowperiod : int, default 10
-        Period of the second EMA, 2..100000.
 
     Returns
     -------

@@ -5,6 +5,9 @@ are cut into runs of bars where every input is non-NaN, and each run is computed
 it were a whole series of its own, with a fresh warm-up of ``lookback`` bars. On finite
 input this is TA-Lib's result. For the cumulative ones (vwap, avwap) the running totals
 restart at the first clean bar after a gap.
+
+Warm-up: a cumulative vwap and avwap (its anchor is a position) need the whole history;
+the rolling forms are windows.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from candlescan.kernels._config import njit
 from candlescan.kernels._meta import F64Array, Param, indicator
 from candlescan.kernels._runs import _run1, _run2, _run4
 from candlescan.kernels._unsigned import _u
+from candlescan.kernels._warmup import FULL_HISTORY, full_history
 
 __all__: list[str] = ["avwap", "rvol", "vwap", "vwma"]
 
@@ -125,23 +129,29 @@ def _avwap_lookback(anchor: int) -> int:
     return anchor
 
 
+def _vwap_warmup(tolerance: float, timeperiod: int) -> int:
+    # Cumulative (0): sums from the first bar, so the whole history; rolling: a window.
+    return FULL_HISTORY if timeperiod == 0 else _vwap_lookback(timeperiod)
+
+
 @indicator(
     inputs=("high", "low", "close", "volume"),
     lookback=_vwap_lookback,
-    timeperiod=Param(0, 0, 100_000),
+    warmup=_vwap_warmup,
+    timeperiod=Param(
+        0,
+        0,
+        100_000,
+        doc=(
+            "0 (the default, TA-Lib's VWAP): cumulative from the first bar. ``n >= 1``: rolling "
+            "over the last ``n`` bars (``n`` up to 100000)."
+        ),
+    ),
 )
 def vwap(
     high: F64Array, low: F64Array, close: F64Array, volume: F64Array, timeperiod: int = 0
 ) -> F64Array:
     """Volume-weighted average price of the typical price: cumulative or rolling.
-
-    Parameters
-    ----------
-    high, low, close, volume : array_like
-        Bar prices and volume, same length.
-    timeperiod : int, default 0
-        0 (the default, TA-Lib's VWAP): cumulative from the first bar.
-        ``n >= 1``: rolling over the last ``n`` bars (``n`` up to 100000).
 
     Returns
     -------
@@ -172,19 +182,19 @@ def vwap(
 @indicator(
     inputs=("high", "low", "close", "volume"),
     lookback=_avwap_lookback,
-    anchor=Param(0, 0, _MAX_ANCHOR),
+    # ``anchor`` counts bars from the start of the input: the whole history fixes it.
+    warmup=full_history,
+    anchor=Param(
+        0,
+        0,
+        _MAX_ANCHOR,
+        doc="Index of the first bar of the average (0-based position in the arrays).",
+    ),
 )
 def avwap(
     high: F64Array, low: F64Array, close: F64Array, volume: F64Array, anchor: int = 0
 ) -> F64Array:
     """Anchored VWAP: cumulative VWAP of the typical price from bar ``anchor`` on.
-
-    Parameters
-    ----------
-    high, low, close, volume : array_like
-        Bar prices and volume, same length.
-    anchor : int, default 0
-        Index of the first bar of the average (0-based position in the arrays).
 
     Returns
     -------
@@ -302,18 +312,13 @@ def _rvol_lookback(timeperiod: int) -> int:
     return timeperiod
 
 
-@indicator(inputs=("real", "volume"), lookback=_vwma_lookback, timeperiod=Param(30, 1, 100_000))
+@indicator(
+    inputs=("real", "volume"),
+    lookback=_vwma_lookback,
+    timeperiod=Param(30, 1, 100_000, doc="Window length (TA-Lib's default)."),
+)
 def vwma(real: F64Array, volume: F64Array, timeperiod: int = 30) -> F64Array:
     """Volume-weighted moving average.
-
-    Parameters
-    ----------
-    real : array_like
-        Price series.
-    volume : array_like
-        Volume, same length.
-    timeperiod : int, default 30
-        Window length, 1..100000 (TA-Lib's default).
 
     Returns
     -------
@@ -335,16 +340,13 @@ def vwma(real: F64Array, volume: F64Array, timeperiod: int = 30) -> F64Array:
     return out
 
 
-@indicator(inputs=("volume",), lookback=_rvol_lookback, timeperiod=Param(20, 1, 100_000))
+@indicator(
+    inputs=("volume",),
+    lookback=_rvol_lookback,
+    timeperiod=Param(20, 1, 100_000, doc="Number of previous bars averaged."),
+)
 def rvol(volume: F64Array, timeperiod: int = 20) -> F64Array:
     """Relative volume: today's volume over the average of the previous ``timeperiod``.
-
-    Parameters
-    ----------
-    volume : array_like
-        Volume series.
-    timeperiod : int, default 20
-        Number of previous bars averaged, 1..100000.
 
     Returns
     -------

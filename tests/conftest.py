@@ -20,6 +20,16 @@ settings.register_profile("thorough", parent=settings.get_profile("default"), ma
 _DEFAULT_PROFILE = "ci" if os.environ.get("CI") else "default"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _DEFAULT_PROFILE))
 
+
+def examples(scale: float) -> int:
+    """``scale`` times the active profile's ``max_examples`` (at least 5).
+
+    Properties that need more (or fewer) examples than the default say so relative to the
+    profile, so ``HYPOTHESIS_PROFILE=ci`` and ``thorough`` reach every one of them.
+    """
+    return max(5, round(settings().max_examples * scale))
+
+
 #: ``shared/data`` beside the repository (real OHLCV and indicator fixtures), if present.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -91,6 +91,8 @@ EXAMPLES: list[CandlescanError] = [
     SymbolNotFoundError("ZZZ", "memory"),
     InvalidCandlesError("AOS", 12, "high < low"),
     InsufficientHistoryError("APTV", 200, 44),
+    InsufficientHistoryError("APTV", 199, 18, "2017-12-29"),
+    candlescan.NoBarsInRangeError("XOM", "2020-01-01..2020-12-31", "2018-02-07"),
     candlescan.PluginError("duplicate"),
     WorkerTimeoutError("SLOW", 60.0),
     WorkerCrashedError("BOOM", -11),
@@ -104,6 +106,16 @@ def test_errors_pickle_with_their_attributes(error: CandlescanError) -> None:
     assert clone.args == error.args
     assert vars(clone) == vars(error)
     assert str(clone) == str(error)
+
+
+def test_history_messages_print_dates_as_dates() -> None:
+    assert str(InsufficientHistoryError("APTV", 199, 18, "2017-12-29")) == (
+        "insufficient history for 'APTV': the formula needs 199 bars before its first value, "
+        "the source has 18 up to 2017-12-29"
+    )
+    assert str(candlescan.NoBarsInRangeError("XOM", "2020-01-01..2020-12-31", "2018-02-07")) == (
+        "no bars for 'XOM' between 2020-01-01 and 2020-12-31 (its last bar before is on 2018-02-07)"
+    )
 
 
 def test_examples_cover_every_error_type() -> None:

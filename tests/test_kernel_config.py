@@ -52,3 +52,36 @@ def test_fingerprint_changes_with_any_kernel_source(tmp_path: Path) -> None:
     callee = copy / "_averages.py"
     callee.write_text(callee.read_text() + "\n# edited\n")
     assert _config._kernel_fingerprint(copy) != before
+
+
+REPORT = """
+import candlescan.kernels as k
+print(k.cache_enabled(), k.cache_dir(), k.cache_dir(all_versions=True), sep="\\n")
+"""
+
+
+def report(env_overrides: dict[str, str]) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env.update(env_overrides)
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()
+
+
+def test_the_public_cache_report_names_the_default_folder(tmp_path: Path) -> None:
+    enabled, used, every = report({"XDG_CACHE_HOME": str(tmp_path)})
+    assert enabled == "True"
+    assert Path(used) == tmp_path / "candlescan" / "numba" / _config._kernel_fingerprint()
+    assert Path(every) == tmp_path / "candlescan" / "numba"
+
+
+def test_the_public_cache_report_names_a_user_folder_as_given(tmp_path: Path) -> None:
+    enabled, used, every = report({"NUMBA_CACHE_DIR": str(tmp_path)})
+    assert (enabled, Path(used), Path(every)) == ("True", tmp_path, tmp_path)
+
+
+def test_the_public_cache_report_says_when_caching_is_off(tmp_path: Path) -> None:
+    enabled, used, _ = report({"XDG_CACHE_HOME": str(tmp_path), "CANDLESCAN_NUMBA_CACHE": "off"})
+    assert enabled == "False"
+    assert Path(used).parent == tmp_path / "candlescan" / "numba"

@@ -23,14 +23,10 @@ from candlescan import (
     ProcessingResult,
     SourceSpec,
     Timeframe,
+    Warmup,
 )
-from candlescan.execution.worker import (
-    Chunk,
-    LoadOnlyPlan,
-    WorkSpec,
-    _pickle_results,
-    decode_results,
-)
+from candlescan.execution.wire import decode_results, encode_results
+from candlescan.execution.worker import Chunk, LoadOnlyPlan, WorkSpec
 from candlescan.formula import FormulaService
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 
@@ -61,6 +57,7 @@ jobs = st.builds(
     formula=st.one_of(st.none(), st.text(min_size=1).filter(str.strip).map(Formula)),
     parameters=st.dictionaries(identifiers, parameter_values, max_size=4),
     job_type=st.sampled_from(list(JobType)),
+    warmup=st.sampled_from(list(Warmup)),
 )
 finite_or_nan = st.floats(allow_infinity=False)
 timestamps = st.integers(0, 4_000_000_000_000_000_000).map(lambda ns: np.datetime64(ns, "ns"))
@@ -73,6 +70,8 @@ results = st.builds(
     error=st.one_of(st.none(), st.text(max_size=30)),
     last_bar=st.one_of(st.none(), timestamps),
     bars=st.integers(0, 10_000),
+    evaluated_from=st.one_of(st.none(), timestamps),
+    indicators_at=st.one_of(st.none(), timestamps),
 )
 
 
@@ -208,4 +207,4 @@ def test_chunks_round_trip_and_their_plans_evaluate_alike(chunk: Chunk) -> None:
 
 @given(st.lists(results, max_size=6))
 def test_result_wire_format_round_trips(batch: list[ProcessingResult]) -> None:
-    assert decode_results(_pickle_results(batch)) == batch
+    assert decode_results(round_trip(encode_results(batch))) == batch

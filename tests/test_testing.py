@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import types
 from collections.abc import Callable
@@ -48,6 +49,32 @@ def no_lookback() -> int:
     return 0
 
 
+def toy_ema(high: F64, low: F64, timeperiod: int = 4) -> F64:
+    """EMA of the bar midpoint, seeded with the first midpoint: a recursive kernel."""
+    middle = (np.asarray(high, np.float64) + np.asarray(low, np.float64)) / 2.0
+    out = np.empty(len(middle))
+    k = 2.0 / (timeperiod + 1)
+    state = middle[0] if len(middle) else 0.0
+    for i, value in enumerate(middle):
+        state += k * (value - state)
+        out[i] = state
+    return out
+
+
+def no_lookback_of_period(timeperiod: int = 4) -> int:
+    return 0
+
+
+def toy_ema_warmup(tolerance: float, timeperiod: int = 4) -> int:
+    # Hand-derived: the seed's weight (1 - k)**j must fall below the tolerance, with room
+    # for a seed 10 times off (candlescan.kernels.decay_bars derives the same).
+    return math.ceil(math.log(tolerance / 10.0) / math.log(1.0 - 2.0 / (timeperiod + 1)))
+
+
+def toy_ema_warmup_too_short(tolerance: float, timeperiod: int = 4) -> int:
+    return 5
+
+
 def _spec(name: str, kernel: str, lookback: str, **extra: Any) -> IndicatorSpec:
     fields: dict[str, Any] = {
         "inputs": ("high", "low"),
@@ -62,6 +89,7 @@ def _spec(name: str, kernel: str, lookback: str, **extra: Any) -> IndicatorSpec:
 
 GOOD_SPECS = [
     _spec("toy_range_mean", "range_mean", "range_mean_lookback"),
+    _spec("toy_ema", "toy_ema", "no_lookback_of_period", warmup_ref=f"{HERE}:toy_ema_warmup"),
     _spec(
         "toy_spread_pair",
         "spread_pair",
@@ -121,6 +149,7 @@ def lookback_too_short(timeperiod: int = 4) -> int:
 
 #: An alias: resolves, but not to an object whose own name is "aliased_kernel".
 aliased_kernel = range_mean
+warmup_alias = toy_ema_warmup
 
 # A module that exists only in this process, as a plugin defined in a notebook would be.
 _ephemeral = types.ModuleType("candlescan_ephemeral_test_module")
@@ -151,6 +180,25 @@ def _check(name: str) -> Callable[..., None]:
         (_spec("bad_lookback_long", "range_mean", "lookback_too_long"), "lookback_leading"),
         (_spec("bad_lookback_short", "range_mean", "lookback_too_short"), "lookback_leading"),
         (_spec("bad_alias", "aliased_kernel", "range_mean_lookback"), "references_name"),
+        (_spec("undeclared_recursion", "toy_ema", "no_lookback_of_period"), "warmup_converges"),
+        (
+            _spec(
+                "warmup_too_short",
+                "toy_ema",
+                "no_lookback_of_period",
+                warmup_ref=f"{HERE}:toy_ema_warmup_too_short",
+            ),
+            "warmup_converges",
+        ),
+        (
+            _spec(
+                "bad_warmup_alias",
+                "toy_ema",
+                "no_lookback_of_period",
+                warmup_ref=f"{HERE}:warmup_alias",
+            ),
+            "references_name",
+        ),
     ],
 )
 def test_broken_plugins_fail_the_contract(spec: IndicatorSpec, check: str) -> None:

@@ -49,6 +49,16 @@ class ICandleRepository(abc.ABC):
         """
         return None
 
+    def symbol_metadata(self, symbols: list[str] | None = None) -> dict[str, dict[str, str]]:
+        """Per-symbol fields such as ``name`` and ``sector`` (optional; default: none).
+
+        :param symbols: the symbols wanted; ``None`` means every symbol the source knows.
+        :returns: ``{symbol: {field: value}}``; a symbol the source has nothing on is
+            left out. Cross-sectional groups (``rank(x, by=sector)``) and universe filters
+            (``--where sector=Energy``) read it in the parent process.
+        """
+        return {}
+
     def describe(self) -> str:
         """A short human description, e.g. ``"csv:/data/daily"``."""
         return type(self).__name__

@@ -31,7 +31,14 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import ParameterValue, ProcessingJob, ProcessingResult, Timeframe
+from candlescan.entities import (
+    DateRange,
+    ParameterValue,
+    ProcessingJob,
+    ProcessingResult,
+    Timeframe,
+    Warmup,
+)
 from candlescan.errors import InvalidJobError
 from candlescan.execution import warmup as _preload
 from candlescan.execution.backends import Backend, make_backend
@@ -51,6 +58,7 @@ class _FormulaService(Protocol):
         parameters: dict[str, ParameterValue] | None = None,
         *,
         timeframe: Timeframe | str = ...,
+        warmup: Warmup | str = ...,
     ) -> Plan: ...
 
 
@@ -132,6 +140,7 @@ class ProcessingEngine:
         self._batches_on_pool = 0
         self._busy = False
         self._last_batch = BatchStats()
+        self._coverage: DateRange | None = None
 
     # -- properties -------------------------------------------------------------------------
 
@@ -220,22 +229,53 @@ class ProcessingEngine:
 
     # -- batches ----------------------------------------------------------------------------
 
-    def _prepare_for_worker(self, job: ProcessingJob) -> WorkSpec:
-        """Compile the formula here, once, and pack what every chunk carries.
-
-        Formula errors raise here, before any worker runs.
+    def plan(self, job: ProcessingJob) -> Plan:
+        """The plan a batch of ``job`` runs: its formula compiled with the job's timeframe
+        and warm-up policy (a :class:`~candlescan.formula.CompiledFormula`), e.g. for its
+        ``indicator_terms``. Formula errors raise here.
         """
         if not isinstance(job, ProcessingJob):
             raise InvalidJobError(f"expected a ProcessingJob, got {type(job).__name__}")
-        plan: Plan
         if job.formula is None:
-            plan = LoadOnlyPlan()
-        else:
-            if self._formula_service is None:
-                raise InvalidJobError("this engine has no formula service; give it one")
-            plan = self._formula_service.compile(
-                job.formula, job.parameters, timeframe=job.timeframe
-            )
+            return LoadOnlyPlan()
+        if self._formula_service is None:
+            raise InvalidJobError("this engine has no formula service; give it one")
+        return self._formula_service.compile(
+            job.formula, job.parameters, timeframe=job.timeframe, warmup=job.warmup
+        )
+
+    def _check_coverage(self, job: ProcessingJob) -> None:
+        """A range outside the source's data is one job-level error, not N empty results.
+
+        The coverage is asked once per engine and again only when a range falls outside
+        what was known (a live source's data grows).
+        """
+        coverage = self._coverage
+        for _ in range(2):
+            if coverage is not None and (
+                job.date_range.end >= coverage.start and job.date_range.start <= coverage.end
+            ):
+                return
+            try:
+                coverage = self._coverage = self._candle_repo.coverage()
+            except Exception:  # an optional, best-effort hook: the workers will say more
+                return
+            if coverage is None:
+                return
+        assert coverage is not None
+        raise InvalidJobError(
+            f"no data between {job.date_range.start} and {job.date_range.end}: "
+            f"{self._candle_repo.describe()} has data from {coverage.start} to {coverage.end}"
+        )
+
+    def _prepare_for_worker(self, job: ProcessingJob) -> WorkSpec:
+        """Compile the formula here, once, and pack what every chunk carries.
+
+        Formula errors and a range outside the source's coverage raise here, before any
+        worker runs.
+        """
+        plan = self.plan(job)
+        self._check_coverage(job)
         spec = WorkSpec(job.id, plan, job.timeframe, job.date_range)
         if self._backend.pickles_results:
             try:
@@ -288,6 +328,9 @@ class ProcessingEngine:
             )
             total = len(job.symbols)
             completed = 0
+            # A cross-sectional plan (candlescan.formula.ScreenPlan) finishes across symbols.
+            finish = getattr(spec.plan, "finish_batch", None)
+            pending: list[ProcessingResult] = []
             try:
                 # aclosing: if this stream stops early, the supervisor stops its workers now,
                 # not whenever the garbage collector finalizes it.
@@ -296,6 +339,12 @@ class ProcessingEngine:
                         completed += 1
                         if progress_callback is not None:
                             await _call(progress_callback, completed, total)
+                        if finish is None:
+                            yield result
+                        else:
+                            pending.append(result)
+                if finish is not None:
+                    for result in await asyncio.to_thread(finish, pending, self._candle_repo):
                         yield result
             finally:
                 self._last_batch = supervisor.stats

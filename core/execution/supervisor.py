@@ -23,7 +23,10 @@ How a batch runs:
   ``max_restarts`` per batch; after that the remaining symbols fail with that reason.
 
 Every symbol gets exactly one result: the supervisor tracks the unresolved set and
-drops anything that arrives for a symbol already resolved.
+drops anything that arrives for a symbol already resolved. The rules that classify each
+task after an incident live in :mod:`candlescan.execution.recovery`; the supervisor only
+snapshots, restarts and requeues. Its clock and its wait are injectable, so a fake
+backend can drive it deterministically without processes or real time.
 """
 
 from __future__ import annotations
@@ -31,63 +34,38 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections import deque
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Sequence
 from concurrent.futures import BrokenExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from candlescan.entities import ProcessingResult
-from candlescan.errors import WorkerCrashedError
 from candlescan.execution.backends.base import Backend
-from candlescan.execution.worker import (
-    Chunk,
-    ThreadBeacon,
-    WorkSpec,
-    decode_results,
-    describe_error,
-    error_result,
+from candlescan.execution.batching import BatchStats, chunk_size_for, initial_queue
+from candlescan.execution.recovery import (
+    TIMEOUT_ERROR,
+    Incident,
+    Kind,
+    Requeue,
+    State,
+    Task,
+    classify,
+    order_requeue,
+    verdict_result,
 )
+from candlescan.execution.wire import decode_results, describe_error
+from candlescan.execution.worker import Chunk, ThreadBeacon, WorkSpec
 
 __all__ = ["TIMEOUT_ERROR", "BatchStats", "Supervisor", "chunk_size_for"]
 
-#: The exact error text of a symbol that ran past its deadline (the spec's tests use it).
-TIMEOUT_ERROR = "Processing timeout"
-
-_MAX_CHUNK = 100
 _WARM_GATE_S = 5.0
-_SIGTERM_EXIT = -15  # how the executor stops the innocent workers of a broken pool
+
+#: ``wait(futures, timeout)``: return once one of ``futures`` is done or ``timeout`` passed.
+Wait = Callable[[Collection["asyncio.Future[Any]"], "float | None"], Awaitable[object]]
 
 
-def chunk_size_for(n_symbols: int, workers: int) -> int:
-    """``clamp(ceil(n / (workers * 4)), 1, 100)``: ~4 chunks per worker, at most 100."""
-    return max(1, min(_MAX_CHUNK, math.ceil(n_symbols / (workers * 4))))
-
-
-@dataclass(slots=True)
-class BatchStats:
-    """What happened in one batch (``ProcessingEngine.last_batch``)."""
-
-    symbols: int = 0
-    chunks: int = 0
-    timeouts: int = 0
-    crashes: int = 0
-    restarts: int = 0
-    idle_restarts: int = 0
-    quarantined: int = 0
-    seconds: float = 0.0
-    errors: int = 0
-    pool_exit_codes: list[int | None] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Task:
-    token: int
-    slot: int
-    symbols: tuple[str, ...]
-    solo: bool
-    submitted: float
-    warm: bool = False  # the first symbol of a new formula, alone only for a while
+async def wait_first(futures: Collection[asyncio.Future[Any]], timeout: float | None) -> None:
+    """The real wait: :func:`asyncio.wait` for the first completion or the timeout."""
+    await asyncio.wait(futures, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
 
 
 class Supervisor:
@@ -97,6 +75,8 @@ class Supervisor:
     :param chunk_size: symbols per task; ``None`` picks :func:`chunk_size_for`.
     :param max_restarts: pool restarts per batch that isolate no symbol before giving up.
     :param startup_timeout: how long submitted work may wait for a worker to start it.
+    :param clock: the time the beacon's start times are in (default ``time.monotonic``).
+    :param wait: how to wait for a completion or a deadline (default :func:`wait_first`).
     """
 
     def __init__(
@@ -108,8 +88,12 @@ class Supervisor:
         max_restarts: int,
         startup_timeout: float,
         warm_first: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Wait = wait_first,
     ) -> None:
         self._backend = backend
+        self._clock = clock
+        self._wait = wait
         self._warm_first = warm_first
         self._timeout = timeout
         self._chunk_size = chunk_size
@@ -128,27 +112,14 @@ class Supervisor:
     ) -> AsyncGenerator[ProcessingResult, None]:
         """Yield one result per symbol, in completion order."""
         backend = self._backend
-        started_at = time.monotonic()
+        started_at = self._clock()
         size = self._chunk_size or chunk_size_for(len(symbols), backend.max_workers)
         self.stats = stats = BatchStats(symbols=len(symbols))
-        self._queue: deque[tuple[tuple[str, ...], bool]] = deque(
-            (tuple(symbols[i : i + size]), False) for i in range(0, len(symbols), size)
-        )
-        if self._warm_first and len(symbols) > 1:
-            # A new formula: its first symbol runs alone, so one worker compiles or loads
-            # the kernels (and writes Numba's cache) before the others look for them.
-            first, rest = self._queue[0][0][:1], self._queue[0][0][1:]
-            self._queue.popleft()
-            if rest:
-                self._queue.appendleft((rest, False))
-            self._queue.appendleft((first, True))
-            self._warm_symbol: str | None = first[0]
-        else:
-            self._warm_symbol = None
-        self._inflight: dict[asyncio.Future[Any], _Task] = {}
+        self._queue, self._warm_symbol = initial_queue(symbols, size, self._warm_first)
+        self._inflight: dict[asyncio.Future[Any], Task] = {}
         self._free = list(range(backend.inflight_limit - 1, -1, -1))
         self._unresolved = set(symbols)
-        self._progress = time.monotonic()
+        self._progress = self._clock()
         self._idle_restarts = 0
         self._pool = backend.executor  # the executor this batch runs on (changes on restarts)
         try:
@@ -160,9 +131,7 @@ class Supervisor:
                         "running"
                     )
                 if not broken and self._inflight:
-                    await asyncio.wait(
-                        self._inflight, timeout=self._wait_time(), return_when="FIRST_COMPLETED"
-                    )
+                    await self._wait(self._inflight, self._wait_time())
                 for result in self._harvest():
                     if result is None:
                         broken = True
@@ -177,12 +146,12 @@ class Supervisor:
                     self._release(future)
                 if backend.executor is self._pool:  # not if a later batch already replaced it
                     backend.abort()
-            stats.seconds = time.monotonic() - started_at
+            stats.seconds = self._clock() - started_at
 
     def _submit(self, spec: WorkSpec) -> bool:
         """Submit queued chunks; ``True`` if the executor turned out to be broken."""
         backend = self._backend
-        now = time.monotonic()
+        now = self._clock()
         for task in self._inflight.values():
             if task.warm and task.solo and now >= task.submitted + self._warm_gate:
                 task.solo = False  # warming takes long (or hangs): stop holding the others
@@ -204,8 +173,8 @@ class Supervisor:
             self.stats.chunks += 1
             wrapped = asyncio.wrap_future(future)
             warm = solo and symbols == (self._warm_symbol,)
-            self._inflight[wrapped] = _Task(
-                self._token, slot, symbols, solo, time.monotonic(), warm=warm
+            self._inflight[wrapped] = Task(
+                self._token, slot, symbols, solo, self._clock(), warm=warm
             )
             if warm:
                 self._warm_symbol = None
@@ -216,7 +185,7 @@ class Supervisor:
     def _wait_time(self) -> float | None:
         """Seconds until the next deadline could pass (``None``: wait for a completion)."""
         backend = self._backend
-        now = time.monotonic()
+        now = self._clock()
         wake = math.inf
         if not backend.can_timeout:
             return None
@@ -248,12 +217,12 @@ class Supervisor:
                 out.append(None)
                 continue  # recovered in _check(), with everything else in flight
             self._release(future)
-            self._progress = time.monotonic()
+            self._progress = self._clock()
             if exc is None:
                 results = decode_results(future.result())
             else:  # the chunk itself failed (e.g. could not be sent): all its symbols
                 message = describe_error(exc)
-                results = [error_result(symbol, message) for symbol in task.symbols]
+                results = [ProcessingResult.failed(symbol, message) for symbol in task.symbols]
             out.extend(self._resolve(results))
         return out
 
@@ -265,7 +234,7 @@ class Supervisor:
                 self.stats.errors += 1
         return fresh
 
-    def _release(self, future: asyncio.Future[Any]) -> _Task:
+    def _release(self, future: asyncio.Future[Any]) -> Task:
         task = self._inflight.pop(future)
         if not future.done():
             future.cancel()  # nobody will look at it; its late outcome is dropped
@@ -286,7 +255,7 @@ class Supervisor:
         backend = self._backend
         if not backend.can_timeout:
             return []
-        now = time.monotonic()
+        now = self._clock()
         beacon = backend.beacon
         expired: dict[int, int | None] = {}  # token -> index of the late symbol
         any_started = False
@@ -317,96 +286,87 @@ class Supervisor:
     async def _recover(
         self, *, expired: dict[int, int | None], crashed: bool, stalled: bool = False
     ) -> list[ProcessingResult]:
-        backend = self._backend
+        """Snapshot, restart, classify every task in flight, requeue what runs again."""
         out: list[ProcessingResult] = [r for r in self._harvest() if r is not None]
-        beacon = backend.beacon
-        now = time.monotonic()
-        # Where every task in flight stood when things went wrong.
-        states = {
+        states = self._snapshot()
+        codes = await self._restart(expired, crashed, stalled)
+        lose_all = crashed or self._backend.loses_inflight_on_retire
+        incident = Incident(expired, crashed, lose_all, codes)
+        now = self._clock()
+        requeue: list[Requeue] = []
+        progressed = False
+        for future, task in list(self._inflight.items()):
+            verdict = classify(task, states.get(task.token), incident)
+            if verdict.kind is Kind.KEEP:
+                continue  # still running on a backend that keeps it
+            self._release(future)
+            self._count(verdict.kind)
+            result = verdict_result(verdict, now)
+            if result is not None:
+                out.extend(self._resolve([result]))
+            requeue.extend(verdict.requeue)
+            progressed = progressed or verdict.progressed
+        self._requeue(requeue)
+        out.extend(self._account(crashed, progressed, codes))
+        return out
+
+    def _snapshot(self) -> dict[int, State | None]:
+        """Where every task in flight stood when things went wrong (by token)."""
+        beacon = self._backend.beacon
+        return {
             task.token: (beacon.read(task.slot, task.token) if beacon is not None else None)
             for task in self._inflight.values()
         }
-        lose_all = crashed or backend.loses_inflight_on_retire
+
+    async def _restart(
+        self, expired: dict[int, int | None], crashed: bool, stalled: bool
+    ) -> dict[int, int | None]:
+        """Replace the pool where the incident requires it; the retired workers' exit codes."""
+        backend = self._backend
         codes: dict[int, int | None] = {}
         if crashed or backend.can_kill or backend.loses_inflight_on_retire:
             codes = await asyncio.to_thread(backend.retire, not crashed or stalled)
             self.stats.restarts += 1
             self.stats.pool_exit_codes.extend(codes.values())
-            backend.start()
-            self._pool = backend.executor
-            await asyncio.to_thread(backend.prestart)
         elif expired:
             # Cannot stop the late task: keep the executor; a thread backend gets a fresh
             # one so the abandoned thread does not cost a worker.
             codes = await asyncio.to_thread(backend.retire, False)
-            if not backend.started:
-                backend.start()
-                self._pool = backend.executor
-                await asyncio.to_thread(backend.prestart)
+            if backend.started:
+                return codes
+        else:
+            return codes
+        backend.start()
+        self._pool = backend.executor
+        await asyncio.to_thread(backend.prestart)
+        return codes
 
-        # Which dead workers died on their own (not stopped by the executor or by us)?
-        died = {pid for pid, code in codes.items() if code not in (None, _SIGTERM_EXIT)}
-        requeue: list[tuple[tuple[str, ...], bool]] = []
-        progressed = False
-        for future, task in list(self._inflight.items()):
-            state = states.get(task.token)
-            late = task.token in expired
-            if not (late or lose_all):
-                continue  # still running on a backend that keeps it
-            self._release(future)
-            if late:
-                index = expired[task.token]
-                if index is None:  # no beacon: split and retry one by one
-                    requeue.extend(((s,), False) for s in task.symbols)
-                    continue
-                symbol = task.symbols[index]
-                started = state[1] if state is not None else task.submitted
-                out.extend(
-                    self._resolve([error_result(symbol, TIMEOUT_ERROR, (now - started) * 1e3)])
-                )
-                self.stats.timeouts += 1
-                progressed = True
-                rest = task.symbols[:index] + task.symbols[index + 1 :]
-                if rest:
-                    requeue.append((rest, False))
-                continue
-            if state is None or not crashed:  # never started, or stopped by us: innocent
-                requeue.append((task.symbols, task.solo))
-                continue
-            index, _, pid = state
-            symbol = task.symbols[index]
-            progressed = True
-            if task.solo:
-                code = codes.get(pid)
-                out.extend(
-                    self._resolve(
-                        [error_result(symbol, describe_error(WorkerCrashedError(symbol, code)))]
-                    )
-                )
-                self.stats.crashes += 1
-                continue
-            rest = task.symbols[:index] + task.symbols[index + 1 :]
-            if rest:
-                requeue.append((rest, False))
-            if not died or pid in died:
-                requeue.append(((symbol,), True))  # a suspect: run it alone
-                self.stats.quarantined += 1
-            else:
-                requeue.append(((symbol,), False))
-        # Suspects go first (each alone), then the innocent chunks, then the rest.
-        suspects = [item for item in requeue if item[1]]
-        others = [item for item in requeue if not item[1]]
-        for item in reversed(suspects + others):
+    def _count(self, kind: Kind) -> None:
+        if kind is Kind.TIMEOUT:
+            self.stats.timeouts += 1
+        elif kind is Kind.CULPRIT:
+            self.stats.crashes += 1
+        elif kind is Kind.SUSPECT:
+            self.stats.quarantined += 1
+
+    def _requeue(self, items: list[Requeue]) -> None:
+        """Suspects go first (each alone), then the innocent chunks, then the rest."""
+        for item in reversed(order_requeue(items)):
             self._queue.appendleft(item)
-        self._progress = time.monotonic()
-        if crashed and not progressed:
+        self._progress = self._clock()
+
+    def _account(
+        self, crashed: bool, progressed: bool, codes: dict[int, int | None]
+    ) -> list[ProcessingResult]:
+        """Count restarts that isolated nothing; give up after ``max_restarts`` of them."""
+        if progressed:
+            self._idle_restarts = 0
+        elif crashed:
             self._idle_restarts += 1
             self.stats.idle_restarts += 1
             if self._idle_restarts > self._max_restarts:
-                out.extend(self._give_up(codes))
-        elif progressed:
-            self._idle_restarts = 0
-        return out
+                return self._give_up(codes)
+        return []
 
     def _give_up(self, codes: dict[int, int | None]) -> list[ProcessingResult]:
         message = (
@@ -417,4 +377,6 @@ class Supervisor:
         self._queue.clear()
         for future in list(self._inflight):
             self._release(future)
-        return self._resolve([error_result(symbol, message) for symbol in sorted(self._unresolved)])
+        return self._resolve(
+            [ProcessingResult.failed(symbol, message) for symbol in sorted(self._unresolved)]
+        )

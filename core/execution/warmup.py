@@ -109,7 +109,8 @@ def warm_plan(plan: Any, date_range: DateRange) -> None:
     Only the kernels' machine code matters here, not the values: the real evaluation
     in a worker reports any problem with the formula or the data.
     """
-    warmup = max(0, int(getattr(plan, "warmup_bars", 0)))
+    # "full" history asks for every bar there is; a few thousand compile the same code
+    warmup = min(max(0, int(getattr(plan, "warmup_bars", 0))), 4096)
     inside = 32
     start = int(date_range.start64.astype(np.int64))
     stop = int(date_range.stop64.astype(np.int64))

@@ -21,15 +21,18 @@ import pickle
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import Candles, DateRange, ProcessingResult, Timeframe
+from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError
+from candlescan.execution.validation import check_candles
+from candlescan.execution.wire import ChunkResults, ResultsBuilder, decode_results, describe_error
+from candlescan.results import Evaluation, Matches
 
 __all__ = [
     "Beacon",
@@ -41,7 +44,6 @@ __all__ = [
     "WorkSpec",
     "decode_results",
     "describe_error",
-    "error_result",
     "initialize",
     "ping",
     "run_chunk",
@@ -58,7 +60,12 @@ class Plan(Protocol):
     @property
     def warmup_bars(self) -> int: ...
 
-    def evaluate(self, candles: Candles, date_range: DateRange) -> Any: ...
+    def evaluate(self, candles: Candles, date_range: DateRange) -> Any:
+        """The outcome on ``candles``: an object with ``matches``, ``computed_indicators``,
+        ``last_bar`` and ``bars``, optionally ``evaluated_from`` and ``indicators_at``
+        (:class:`~candlescan.results.Evaluation`). A plan may
+        also offer ``prepare(date_range) -> (candles -> outcome)``, used once per chunk."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +74,11 @@ class LoadOnlyPlan:
 
     warmup_bars: int = 0
 
-    def evaluate(self, candles: Candles, date_range: DateRange) -> _Loaded:
+    def evaluate(self, candles: Candles, date_range: DateRange) -> Evaluation:
         candles.validate()
         first, stop = candles.index_range(date_range)
         last = candles.timestamps[stop - 1] if stop > first else None
-        return _Loaded((), {}, last, max(0, stop - first))
-
-
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    matches: tuple[np.datetime64, ...]
-    computed_indicators: dict[str, float]
-    last_bar: np.datetime64 | None
-    bars: int
+        return Evaluation(Matches(), {}, last, max(0, stop - first))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,24 +172,6 @@ class ThreadBeacon:
         self._marks.pop(token, None)
 
 
-# --- errors --------------------------------------------------------------------------------
-
-
-def describe_error(exc: BaseException) -> str:
-    """``"TypeName: message"`` on one line (multi-line messages are joined with spaces)."""
-    try:
-        message = str(exc)
-    except Exception:  # a broken __str__ must not cost the other symbols of the chunk
-        message = "<exception message unavailable>"
-    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def error_result(symbol: str, error: str, elapsed_ms: float = 0.0) -> ProcessingResult:
-    """The result of a symbol that failed with ``error``."""
-    return ProcessingResult(symbol, (), {}, elapsed_ms, error)
-
-
 # --- the chunk runner ----------------------------------------------------------------------
 
 
@@ -201,99 +182,65 @@ def run_chunk(
     *,
     serialize: bool,
     repo_error: str | None = None,
-) -> bytes | list[ProcessingResult]:
-    """Process every symbol of ``chunk``; return the results (pickled if ``serialize``)."""
+) -> bytes | ChunkResults:
+    """Process every symbol of ``chunk``; return the packed results (pickled if ``serialize``).
+
+    Each symbol's failure becomes its own error; so does a result that could not be
+    pickled (only checked when ``serialize``).
+    """
     spec = chunk.spec
     plan = spec.plan
+    evaluate = _evaluator(plan, spec.date_range)
     warmup = int(plan.warmup_bars)
-    results: list[ProcessingResult] = []
-    for index, symbol in enumerate(chunk.symbols):
-        if beacon is not None:
-            beacon.mark(chunk.slot, chunk.token, index)
-        started = time.perf_counter()
-        try:
-            if repo is None:
-                raise DataSourceError(repo_error or "no data source in this worker")
-            candles = repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
-            if not isinstance(candles, Candles):
-                raise DataSourceError(
-                    f"{repo.describe()} returned {type(candles).__name__}, not Candles"
+    out = ResultsBuilder(check_pickle=serialize)
+    clock = time.perf_counter
+    # One errstate for the chunk (NaN comparisons are expected), not one per symbol.
+    with np.errstate(all="ignore"):
+        for index, symbol in enumerate(chunk.symbols):
+            if beacon is not None:
+                beacon.mark(chunk.slot, chunk.token, index)
+            started = clock()
+            try:
+                outcome = evaluate(_candles(repo, symbol, spec, warmup, repo_error))
+                ms = (clock() - started) * 1e3
+                out.add(
+                    symbol,
+                    outcome.matches,
+                    outcome.computed_indicators,
+                    ms,
+                    outcome.last_bar,
+                    outcome.bars,
+                    evaluated_from=getattr(outcome, "evaluated_from", None),
+                    indicators_at=getattr(outcome, "indicators_at", None),
                 )
-            outcome = plan.evaluate(candles, spec.date_range)
-            result = ProcessingResult(
-                symbol,
-                tuple(outcome.matches),
-                dict(outcome.computed_indicators),
-                (time.perf_counter() - started) * 1000.0,
-                None,
-                outcome.last_bar,
-                int(outcome.bars),
-            )
-        except Exception as exc:  # one symbol's failure must not cost the chunk
-            result = error_result(
-                symbol, describe_error(exc), (time.perf_counter() - started) * 1e3
-            )
-        results.append(result)
+            except Exception as exc:  # one symbol's failure must not cost the chunk
+                out.fail(symbol, describe_error(exc), (clock() - started) * 1e3)
+    results = out.build()
     if not serialize:
         return results
-    return _pickle_results(results)
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _pickle_results(results: list[ProcessingResult]) -> bytes:
-    """Pickle results as plain tuples: ~20x faster than the dataclass with numpy scalars."""
-    encoded = [_encode(r) for r in results]
-    try:
-        return pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        pass  # find the culprits one by one (rare), keep the rest
-    checked: list[_Wire] = []
-    for result, wire in zip(results, encoded, strict=True):
-        try:
-            pickle.dumps(wire, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:
-            wire = _encode(
-                error_result(
-                    result.symbol,
-                    f"{type(exc).__name__}: result is not picklable: {describe_error(exc)}",
-                    result.processing_time_ms,
-                )
-            )
-        checked.append(wire)
-    return pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+def _evaluator(plan: Plan, date_range: DateRange) -> Callable[[Candles], Any]:
+    """``plan`` bound to ``date_range`` once per chunk (``prepare``) where it can be."""
+    prepare = getattr(plan, "prepare", None)
+    if prepare is not None:
+        bound: Callable[[Candles], Any] = prepare(date_range)
+        return bound
+    return lambda candles: plan.evaluate(candles, date_range)
 
 
-#: A result on the wire: symbol, match times (int ns), indicators, ms, error, last bar, bars.
-_Wire = tuple[str, tuple[int, ...], dict[str, float], float, "str | None", "int | None", int]
-
-
-def _ns(stamp: Any) -> int:
-    return int(np.datetime64(stamp, "ns").astype(np.int64))
-
-
-def _encode(r: ProcessingResult) -> _Wire:
-    last = None if r.last_bar is None else _ns(r.last_bar)
-    matches = tuple(_ns(m) for m in r.matches)
-    return (r.symbol, matches, r.computed_indicators, r.processing_time_ms, r.error, last, r.bars)
-
-
-def _decode(wire: _Wire) -> ProcessingResult:
-    symbol, matches, computed, ms, error, last, bars = wire
-    return ProcessingResult(
-        symbol,
-        tuple(np.datetime64(m, "ns") for m in matches),
-        computed,
-        ms,
-        error,
-        None if last is None else np.datetime64(last, "ns"),
-        bars,
-    )
-
-
-def decode_results(payload: bytes | Sequence[ProcessingResult]) -> list[ProcessingResult]:
-    """The results a chunk returned, whether pickled or not."""
-    if isinstance(payload, bytes | bytearray):
-        return [_decode(wire) for wire in pickle.loads(payload)]
-    return list(payload)
+def _candles(
+    repo: ICandleRepository | None, symbol: str, spec: WorkSpec, warmup: int, repo_error: str | None
+) -> Candles:
+    """One symbol's candles from the worker's repository, checked to be :class:`Candles`."""
+    if repo is None:
+        raise DataSourceError(repo_error or "no data source in this worker")
+    candles = repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
+    if not isinstance(candles, Candles):
+        raise DataSourceError(f"{repo.describe()} returned {type(candles).__name__}, not Candles")
+    check_candles(candles, spec.timeframe, spec.date_range)  # every source, built-in or not
+    return candles
 
 
 # --- process workers -----------------------------------------------------------------------

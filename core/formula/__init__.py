@@ -9,6 +9,7 @@ language is described in ``docs/formula-language.md``.
 
 from candlescan.formula._limits import MAX_DEPTH, MAX_LENGTH, MAX_NODES, MAX_TOKENS, MAX_WINDOW
 from candlescan.formula._plan import CompiledFormula, Evaluation
+from candlescan.formula._screen_plan import ScreenPlan
 from candlescan.formula.service import FormulaService
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "CompiledFormula",
     "Evaluation",
     "FormulaService",
+    "ScreenPlan",
 ]

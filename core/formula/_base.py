@@ -9,20 +9,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import NoReturn
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
 from candlescan.entities import ParameterValue, Timeframe
-from candlescan.errors import FormulaError, FormulaLimitError, FormulaTypeError
+from candlescan.errors import (
+    FormulaError,
+    FormulaLimitError,
+    FormulaTypeError,
+    InvalidParameterError,
+)
 from candlescan.formula import _text as tx
 from candlescan.formula._limits import MAX_WINDOW
 from candlescan.formula._nodes import Between, Binary, Cross, Index, Node, Select, Temporal
 from candlescan.formula._program import Step
 from candlescan.registry import Catalogue
 
-__all__ = ["Builder", "Value", "fold", "plural", "position", "quote"]
+if TYPE_CHECKING:
+    from candlescan.kernels._params import ParamSpec
+
+__all__ = ["CONVERGED_TOLERANCE", "Builder", "Value", "fold", "plural", "position", "quote"]
+
+#: Relative tolerance of the ``"converged"`` warm-up policy.
+CONVERGED_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +43,12 @@ class Value:
     kind: str  # "num", "bool" or "str"
     step: int  # index of the step computing it; -1 for a constant
     const: float | bool | str | None
-    warm: int  # leading bars whose value is not yet meaningful
+    warm: int  # leading bars whose value is NaN/false (the composed TA-Lib lookback)
     text: str
     prec: int
+    #: Bars before a bar that its value needs to equal the full-history value within
+    #: the converged tolerance (the composed ``IndicatorSpec.warmup``); >= ``warm``.
+    settle: int = 0
 
     @property
     def is_const(self) -> bool:
@@ -118,34 +132,64 @@ class Builder:
         """A constant whole number in ``[low, MAX_WINDOW]`` (a window or bar count)."""
         value = self.compile(node)
         pos = position(node)
+        number = self.constant(value, pos, what, "whole number")
+        from candlescan.registry.specs import ParamSpec  # lazily: it lives with the kernels
+
+        bars = ParamSpec("bars", low, low, MAX_WINDOW)
+        checked = self.bounded(number, value.text, bars, pos, what, at_least=True)
+        return int(checked)
+
+    def constant(self, value: Value, pos: int, what: str, noun: str = "number") -> float:
+        """``value``'s number; an error when it is a series, a condition or a string."""
         if value.kind != "num" or not value.is_const:
             got = "a series" if value.kind == "num" else f"a {value.kind}"
-            self.fail(
-                FormulaTypeError,
-                f"{what} must be a constant whole number, got {got}",
-                pos,
-                "e.g. 5 or $bars",
-            )
+            hint = "e.g. 5 or $bars" if noun == "whole number" else ""
+            self.fail(FormulaTypeError, f"{what} must be a constant {noun}, got {got}", pos, hint)
         assert isinstance(value.const, float)
-        number = value.const
-        if not (math.isfinite(number) and number.is_integer()):
-            self.fail(FormulaTypeError, f"{what} must be a whole number, got {value.text}", pos)
-        if number > MAX_WINDOW:
+        return value.const
+
+    def bounded(
+        self,
+        number: float,
+        text: str,
+        param: ParamSpec,
+        pos: int,
+        what: str,
+        *,
+        at_least: bool = False,
+    ) -> int | float:
+        """``number`` checked by :meth:`ParamSpec.check` (the one bounds check), with
+        whole-number windows capped at :data:`MAX_WINDOW`; a positioned error otherwise."""
+        capped = param.kind == "int" and param.high > MAX_WINDOW
+        limit = replace(param, high=MAX_WINDOW) if capped else param
+        try:
+            return limit.check(number)
+        except InvalidParameterError:
+            pass
+        if param.kind == "int" and not (math.isfinite(number) and number.is_integer()):
+            self.fail(FormulaTypeError, f"{what} must be a whole number, got {text}", pos)
+        if param.kind == "int" and number > MAX_WINDOW:
             self.fail(
                 FormulaLimitError,
-                f"{what} of {value.text} is larger than the limit of {MAX_WINDOW}",
+                f"{what} of {text} is larger than the limit of {MAX_WINDOW}",
                 pos,
             )
-        if number < low:
-            hint = (
-                "positive numbers look into the past; the future is not visible"
-                if (low == 0)
-                else ""
-            )
+        if at_least:
+            # only bars-ago counts start at 0: a negative one would look into the future
+            hint = "positive numbers look into the past; the future is not visible"
+            low = tx.format_number(limit.low)
             self.fail(
-                FormulaTypeError, f"{what} must be at least {low}, got {value.text}", pos, hint
+                FormulaTypeError,
+                f"{what} must be at least {low}, got {text}",
+                pos,
+                hint if limit.low == 0 else "",
             )
-        return int(number)
+        self.fail(
+            FormulaTypeError,
+            f"{what} must be between {tx.format_number(limit.low)} and "
+            f"{tx.format_number(limit.high)}, got {text}",
+            pos,
+        )
 
     def crossing(self, direction: str, left: Value, right: Value) -> Value:
         word = "crosses" if direction == "any" else f"crosses {direction}"
@@ -154,14 +198,20 @@ class Builder:
         if left.is_const and right.is_const:
             return Value("bool", -1, False, 0, text, tx.COMPARE)
         step = self.emit("cross", (self.slot(left), self.slot(right)), (direction,))
-        return Value("bool", step, None, max(left.warm, right.warm) + 1, text, tx.COMPARE)
+        warm = max(left.warm, right.warm) + 1
+        settle = max(left.settle, right.settle) + 1
+        return Value("bool", step, None, warm, text, tx.COMPARE, settle)
 
     def shifted(self, value: Value, bars: int) -> Value:
         text = f"{tx.wrap(value.text, value.prec, tx.POSTFIX)}[{bars}]"
         if value.is_const or bars == 0:
-            return Value(value.kind, value.step, value.const, value.warm, text, tx.POSTFIX)
+            return Value(
+                value.kind, value.step, value.const, value.warm, text, tx.POSTFIX, value.settle
+            )
         step = self.emit("shift", (value.step,), (bars,))
-        return Value(value.kind, step, None, value.warm + bars, text, tx.POSTFIX)
+        return Value(
+            value.kind, step, None, value.warm + bars, text, tx.POSTFIX, value.settle + bars
+        )
 
 
 def fold(op: str, a: float | bool | str | None, b: float | bool | str | None) -> float | bool:

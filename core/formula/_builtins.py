@@ -51,7 +51,8 @@ class Builtins(Builder):
         if value.is_const:
             assert isinstance(value.const, float)
             return Value("num", -1, abs(value.const), 0, text, tx.ATOM)
-        return Value("num", self.emit("abs", (value.step,)), None, value.warm, text, tx.ATOM)
+        step = self.emit("abs", (value.step,))
+        return Value("num", step, None, value.warm, text, tx.ATOM, value.settle)
 
     def builtin_ref(self, node: Call) -> Value:
         target, offset = self.args(node, 2, "ref(x, bars_ago)")
@@ -111,6 +112,7 @@ class Builtins(Builder):
         # One partial higher-timeframe bar at the start, one still forming at the range
         # start, and the expression's own warm-up, each worth `ratio` base bars.
         warm = (value.warm + 2) * ratio
+        settle = (value.settle + 2) * ratio
         step = self.emit(
             "tf", (), (timeframe.value, tuple(inner.program), results, value.kind == "bool")
         )
@@ -119,4 +121,4 @@ class Builtins(Builder):
                 tf_text + term_text + ")", self.emit("output", (step,), (offset,))
             )
         result = self.emit("output", (step,), (0,))
-        return Value(value.kind, result, None, warm, text, tx.ATOM)
+        return Value(value.kind, result, None, warm, text, tx.ATOM, settle)

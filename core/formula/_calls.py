@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
+from candlescan.entities import PRICE_COLUMNS
 from candlescan.errors import (
-    FormulaLimitError,
     FormulaSyntaxError,
     FormulaTypeError,
     UnknownNameError,
 )
 from candlescan.formula import _text as tx
-from candlescan.formula._base import Builder, Value, plural, position
-from candlescan.formula._limits import MAX_WINDOW
+from candlescan.formula._base import CONVERGED_TOLERANCE, Builder, Value, plural, position
 from candlescan.formula._nodes import Call, Keyword
 from candlescan.formula._sugar import BAND_OUTPUTS, expand_keyword, has_width, match_output
 from candlescan.formula._suggest import did_you_mean
@@ -21,7 +18,7 @@ from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 __all__ = ["BUILTINS", "SERIES", "Calls", "usage"]
 
 #: Price series a formula can name, and the columns they are built from.
-SERIES = ("open", "high", "low", "close", "volume", "hl2", "hlc3", "ohlc4")
+SERIES = (*PRICE_COLUMNS, "hl2", "hlc3", "ohlc4")
 
 #: Built-in functions, handled by the compiler rather than by a plugin.
 BUILTINS = ("abs", "crossover", "crossunder", "ref", "tf")
@@ -51,7 +48,8 @@ class Calls(Builder):
         inputs, params = self.bind(spec, node)
         try:
             lookback = int(spec.lookback(**params))
-        except Exception as exc:  # a third-party lookback that rejects the values
+            converge = int(spec.warmup(CONVERGED_TOLERANCE, **params))
+        except Exception as exc:  # a third-party lookback/warmup that rejects the values
             self.fail(FormulaTypeError, f"{spec.name}(): {exc}", node.pos)
         shown = [
             v.text
@@ -60,7 +58,9 @@ class Calls(Builder):
         ]
         shown += [tx.format_number(float(v)) for v in params.values()]
         base = f"{spec.name}({', '.join(shown)})"
+        # An indicator's inputs must be warm (converged) over its whole own warm-up.
         warm = max((v.warm for v in inputs), default=0) + max(lookback, 0)
+        settle = max((v.settle for v in inputs), default=0) + max(converge, lookback, 0)
         kernel = self.emit(
             "kernel",
             tuple(self.slot(v) for v in inputs),
@@ -76,9 +76,9 @@ class Calls(Builder):
                     node.pos,
                     f"e.g. {base}.{outputs[0]} (outputs: {listing})",
                 )
-            return self.term(base, kernel, warm)
+            return self.term(base, kernel, warm, settle)
         if selector == "width" and has_width(spec):
-            return self.derived(spec, base, kernel, warm, selector, BAND_OUTPUTS)
+            return self.derived(spec, base, kernel, (warm, settle), selector)
         found = match_output(spec, selector)
         if len(found) != 1:
             extra = ["width"] if has_width(spec) else []
@@ -89,55 +89,41 @@ class Calls(Builder):
             )
         index = found[0]
         if len(outputs) == 1:
-            return self.term(base, kernel, warm)
-        return self.term(f"{base}.{outputs[index]}", self.emit("output", (kernel,), (index,)), warm)
+            return self.term(base, kernel, warm, settle)
+        output = self.emit("output", (kernel,), (index,))
+        return self.term(f"{base}.{outputs[index]}", output, warm, settle)
 
     def derived(
         self,
         spec: IndicatorSpec,
         base: str,
         kernel: int,
-        warm: int,
+        warm: tuple[int, int],
         selector: str,
-        parts: tuple[str, ...],
     ) -> Value:
         upper, lower, middle = (
-            self.emit("output", (kernel,), (spec.outputs.index(p),)) for p in parts
+            self.emit("output", (kernel,), (spec.outputs.index(p),)) for p in BAND_OUTPUTS
         )
         spread = self.emit("sub", (upper, lower))
-        return self.term(f"{base}.{selector}", self.emit("div", (spread, middle)), warm)
+        return self.term(f"{base}.{selector}", self.emit("div", (spread, middle)), *warm)
 
-    def term(self, text: str, step: int, warm: int) -> Value:
+    def term(self, text: str, step: int, warm: int, settle: int) -> Value:
         self.terms.setdefault(text, step)
-        return Value("num", step, None, warm, text, tx.ATOM)
+        return Value("num", step, None, warm, text, tx.ATOM, settle)
 
     def bind(self, spec: IndicatorSpec, node: Call) -> tuple[list[Value], dict[str, int | float]]:
         """Match a call's arguments to the indicator's inputs and parameters."""
-        name = spec.name
-        n_inputs = len(spec.inputs)
-        given: dict[str, tuple[Value, int]] = {}
-        positional: list[tuple[Value, int]] = []
+        given, positional = self.arguments(spec, node)
+        self.place(spec, positional, given)
+        return self.bound_inputs(spec, node, given), self.bound_params(spec, given)
+
+    def arguments(self, spec: IndicatorSpec, node: Call) -> tuple[_Given, list[_Arg]]:
+        """Compile the arguments: keyword ones by target name, positional ones in order."""
+        given: _Given = {}
+        positional: list[_Arg] = []
         seen_keyword = False
         for arg in node.args:
-            if isinstance(arg, Keyword):
-                seen_keyword = True
-                targets = expand_keyword(spec, arg.name)
-                if not targets:
-                    known = [*spec.inputs, *(p.name for p in spec.params)]
-                    hint = did_you_mean(arg.name, known) or "arguments: " + ", ".join(known)
-                    self.fail(
-                        FormulaTypeError, f"{name}() has no argument {arg.name!r}", arg.pos, hint
-                    )
-                value = self.compile(arg.value)
-                for target in targets:
-                    if target in given:
-                        self.fail(
-                            FormulaTypeError,
-                            f"{name}() got argument {target!r} twice",
-                            arg.pos,
-                        )
-                    given[target] = (value, position(arg.value))
-            else:
+            if not isinstance(arg, Keyword):
                 if seen_keyword:
                     self.fail(
                         FormulaSyntaxError,
@@ -145,7 +131,27 @@ class Calls(Builder):
                         position(arg),
                     )
                 positional.append((self.compile(arg), position(arg)))
-        # Leading series fill the inputs; constants after them fill the parameters.
+                continue
+            seen_keyword = True
+            targets = expand_keyword(spec, arg.name)
+            if not targets:
+                known = [*spec.inputs, *(p.name for p in spec.params)]
+                hint = did_you_mean(arg.name, known) or "arguments: " + ", ".join(known)
+                self.fail(
+                    FormulaTypeError, f"{spec.name}() has no argument {arg.name!r}", arg.pos, hint
+                )
+            value = self.compile(arg.value)
+            for target in targets:
+                if target in given:
+                    self.fail(
+                        FormulaTypeError, f"{spec.name}() got argument {target!r} twice", arg.pos
+                    )
+                given[target] = (value, position(arg.value))
+        return given, positional
+
+    def place(self, spec: IndicatorSpec, positional: list[_Arg], given: _Given) -> None:
+        """Leading series fill the inputs; constants after them fill the parameters."""
+        name, n_inputs = spec.name, len(spec.inputs)
         series_count = 0
         for value, _ in positional:
             if value.is_const:
@@ -159,21 +165,14 @@ class Calls(Builder):
                     pos,
                     f"usage: {usage(spec)}",
                 )
-        if series_count > n_inputs and spec.params:
-            self.fail(
-                FormulaTypeError,
-                f"{name}() parameter {spec.params[0].name!r} must be a constant number, "
-                "got a series",
-                positional[n_inputs][1],
-                f"usage: {usage(spec)}",
-            )
         if series_count > n_inputs:
-            self.fail(
-                FormulaTypeError,
-                f"{name}() takes {plural(n_inputs, 'input series')}, got {series_count}",
-                positional[n_inputs][1],
-                f"usage: {usage(spec)}",
+            message = (
+                f"{name}() parameter {spec.params[0].name!r} must be a constant number, "
+                "got a series"
+                if spec.params
+                else f"{name}() takes {plural(n_inputs, 'input series')}, got {series_count}"
             )
+            self.fail(FormulaTypeError, message, positional[n_inputs][1], f"usage: {usage(spec)}")
         constants = positional[series_count:]
         if len(constants) > len(spec.params):
             self.fail(
@@ -182,62 +181,48 @@ class Calls(Builder):
                 constants[len(spec.params)][1],
                 f"usage: {usage(spec)}",
             )
-        for input_name, item in zip(spec.inputs, positional[:series_count], strict=False):
-            if input_name in given:
-                self.fail(FormulaTypeError, f"{name}() got {input_name!r} twice", item[1])
-            given[input_name] = item
-        for param, item in zip(spec.params, constants, strict=False):
-            if param.name in given:
-                self.fail(FormulaTypeError, f"{name}() got {param.name!r} twice", item[1])
-            given[param.name] = item
+        names = [*spec.inputs[:series_count], *(p.name for p in spec.params)]
+        for target, item in zip(names, [*positional[:series_count], *constants], strict=False):
+            if target in given:
+                self.fail(FormulaTypeError, f"{name}() got {target!r} twice", item[1])
+            given[target] = item
+
+    def bound_inputs(self, spec: IndicatorSpec, node: Call, given: _Given) -> list[Value]:
+        """Each input series: given, or the candle column it is named after."""
         inputs: list[Value] = []
         for input_name in spec.inputs:
             if input_name in given:
                 value, pos = given[input_name]
-                inputs.append(self.expect(value, "num", pos, f"{name}() input {input_name!r}"))
+                what = f"{spec.name}() input {input_name!r}"
+                inputs.append(self.expect(value, "num", pos, what))
             elif input_name in PRICE_INPUTS:
                 step = self.emit("column", (), (input_name,))
                 inputs.append(Value("num", step, None, 0, input_name, tx.ATOM))
             else:
                 self.fail(
                     FormulaTypeError,
-                    f"{name}() needs its input series {input_name!r}",
+                    f"{spec.name}() needs its input series {input_name!r}",
                     node.pos,
                     f"usage: {usage(spec)}",
                 )
+        return inputs
+
+    def bound_params(self, spec: IndicatorSpec, given: _Given) -> dict[str, int | float]:
+        """Each parameter: its default, or the given constant within its bounds."""
         params: dict[str, int | float] = {}
         for param in spec.params:
             if param.name not in given:
                 params[param.name] = param.default
                 continue
             value, pos = given[param.name]
-            what = f"{name}() parameter {param.name!r}"
-            if value.kind != "num" or not value.is_const:
-                got = "a series" if value.kind == "num" else f"a {value.kind}"
-                self.fail(FormulaTypeError, f"{what} must be a constant number, got {got}", pos)
-            assert isinstance(value.const, float)
-            number = value.const
-            if param.kind == "int":
-                if not (math.isfinite(number) and number.is_integer()):
-                    self.fail(
-                        FormulaTypeError, f"{what} must be a whole number, got {value.text}", pos
-                    )
-                if number > MAX_WINDOW:
-                    self.fail(
-                        FormulaLimitError,
-                        f"{what} of {value.text} is larger than the limit of {MAX_WINDOW}",
-                        pos,
-                    )
-            if not (math.isfinite(number) and param.low <= number <= param.high):
-                high = min(param.high, MAX_WINDOW) if param.kind == "int" else param.high
-                self.fail(
-                    FormulaTypeError,
-                    f"{what} must be between {tx.format_number(param.low)} and "
-                    f"{tx.format_number(high)}, got {value.text}",
-                    pos,
-                )
-            params[param.name] = int(number) if param.kind == "int" else number
-        return inputs, params
+            what = f"{spec.name}() parameter {param.name!r}"
+            number = self.constant(value, pos, what)
+            params[param.name] = self.bounded(number, value.text, param, pos, what)
+        return params
+
+
+_Arg = tuple[Value, int]
+_Given = dict[str, _Arg]
 
 
 def usage(spec: IndicatorSpec) -> str:

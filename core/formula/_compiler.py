@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from candlescan.entities import ParameterValue, Timeframe
+from candlescan.entities import FULL_HISTORY_BARS, ParameterValue, Timeframe
 from candlescan.errors import (
     FormulaSyntaxError,
     FormulaTypeError,
@@ -27,6 +27,7 @@ from candlescan.formula import _text as tx
 from candlescan.formula._base import Builder, Value, fold, position, quote
 from candlescan.formula._builtins import Builtins
 from candlescan.formula._calls import BUILTINS, SERIES, Calls
+from candlescan.formula._cross_names import is_cross_call, reject_cross_call
 from candlescan.formula._nodes import (
     Between,
     Binary,
@@ -70,8 +71,9 @@ class CompiledProgram:
 
     program: Program
     result: int
-    warmup: int
+    warmup: int  # the composed lookback: leading bars without a value
     terms: tuple[tuple[str, int], ...]
+    converge: int = 0  # the composed warm-up to the converged tolerance
 
 
 def compile_tree(
@@ -94,7 +96,12 @@ def compile_tree(
         )
     result = compiler.slot(value)
     return CompiledProgram(
-        tuple(compiler.program), result, value.warm, tuple(compiler.terms.items())
+        tuple(compiler.program),
+        result,
+        value.warm,
+        tuple(compiler.terms.items()),
+        # a running total (OBV, AD) never converges: its warm-up saturates at "everything"
+        min(max(value.settle, value.warm), FULL_HISTORY_BARS),
     )
 
 
@@ -173,7 +180,8 @@ class _Compiler(Calls, Builtins):
         if value.is_const:
             assert isinstance(value.const, float)
             return Value("num", -1, -value.const, 0, text, tx.UNARY)
-        return Value("num", self.emit("neg", (value.step,)), None, value.warm, text, tx.UNARY)
+        step = self.emit("neg", (value.step,))
+        return Value("num", step, None, value.warm, text, tx.UNARY, value.settle)
 
     def binary(self, node: Binary) -> Value:
         left = self.compile(node.left)
@@ -203,14 +211,16 @@ class _Compiler(Calls, Builtins):
         if left.is_const and right.is_const:
             return Value(kind, -1, fold(op, left.const, right.const), 0, text, prec)
         step = self.emit(op, (self.slot(left), self.slot(right)))
-        return Value(kind, step, None, max(left.warm, right.warm), text, prec)
+        warm, settle = max(left.warm, right.warm), max(left.settle, right.settle)
+        return Value(kind, step, None, warm, text, prec, settle)
 
     def negate(self, node: Not) -> Value:
         value = self.expect(self.compile(node.operand), "bool", position(node.operand), "'not'")
         text = "not " + tx.wrap(value.text, value.prec, tx.NOT)
         if value.is_const:
             return Value("bool", -1, not value.const, 0, text, tx.NOT)
-        return Value("bool", self.emit("not", (value.step,)), None, value.warm, text, tx.NOT)
+        step = self.emit("not", (value.step,))
+        return Value("bool", step, None, value.warm, text, tx.NOT, value.settle)
 
     def between(self, node: Between) -> Value:
         value = self.expect(self.compile(node.value), "num", position(node.value), "'between'")
@@ -223,7 +233,7 @@ class _Compiler(Calls, Builtins):
             f"{tx.wrap(value.text, value.prec, tx.SUM)} between "
             f"{tx.wrap(low.text, low.prec, tx.SUM)} and {tx.wrap(high.text, high.prec, tx.SUM)}"
         )
-        return Value("bool", both.step, both.const, both.warm, text, tx.COMPARE)
+        return Value("bool", both.step, both.const, both.warm, text, tx.COMPARE, both.settle)
 
     def cross(self, node: Cross) -> Value:
         left = self.expect(self.compile(node.left), "num", position(node.left), "'crosses'")
@@ -237,9 +247,10 @@ class _Compiler(Calls, Builtins):
         bars = self.whole(node.count, f"the bar count of '{node.kind}'", 1)
         text = f"{tx.wrap(condition.text, condition.prec, tx.TEMPORAL)} {node.kind} {bars} bars"
         if condition.is_const or bars == 1:
-            return Value("bool", condition.step, condition.const, condition.warm, text, tx.TEMPORAL)
+            return replace(condition, text=text, prec=tx.TEMPORAL)
         step = self.emit(node.kind, (condition.step,), (bars,))
-        return Value("bool", step, None, condition.warm + bars - 1, text, tx.TEMPORAL)
+        warm, settle = condition.warm + bars - 1, condition.settle + bars - 1
+        return Value("bool", step, None, warm, text, tx.TEMPORAL, settle)
 
     def index(self, node: Index) -> Value:
         value = self.compile(node.target)
@@ -259,6 +270,8 @@ class _Compiler(Calls, Builtins):
         return self.indicator(node.target, node.name, node.pos)
 
     def call(self, node: Call) -> Value:
+        if is_cross_call(node, self.catalogue):  # lifted out by ._cross wherever it can be
+            reject_cross_call(node, self.text, self.in_tf)
         builtin = _BUILTIN_HANDLERS.get(node.name)
         if builtin is not None:
             return builtin(self, node)

@@ -15,14 +15,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.entities import Candles
+from candlescan.entities import PRICE_COLUMNS, Candles
 from candlescan.formula._program import Program, Step
 from candlescan.registry.refs import resolve
 
-__all__ = ["run"]
+__all__ = ["Prepared", "prepare", "run", "run_prepared"]
 
 _Values = list[Any]
 _Op = Callable[[Step, _Values, "_Context"], Any]
+#: One step with its static data bound: ``fn(values, context) -> value``.
+_Bound = Callable[[_Values, "_Context"], Any]
+Prepared = tuple[_Bound, ...]
 
 
 class _Context:
@@ -38,12 +41,76 @@ class _Context:
 
 def run(program: Program, candles: Candles, stop: int) -> _Values:
     """Evaluate every step over bars ``0:stop`` of ``candles``; return each step's value."""
+    with np.errstate(all="ignore"):
+        return run_prepared(prepare(program), candles, stop)
+
+
+def run_prepared(steps: Prepared, candles: Candles, stop: int) -> _Values:
+    """:func:`run` for a program already :func:`prepare` d, without entering
+    ``np.errstate`` (the caller does, once for many symbols)."""
     context = _Context(candles, stop)
     values: _Values = []
-    with np.errstate(all="ignore"):
-        for step in program:
-            values.append(_OPS[step.op](step, values, context))
+    append = values.append
+    for step in steps:
+        append(step(values, context))
     return values
+
+
+def prepare(program: Program) -> Prepared:
+    """Bind each step's operation and static data once, for many symbols.
+
+    The hot operations (columns, constants, kernels, arithmetic and comparisons) become
+    closures that do no lookups per symbol; the rest call their operation with the step.
+    """
+    hit = _PREPARED.get(id(program))
+    if hit is not None and hit[0] is program:  # the entry holds the program: ids stay unique
+        return hit[1]
+    steps = tuple(_bind(step) for step in program)
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[id(program)] = (program, steps)
+    return steps
+
+
+#: Recently prepared programs by identity, so ``CompiledFormula.evaluate`` called symbol
+#: after symbol binds its steps once (a plan unpickled in a worker is a new program).
+_PREPARED: dict[int, tuple[Program, Prepared]] = {}
+_PREPARED_MAX = 64
+
+
+def _bind(step: Step) -> _Bound:
+    op = step.op
+    if op == "column" and step.data[0] in _PLAIN_COLUMNS:
+        name = step.data[0]
+        return lambda values, ctx: getattr(ctx.candles, name)[: ctx.stop]
+    if op == "const":
+        constant = step.data[0]
+        return lambda values, ctx: constant
+    if op == "kernel":
+        return _bind_kernel(step)
+    if op in _BINARY:
+        function, (a, b) = _BINARY[op], step.args
+        return lambda values, ctx: function(values[a], values[b])
+    operation = _OPS[op]
+    return lambda values, ctx: operation(step, values, ctx)
+
+
+def _bind_kernel(step: Step) -> _Bound:
+    kernel = _fast_entry(step.data[0])
+    params = dict(step.data[1])
+    args = step.args
+    if len(args) == 1:
+        (only,) = args
+
+        def one(values: _Values, ctx: _Context) -> Any:
+            return kernel(_kernel_input(_array(values[only], ctx.n)), **params)
+
+        return one
+
+    def many(values: _Values, ctx: _Context) -> Any:
+        return kernel(*[_kernel_input(_array(values[i], ctx.n)) for i in args], **params)
+
+    return many
 
 
 def _array(value: Any, n: int) -> npt.NDArray[Any]:
@@ -187,6 +254,22 @@ def _tf(step: Step, values: _Values, ctx: _Context) -> Any:
         mapped.append(out)
     return tuple(mapped)
 
+
+_PLAIN_COLUMNS = frozenset(PRICE_COLUMNS)
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.divide,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "lt": np.less,
+    "le": np.less_equal,
+    "eq": np.equal,
+    "ne": _not_equal,
+    "and": np.logical_and,
+    "or": np.logical_or,
+}
 
 _OPS: dict[str, _Op] = {
     "column": _column,

@@ -63,83 +63,108 @@ def tokenize(text: str) -> list[Token]:
             text[: MAX_LENGTH + 1],
             MAX_LENGTH,
         )
-    tokens: list[Token] = []
-    stack: list[tuple[str, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if len(tokens) >= MAX_TOKENS:
-            raise FormulaLimitError(f"formula has more than {MAX_TOKENS} tokens", text, i)
-        start = i
-        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
-            tokens.append(_number(text, i))
-            i = start + len(tokens[-1].text)
-            if i < n and text[i] == "%":
-                last = tokens[-1]
-                tokens[-1] = Token("num", text[start : i + 1], start, last.value / 100.0)
-                i += 1
-            continue
-        if ch in _WORD:
-            while i < n and text[i] in _WORD:
-                i += 1
-            word = text[start:i]
-            tokens.append(Token("name", word.lower(), start))
-            continue
-        if ch == "$":
-            i += 1
-            while i < n and text[i] in _WORD:
-                i += 1
-            name = text[start + 1 : i]
-            if not name or not name.isidentifier():
-                raise _error(
-                    "'$' must be followed by a parameter name", text, start, "e.g. $period"
+    return _Scanner(text).run()
+
+
+#: What to write instead of a character the language does not have.
+_CHARACTER_HINTS = {
+    "&": "write 'and'",
+    "|": "write 'or'",
+    "!": "write 'not', or '!=' for 'not equal'",
+    "%": "a percentage is written right after a number, e.g. 5%",
+}
+
+
+class _Scanner:
+    """One pass over ``text``: each ``_scan_*`` method reads one token at ``self.i``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.tokens: list[Token] = []
+        self.brackets: list[tuple[str, int]] = []  # open brackets and their positions
+
+    def run(self) -> list[Token]:
+        text, n = self.text, len(self.text)
+        while self.i < n:
+            ch = text[self.i]
+            if ch.isspace():
+                self.i += 1
+                continue
+            if len(self.tokens) >= MAX_TOKENS:
+                raise FormulaLimitError(f"formula has more than {MAX_TOKENS} tokens", text, self.i)
+            self._scan(ch)
+        if self.brackets:
+            opener, pos = self.brackets[-1]
+            raise _error(f"{opener!r} is never closed", text, pos, f"add {_OPENERS[opener]!r}")
+        self.tokens.append(Token("end", "", n))
+        return self.tokens
+
+    def _scan(self, ch: str) -> None:
+        text, i = self.text, self.i
+        if ch in _DIGITS or (ch == "." and i + 1 < len(text) and text[i + 1] in _DIGITS):
+            self._scan_number()
+        elif ch in _WORD:
+            word = self._word(i)
+            self._emit(Token("name", word.lower(), i), len(word))
+        elif ch == "$":
+            self._scan_parameter()
+        elif ch in "'\"":
+            self._scan_string(ch)
+        elif text[i : i + 2] in _TWO_CHAR:
+            self._emit(Token("op", text[i : i + 2], i), 2)
+        elif ch in _ONE_CHAR:
+            self._track_bracket(ch)
+            self._emit(Token("op", ch, i), 1)
+        else:
+            hint = _CHARACTER_HINTS.get(ch, "")
+            raise _error(f"unexpected character {ch!r}", text, i, hint)
+
+    def _emit(self, token: Token, width: int) -> None:
+        self.tokens.append(token)
+        self.i += width
+
+    def _word(self, start: int) -> str:
+        end = start
+        while end < len(self.text) and self.text[end] in _WORD:
+            end += 1
+        return self.text[start:end]
+
+    def _scan_number(self) -> None:
+        start = self.i
+        token = _number(self.text, start)
+        end = start + len(token.text)
+        if end < len(self.text) and self.text[end] == "%":
+            token = Token("num", self.text[start : end + 1], start, token.value / 100.0)
+        self._emit(token, len(token.text))
+
+    def _scan_parameter(self) -> None:
+        start = self.i
+        name = self._word(start + 1)
+        if not name or not name.isidentifier():
+            raise _error(
+                "'$' must be followed by a parameter name", self.text, start, "e.g. $period"
+            )
+        self._emit(Token("param", name, start), 1 + len(name))
+
+    def _scan_string(self, quote: str) -> None:
+        start = self.i
+        end = self.text.find(quote, start + 1)
+        if end < 0:
+            raise _error("unterminated string", self.text, start)
+        self._emit(Token("str", self.text[start + 1 : end], start), end + 1 - start)
+
+    def _track_bracket(self, ch: str) -> None:
+        if ch in _OPENERS:
+            self.brackets.append((ch, self.i))
+            if len(self.brackets) > MAX_DEPTH:
+                raise FormulaLimitError(
+                    f"brackets nest more than {MAX_DEPTH} deep", self.text, self.i
                 )
-            tokens.append(Token("param", name, start))
-            continue
-        if ch in "'\"":
-            end = text.find(ch, i + 1)
-            if end < 0:
-                raise _error("unterminated string", text, start)
-            tokens.append(Token("str", text[i + 1 : end], start))
-            i = end + 1
-            continue
-        pair = text[i : i + 2]
-        if pair in _TWO_CHAR:
-            tokens.append(Token("op", pair, start))
-            i += 2
-            continue
-        if ch in _ONE_CHAR:
-            if ch in _OPENERS:
-                stack.append((ch, start))
-                if len(stack) > MAX_DEPTH:
-                    raise FormulaLimitError(
-                        f"brackets nest more than {MAX_DEPTH} deep", text, start
-                    )
-            elif ch in ")]":
-                if not stack or _OPENERS[stack[-1][0]] != ch:
-                    raise _error(f"unmatched {ch!r}", text, start)
-                stack.pop()
-            tokens.append(Token("op", ch, start))
-            i += 1
-            continue
-        hint = ""
-        if ch == "&":
-            hint = "write 'and'"
-        elif ch == "|":
-            hint = "write 'or'"
-        elif ch == "!":
-            hint = "write 'not', or '!=' for 'not equal'"
-        elif ch == "%":
-            hint = "a percentage is written right after a number, e.g. 5%"
-        raise _error(f"unexpected character {ch!r}", text, start, hint)
-    if stack:
-        opener, pos = stack[-1]
-        raise _error(f"{opener!r} is never closed", text, pos, f"add {_OPENERS[opener]!r}")
-    tokens.append(Token("end", "", n))
-    return tokens
+        elif ch in ")]":
+            if not self.brackets or _OPENERS[self.brackets[-1][0]] != ch:
+                raise _error(f"unmatched {ch!r}", self.text, self.i)
+            self.brackets.pop()
 
 
 def _number(text: str, start: int) -> Token:

@@ -1,4 +1,5 @@
-"""The two values the engine handles: :class:`CompiledFormula` and :class:`Evaluation`."""
+"""The two values the engine handles: :class:`CompiledFormula` and its
+:class:`~candlescan.results.Evaluation` (the result shape, defined in :mod:`candlescan.results`)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from candlescan.entities import Candles, DateRange
-from candlescan.errors import InsufficientHistoryError
-from candlescan.formula._evaluator import run
+from candlescan.entities import Candles, DateRange, Warmup
+from candlescan.formula._prepared import PreparedFormula
 from candlescan.formula._program import Program
+from candlescan.results import Evaluation
 
 __all__ = ["CompiledFormula", "Evaluation"]
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """The outcome of one formula on one symbol's candles.
-
-    :ivar matches: timestamps of the bars inside the date range where the formula held.
-    :ivar computed_indicators: each indicator term by canonical text -> its value on the
-        last bar in range (NaN when there is no bar in range or the value is not warm).
-    :ivar last_bar: timestamp of the last bar in range, ``None`` if there is none.
-    :ivar bars: number of bars in range.
-    """
-
-    matches: tuple[np.datetime64, ...]
-    computed_indicators: dict[str, float]
-    last_bar: np.datetime64 | None
-    bars: int
-
-    __module__ = "candlescan.formula"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +23,17 @@ class CompiledFormula:
     symbols, in any process, with :meth:`evaluate`.
 
     :ivar expression: the formula text as given.
-    :ivar warmup_bars: bars needed before ``date_range.start`` for every value inside the
-        range to be warm.
+    :ivar warmup_bars: bars to load before ``date_range.start``, by the :attr:`warmup`
+        policy: :attr:`converged_bars`, :attr:`lookback_bars`, or all history.
     :ivar indicator_terms: canonical text of each indicator term, in order of appearance.
     :ivar program: the compiled steps (see :mod:`candlescan.formula._program`).
     :ivar result: the step whose value is the condition.
     :ivar term_steps: the step of each indicator term, parallel to ``indicator_terms``.
+    :ivar lookback_bars: bars before a bar that give it a value at all (composed TA-Lib
+        lookbacks): the first evaluable bar of a series is bar ``lookback_bars``.
+    :ivar converged_bars: bars before a bar that make every value equal its value over
+        the whole history within 1e-9 relative (composed ``IndicatorSpec.warmup``).
+    :ivar warmup: the policy ``warmup_bars`` was chosen by.
     """
 
     expression: str
@@ -55,43 +42,27 @@ class CompiledFormula:
     program: Program = field(repr=False)
     result: int = field(repr=False)
     term_steps: tuple[int, ...] = field(repr=False)
+    lookback_bars: int = 0
+    converged_bars: int = 0
+    warmup: Warmup = Warmup.CONVERGED
 
     __module__ = "candlescan.formula"
 
     def evaluate(self, candles: Candles, date_range: DateRange) -> Evaluation:
         """Evaluate the formula on ``candles`` and report the bars inside ``date_range``.
 
-        Bars after the range are ignored; bars before it are the warm-up.
+        Bars after the range are ignored; bars before it are the warm-up. Candles that
+        start later than :attr:`warmup_bars` before the range are the symbol's whole
+        history (a source returns fewer bars only then), so they are evaluated from
+        their first bar with a value: bar :attr:`lookback_bars`.
 
-        :raises InsufficientHistoryError: fewer than :attr:`warmup_bars` bars precede the
-            first bar of the range.
+        :raises NoBarsInRangeError: no bar inside ``date_range``.
+        :raises InsufficientHistoryError: no bar inside the range has a value.
         """
-        first, stop = candles.index_range(date_range)
-        if stop <= first:
-            nan = float("nan")
-            return Evaluation((), dict.fromkeys(self.indicator_terms, nan), None, 0)
-        if first < self.warmup_bars:
-            raise InsufficientHistoryError(candles.symbol, self.warmup_bars, first)
-        values = run(self.program, candles, stop)
-        result = values[self.result]
-        if isinstance(result, np.ndarray):
-            in_range = result[first:stop]
-            stamps = candles.timestamps[first:stop][in_range]
-        else:  # a constant condition
-            stamps = candles.timestamps[first:stop] if result else candles.timestamps[:0]
-        computed = {
-            text: _last(values[step], stop)
-            for text, step in zip(self.indicator_terms, self.term_steps, strict=True)
-        }
-        return Evaluation(
-            matches=tuple(stamps),
-            computed_indicators=computed,
-            last_bar=candles.timestamps[stop - 1],
-            bars=stop - first,
-        )
+        with np.errstate(all="ignore"):
+            return self.prepare(date_range)(candles)
 
-
-def _last(value: object, stop: int) -> float:
-    if isinstance(value, np.ndarray):
-        return float(value[stop - 1])
-    return float(value)  # type: ignore[arg-type]
+    def prepare(self, date_range: DateRange) -> PreparedFormula:
+        """This formula bound to ``date_range``: a callable ``candles -> Evaluation`` that
+        evaluates many symbols without redoing the per-formula work (the engine's path)."""
+        return PreparedFormula(self, date_range)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from candlescan.entities import PRICE_COLUMNS
 from candlescan.errors import PluginError
 from candlescan.registry.refs import reference_of, resolve
 
@@ -30,7 +31,7 @@ def __getattr__(name: str) -> Any:
 
 
 #: Input names that a formula fills from the candles when the caller omits them.
-PRICE_INPUTS = frozenset({"open", "high", "low", "close", "volume"})
+PRICE_INPUTS = frozenset(PRICE_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,10 @@ class IndicatorSpec:
     def from_kernel(
         cls, kernel: Callable[..., Any], *, name: str = "", plugin: str = ""
     ) -> IndicatorSpec:
-        """Build the spec of a function decorated with :func:`candlescan.kernels.indicator`."""
+        """Build the spec of a function decorated with :func:`candlescan.kernels.indicator`.
+
+        ``warmup_ref`` names the kernel's declared ``warmup`` (``""`` for a window kernel).
+        """
         info = getattr(kernel, "info", None)
         if info is None:
             raise PluginError(
@@ -101,6 +105,7 @@ class IndicatorSpec:
             lookback_ref=reference_of(info.lookback, "lookback function"),
             summary=info.summary,
             plugin=plugin,
+            warmup_ref=reference_of(info.warmup, "warmup function") if info.warmup else "",
         )
 
     def param(self, name: str) -> ParamSpec:

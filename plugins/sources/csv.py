@@ -21,14 +21,19 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.entities import Candles, Timeframe
+from candlescan.entities import PRICE_COLUMNS, Candles, Timeframe
 from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFoundError
 from candlescan.plugins.sources._base import SeriesRepository
 from candlescan.plugins.sources._checks import check_ohlc_bounds
+from candlescan.plugins.sources._metadata import parse_symbols_csv, select
 
 __all__ = ["CsvRepository", "csv_source"]
 
-_COLUMNS = ("date", "open", "high", "low", "close", "volume")
+_COLUMNS = ("date", *PRICE_COLUMNS)
+
+
+#: The optional per-symbol metadata file beside the bar files (not a symbol).
+METADATA_FILE = "symbols.csv"
 
 
 class CsvRepository(SeriesRepository):
@@ -55,8 +60,27 @@ class CsvRepository(SeriesRepository):
         self.check_bounds = check_bounds
 
     def symbols(self) -> tuple[str, ...]:
-        """Every ``*.csv`` file's name without ``.csv``, sorted."""
-        return tuple(sorted(p.stem for p in self.directory.glob("*.csv") if p.is_file()))
+        """Every ``*.csv`` file's name without ``.csv``, sorted (``symbols.csv`` is metadata)."""
+        return tuple(
+            sorted(
+                p.stem
+                for p in self.directory.glob("*.csv")
+                if p.is_file() and p.name != METADATA_FILE
+            )
+        )
+
+    def symbol_metadata(self, symbols: list[str] | None = None) -> dict[str, dict[str, str]]:
+        """Fields of the optional ``symbols.csv`` beside the files (header ``symbol,...``)."""
+        path = self.directory / METADATA_FILE
+        if not path.is_file():
+            return {}
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataSourceError(f"csv source: cannot read {path}: {exc}") from exc
+        held = set(self.symbols())  # a row without its bar file is not a symbol here
+        wanted = [s for s in (self.symbols() if symbols is None else symbols) if s in held]
+        return select(parse_symbols_csv(text, str(path)), wanted)
 
     def describe(self) -> str:
         """``"csv:DIRECTORY"``."""

@@ -21,6 +21,7 @@ import numpy as np
 from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFoundError
 from candlescan.plugins.sources._base import SeriesRepository, span_of
+from candlescan.plugins.sources._metadata import select
 
 __all__ = ["MemoryRepository", "memory_source"]
 
@@ -37,6 +38,8 @@ class MemoryRepository(SeriesRepository):
         the host, before any worker starts.
     :param timeframe: the timeframe the candles are in (default daily); coarser
         timeframes are resampled on request.
+    :param metadata: optional ``{symbol: {field: value}}`` (``name``, ``sector``...)
+        served by :meth:`symbol_metadata`.
     :raises InvalidCandlesError: a series is unsorted, has duplicate timestamps, high < low...
     """
 
@@ -47,8 +50,13 @@ class MemoryRepository(SeriesRepository):
         candles: Mapping[str, Candles] | Iterable[Candles] = (),
         *,
         timeframe: Timeframe | str = Timeframe.D1,
+        metadata: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         super().__init__()
+        self._metadata = {
+            str(symbol): {str(k): str(v) for k, v in fields.items()}
+            for symbol, fields in (metadata or {}).items()
+        }
         self.native_timeframe = Timeframe.parse(timeframe)
         items = (
             candles.items() if isinstance(candles, Mapping) else ((c.symbol, c) for c in candles)
@@ -112,6 +120,11 @@ class MemoryRepository(SeriesRepository):
         if not spans:
             return None
         return span_of(min(first for first, _ in spans), max(last for _, last in spans))
+
+    def symbol_metadata(self, symbols: list[str] | None = None) -> dict[str, dict[str, str]]:
+        """The ``metadata`` given to the constructor (for the symbols held)."""
+        wanted = self._symbols if symbols is None else symbols
+        return select(self._metadata, [s for s in wanted if s in self._data])
 
     def describe(self) -> str:
         """``"memory(N symbols)"``."""

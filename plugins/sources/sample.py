@@ -25,11 +25,13 @@ import numpy.typing as npt
 from candlescan.entities import Candles, DateRange, Timeframe
 from candlescan.errors import DataSourceError, SymbolNotFoundError
 from candlescan.plugins.sources._base import SeriesRepository, span_of
+from candlescan.plugins.sources._metadata import parse_symbols_csv, select
 
 __all__ = ["SampleBundle", "SampleRepository", "decode_bundle", "load_bundle", "sample_source"]
 
 #: The bundled file, relative to this package.
 BUNDLE_NAME = "data/sp500_daily.npz"
+SECTORS_NAME = "data/sectors.csv"
 _FORMAT_VERSION = 1
 
 
@@ -117,6 +119,10 @@ class SampleRepository(SeriesRepository):
         stamps = load_bundle().timestamps
         return span_of(stamps.min(), stamps.max())
 
+    def symbol_metadata(self, symbols: list[str] | None = None) -> dict[str, dict[str, str]]:
+        """``name`` and ``sector`` (GICS, as of 2018) of each symbol; see ``data/SOURCES.md``."""
+        return select(_sectors(), symbols)
+
     def describe(self) -> str:
         """``"sample"``."""
         return "sample"
@@ -139,6 +145,12 @@ class SampleRepository(SeriesRepository):
         )
 
     native_timeframe = Timeframe.D1
+
+
+@functools.cache
+def _sectors() -> dict[str, dict[str, str]]:
+    text = resources.files(__package__).joinpath(SECTORS_NAME).read_text()
+    return parse_symbols_csv(text, "sample sectors.csv")
 
 
 def sample_source(argument: str | None) -> SampleRepository:

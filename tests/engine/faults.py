@@ -147,7 +147,9 @@ class FaultService:
         self.inner = inner
         self.unpicklable = unpicklable
 
-    def compile(self, formula: Any, parameters: Any = None, *, timeframe: Any = "1d") -> FaultPlan:
+    def compile(
+        self, formula: Any, parameters: Any = None, *, timeframe: Any = "1d", warmup: Any = None
+    ) -> FaultPlan:
         return FaultPlan(
             self.inner.compile(formula, parameters, timeframe=timeframe), self.unpicklable
         )

@@ -200,5 +200,5 @@ def test_the_command_line_uses_an_existing_scheduler(cluster) -> None:
     wrong = subprocess.run(
         [*scan, "--scheduler", cluster.scheduler_address], capture_output=True, text=True
     )
-    assert wrong.returncode == 1
+    assert wrong.returncode == 2  # a usage error
     assert "--scheduler needs --backend dask" in wrong.stderr

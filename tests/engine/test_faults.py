@@ -7,8 +7,6 @@ garbage, and the fault formula service makes a seventh return an unpicklable res
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from candlescan import PluginRegistry
@@ -35,6 +33,7 @@ _UNPICKLABLE = 112
 
 
 @pytest.mark.asyncio
+@pytest.mark.timeout(180)  # a hang guard, not a speed test (speed: bench_engine.py --faults)
 async def test_each_fault_costs_exactly_its_symbol(service) -> None:
     base = PluginRegistry.default().open_source("synthetic:120x252")
     symbols = base.symbols()
@@ -51,9 +50,7 @@ async def test_each_fault_costs_exactly_its_symbol(service) -> None:
         seen_pids.update(engine.worker_pids())
 
     with engine:
-        started = time.monotonic()
         results = await engine.process_batch(job, progress)
-        elapsed = time.monotonic() - started
         stats = engine.last_batch
         # The engine is still usable after all that.
         again = await engine.process_batch(make_job(symbols[8:18]))
@@ -70,8 +67,6 @@ async def test_each_fault_costs_exactly_its_symbol(service) -> None:
         if result.error is None:
             assert same_outcome(result, expected[result.symbol]), result.symbol
     assert stats.timeouts == 2 and stats.crashes == 2
-    # Generous bound on a loaded 2-core machine: hangs must not cost more than ~2 deadlines.
-    assert elapsed < TIMEOUT * 2 + 8, stats
     assert all(r.ok for r in again) and len(again) == 10
     assert_gone(seen_pids)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from candlescan import DateRange, Formula, InsufficientHistoryError
+from candlescan import DateRange, Formula, InsufficientHistoryError, NoBarsInRangeError
 from candlescan.formula import CompiledFormula, Evaluation, FormulaService
 
 from .conftest import synthetic
@@ -26,7 +26,11 @@ def test_compile_exposes_the_contract(service: FormulaService) -> None:
     assert plan.expression == "rsi(close, 14) < 30 and close > sma(close, 200)"
     assert plan.indicator_terms == ("rsi(close, 14)", "sma(close, 200)")
     # sma(200) is NaN for its first 199 bars; rsi(14) for its first 14.
-    assert plan.warmup_bars == 199
+    assert plan.lookback_bars == 199
+    # rsi(14) converges to 1e-9 only after many more bars (its kernel's declaration)
+    rsi = service.catalogue.indicator("rsi")
+    assert plan.converged_bars == rsi.warmup(1e-9, timeperiod=14) > 199
+    assert plan.warmup_bars == plan.converged_bars
 
 
 def test_compile_accepts_a_formula_entity(service: FormulaService) -> None:
@@ -59,21 +63,52 @@ def test_matches_and_computed_indicators_against_pandas(service: FormulaService)
     assert list(ev.matches) == list(expected)
     assert ev.bars == stop - first
     assert ev.last_bar == candles.timestamps[stop - 1]
-    assert math.isclose(ev.computed_indicators["sma(close, 20)"], sma[stop - 1], rel_tol=1e-12)
+    # the values belong to the last match (the bar a user would look up on a chart)
+    at = int(np.flatnonzero(held[:stop])[-1])
+    assert at < stop - 1  # this data's last match is not the range's last bar
+    assert ev.indicators_at == candles.timestamps[at] == expected[-1]
+    assert math.isclose(ev.computed_indicators["sma(close, 20)"], sma[at], rel_tol=1e-12)
 
 
-def test_insufficient_history_is_an_error_not_a_silent_no_match(
+def test_without_a_match_the_values_belong_to_the_last_bar(service: FormulaService) -> None:
+    candles = synthetic(400, seed=3)
+    plan = service.compile("close > sma(close, 20) and volume < 0")
+    ev = plan.evaluate(candles, RANGE)
+    _, stop = candles.index_range(RANGE)
+    assert ev.matches == ()
+    assert ev.indicators_at == ev.last_bar == candles.timestamps[stop - 1]
+    expected = _sma(candles.close, 20)[stop - 1]
+    assert math.isclose(ev.computed_indicators["sma(close, 20)"], expected, rel_tol=1e-12)
+
+
+def test_a_short_history_is_evaluated_from_its_first_bar_with_a_value(
     service: FormulaService,
 ) -> None:
     candles = synthetic(300)
     plan = service.compile("close > sma(close, 200)")
     # The range starts on bar 100: 100 bars of history, the formula needs 199.
     late = DateRange(str(candles.timestamps[100])[:10], str(candles.timestamps[-1])[:10])
+    ev = plan.evaluate(candles, late)
+    assert ev.evaluated_from == candles.timestamps[199]
+    assert ev.bars == 300 - 199
+    sma = _sma(candles.close, 200)
+    with np.errstate(invalid="ignore"):
+        held = candles.close > sma
+    assert list(ev.matches) == list(candles.timestamps[199:][held[199:]])
+
+
+def test_no_evaluable_bar_in_the_range_is_an_error_not_a_silent_no_match(
+    service: FormulaService,
+) -> None:
+    candles = synthetic(300)
+    plan = service.compile("close > sma(close, 200)")
+    early = DateRange(str(candles.timestamps[100])[:10], str(candles.timestamps[150])[:10])
     with pytest.raises(InsufficientHistoryError) as info:
-        plan.evaluate(candles, late)
+        plan.evaluate(candles, early)
     assert info.value.needed == 199
-    assert info.value.available == 100
+    assert info.value.available == 151
     assert info.value.symbol == "SYN"
+    assert str(candles.timestamps[150])[:10] in str(info.value)
 
 
 def test_exactly_enough_history_is_fine(service: FormulaService) -> None:
@@ -85,11 +120,15 @@ def test_exactly_enough_history_is_fine(service: FormulaService) -> None:
     assert not math.isnan(ev.computed_indicators["sma(close, 200)"])
 
 
-def test_no_bar_in_range_gives_an_empty_evaluation(service: FormulaService) -> None:
+def test_no_bar_in_range_is_an_error_naming_the_last_bar(service: FormulaService) -> None:
     plan = service.compile("close > sma(close, 200)")
-    ev = plan.evaluate(synthetic(300), DateRange("2031-01-01", "2031-02-01"))
-    assert ev.matches == () and ev.bars == 0 and ev.last_bar is None
-    assert math.isnan(ev.computed_indicators["sma(close, 200)"])
+    candles = synthetic(300)
+    with pytest.raises(NoBarsInRangeError) as info:
+        plan.evaluate(candles, DateRange("2031-01-01", "2031-02-01"))
+    last = str(candles.timestamps[-1])[:10]
+    assert str(info.value) == (
+        f"no bars for 'SYN' between 2031-01-01 and 2031-02-01 (its last bar before is on {last})"
+    )
 
 
 def test_bars_after_the_range_do_not_change_the_result(service: FormulaService) -> None:

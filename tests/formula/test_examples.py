@@ -208,21 +208,29 @@ def test_example_matches_independent_evaluation(
 
 
 @pytest.mark.parametrize("name", ["golden-cross", "macd-cross-below-zero", "trend-template"])
-def test_example_computed_indicators_are_the_last_bar_values(
+def test_example_computed_indicators_are_the_last_match_values(
     name: str, service: FormulaService, real_candles: dict[str, Candles]
 ) -> None:
-    plan = service.compile(EXAMPLES[name][0], PARAMETERS)
+    formula, reference = EXAMPLES[name]
+    plan = service.compile(formula, PARAMETERS)
     candles = real_candles["MSFT"]
     ev = plan.evaluate(candles, RANGE)
     df = _frame(candles)
+    in_range = (df.index >= pd.Timestamp(RANGE.start)) & (
+        df.index < pd.Timestamp(RANGE.end) + pd.Timedelta(days=1)
+    )
+    held = reference(df).fillna(False).astype(bool).to_numpy() & in_range
+    # the last match, else the last bar of the range
+    at = int(np.flatnonzero(held)[-1]) if held.any() else int(np.flatnonzero(in_range)[-1])
+    assert ev.indicators_at == df.index[at].to_datetime64()
     expected = {
-        "sma(close, 50)": sma(df, "close", 50).iloc[-1],
-        "sma(close, 150)": sma(df, "close", 150).iloc[-1],
-        "sma(close, 200)": sma(df, "close", 200).iloc[-1],
-        "macd(close, 12, 26, 9).macd": macd(df)[0].iloc[-1],
-        "macd(close, 12, 26, 9).macdsignal": macd(df)[1].iloc[-1],
-        "lowest(low, 252)": lowest(df["low"], 252).iloc[-1],
-        "highest(high, 252)": highest(df, "high", 252).iloc[-1],
+        "sma(close, 50)": sma(df, "close", 50).iloc[at],
+        "sma(close, 150)": sma(df, "close", 150).iloc[at],
+        "sma(close, 200)": sma(df, "close", 200).iloc[at],
+        "macd(close, 12, 26, 9).macd": macd(df)[0].iloc[at],
+        "macd(close, 12, 26, 9).macdsignal": macd(df)[1].iloc[at],
+        "lowest(low, 252)": lowest(df["low"], 252).iloc[at],
+        "highest(high, 252)": highest(df, "high", 252).iloc[at],
     }
     assert ev.computed_indicators
     for term, value in ev.computed_indicators.items():

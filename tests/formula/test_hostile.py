@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from candlescan import FormulaError, FormulaLimitError
 from candlescan.formula import MAX_LENGTH, FormulaService
+
+# A generous guard against a hang; no wall-clock assertion.
+pytestmark = pytest.mark.timeout(120)
 
 HOSTILE = [
     "__import__('os').system('x')",
@@ -40,11 +41,10 @@ HOSTILE = [
 
 
 def _rejected(service: FormulaService, text: str) -> FormulaError:
-    started = time.perf_counter()
+    # A hostile text must not hang the compiler: the module's timeout marker guards it;
+    # rejection speed is measured in benchmarks/bench_formula.py.
     with pytest.raises(FormulaError) as info:
         service.compile(text, {"x": 1})
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{elapsed:.2f}s for {text[:40]!r}"
     assert str(info.value)
     return info.value
 

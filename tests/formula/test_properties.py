@@ -9,7 +9,6 @@ here is a formula-language bug, not a kernel rounding difference.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from hypothesis import strategies as st
 
 from candlescan import Candles, DateRange, FormulaError, InsufficientHistoryError, kernels
 from candlescan.formula import FormulaService
+from tests.conftest import examples
 
 from .conftest import synthetic
 
@@ -238,23 +238,25 @@ def _candles(seed: int, holes: bool) -> Candles:
     return candles
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(4 / 3))
 @given(_conditions, st.integers(0, 3), st.booleans())
 def test_random_formulas_match_the_independent_evaluator(e: E, seed: int, holes: bool) -> None:
     candles = _candles(seed, holes)
     plan = _SERVICE.compile(e.text)
-    start = plan.warmup_bars
+    # The candles are the whole history: evaluated from the first bar with a value.
+    start = plan.lookback_bars
     day = lambda i: str(candles.timestamps[i])[:10]  # noqa: E731
     if start >= N_BARS:
         with pytest.raises(InsufficientHistoryError):
             plan.evaluate(candles, DateRange(day(N_BARS - 1), day(N_BARS - 1)))
         return
-    ev = plan.evaluate(candles, DateRange(day(start), day(N_BARS - 1)))
+    ev = plan.evaluate(candles, DateRange(day(0), day(N_BARS - 1)))
+    assert ev.evaluated_from == candles.timestamps[start]
     expected = _reference(e, candles)
     assert list(ev.matches) == list(candles.timestamps[start:][expected[start:]]), e.text
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(1))
 @given(_conditions)
 def test_canonical_text_round_trips(e: E) -> None:
     """Compiling the canonical text of every term gives the same term back."""
@@ -272,25 +274,24 @@ _VOCABULARY = [
 ]  # fmt: skip
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(5))
 @given(
     st.one_of(
         st.text(max_size=80), st.lists(st.sampled_from(_VOCABULARY), max_size=25).map(" ".join)
     )
 )
 def test_any_text_gives_a_plan_or_a_formula_error(text: str) -> None:
-    started = time.perf_counter()
+    # No hang: pytest-timeout guards the whole test; compile speed is measured in
+    # benchmarks/bench_formula.py, not asserted here.
     try:
         plan = _SERVICE.compile(text, {"p": 3})
     except FormulaError as exc:
         assert str(exc)  # the message renders
         plan = None
-    # No hang: a generous bound on compiling (the first JIT of a kernel is not timed).
-    assert time.perf_counter() - started < 1.0
     if plan is not None:
         candles = synthetic(80)
         start = str(candles.timestamps[40])[:10]
         try:
             plan.evaluate(candles, DateRange(start, "2020-03-20"))
         except InsufficientHistoryError:
-            assert plan.warmup_bars > 40
+            assert plan.lookback_bars >= 80  # no bar up to the last one has a value

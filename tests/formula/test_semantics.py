@@ -207,7 +207,8 @@ def test_identical_sub_expressions_are_computed_once(service: FormulaService) ->
 def test_warmup_is_derived_from_the_expression(
     service: FormulaService, text: str, warmup: int
 ) -> None:
-    assert service.compile(text).warmup_bars == warmup
+    assert service.compile(text, warmup="lookback").warmup_bars == warmup
+    assert service.compile(text).lookback_bars == warmup
 
 
 def test_warmup_is_enough_for_windowed_formulas(service: FormulaService) -> None:
@@ -245,7 +246,8 @@ def test_third_party_indicator_is_usable_once_registered() -> None:
     c = make([10, 10, 10], high=[10.2, 11, 10.9], low=[9.9, 10, 10.5])
     ev = plan.evaluate(c, DateRange("2021-01-04", "2021-01-06"))
     assert [int((t - START) // DAY) for t in ev.matches] == [1]
-    assert ev.computed_indicators["spread(2)"] == pytest.approx(0.8)
+    # values on the last match (bar 1: 2 * (11 - 10)), not on the last bar (0.8)
+    assert ev.computed_indicators["spread(2)"] == pytest.approx(2.0)
 
 
 def test_compile_is_cached_per_text_and_parameters(service: FormulaService) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from candlescan import Candles, DateRange
 from candlescan.formula import FormulaService
+from tests.conftest import examples
 
 DAY = np.timedelta64(1, "D")
 
@@ -93,7 +94,7 @@ _FORMULAS = [
 ]
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(5 / 12))
 @given(st.sampled_from(_FORMULAS), st.integers(400, 1250))
 def test_appending_bars_never_changes_earlier_results(
     service: FormulaService, real_candles: dict[str, Candles], formula: str, cut: int

@@ -11,6 +11,7 @@ import pytest
 
 import candlescan
 from candlescan.kernels import overlap as k
+from candlescan.kernels._averages import _ma, _ma_lookback
 from candlescan.kernels._config import njit
 from tests.reference import overlap as ref
 
@@ -253,16 +254,16 @@ def test_short_and_empty_inputs_are_all_nan() -> None:
 def test_ma_dispatcher_is_callable_from_njit_code() -> None:
     @njit
     def smoothed_twice(x: F64, n: int) -> F64:
-        return k._ma(k._ma(x, n, 1), n, 0)
+        return _ma(_ma(x, n, 1), n, 0)
 
     _, _, x = _walk(100)
     assert_same(smoothed_twice(x, 5), k.sma(k.ema(x, 5), 5))
-    assert k._ma_lookback(5, 1) + k._ma_lookback(5, 0) == np.isnan(smoothed_twice(x, 5)).sum()
+    assert _ma_lookback(5, 1) + _ma_lookback(5, 0) == np.isnan(smoothed_twice(x, 5)).sum()
 
 
 def test_ma_dispatcher_refuses_an_unknown_type() -> None:
     with pytest.raises(ValueError, match="matype"):
-        k._ma(np.ones(10), 5, 14)
+        _ma(np.ones(10), 5, 14)
 
 
 def test_ma_period_one_is_the_identity_for_every_type() -> None:

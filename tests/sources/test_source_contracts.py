@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -17,6 +18,7 @@ from tests.conftest import SHARED_DATA
 
 class TestMemorySource(DataSourceContract):
     known_symbol = "BBB"
+    expected_metadata: ClassVar[dict[str, str]] = {"sector": "Energy", "name": "Bravo"}
 
     @pytest.fixture
     def repository(self) -> ICandleRepository:
@@ -25,7 +27,9 @@ class TestMemorySource(DataSourceContract):
             {
                 name: source.get_candles(f"SYM000{i}", "1d", self.full_range)
                 for i, name in enumerate(("AAA", "BBB", "CCC"))
-            }
+            },
+            metadata={"BBB": {"sector": "Energy", "name": "Bravo"}, "ZZZ": {"sector": "x"}}
+            | {"AAA": {"sector": "Utilities"}},
         )
 
 
@@ -57,6 +61,7 @@ class TestSyntheticWeeklyFromDaily(DataSourceContract):
 
 class TestCsvSource(DataSourceContract):
     known_symbol = "SYM0002"
+    expected_metadata: ClassVar[dict[str, str]] = {"sector": "Health Care", "name": "Two, Inc."}
 
     @pytest.fixture
     def repository(self, tmp_path: Path) -> ICandleRepository:
@@ -73,6 +78,9 @@ class TestCsvSource(DataSourceContract):
             (tmp_path / f"{symbol}.csv").write_text(
                 "date,open,high,low,close,volume\n" + "\n".join(rows) + "\n"
             )
+        (tmp_path / "symbols.csv").write_text(
+            'Symbol,Name,Sector\nSYM0002,"Two, Inc.",Health Care\nSYM0003,,Energy\n'
+        )
         return CsvRepository(tmp_path)
 
 
@@ -87,6 +95,10 @@ class TestCsvSourceOnRealData(DataSourceContract):
 
 class TestSampleSource(DataSourceContract):
     known_symbol = "AAPL"
+    expected_metadata: ClassVar[dict[str, str]] = {
+        "name": "Apple Inc.",
+        "sector": "Information Technology",
+    }
 
     @pytest.fixture
     def repository(self) -> ICandleRepository:

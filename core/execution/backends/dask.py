@@ -40,7 +40,8 @@ from candlescan.errors import InvalidJobError
 from candlescan.execution.backends import _dask_cluster as _cluster
 from candlescan.execution.backends import _dask_tasks as _tasks
 from candlescan.execution.backends.base import Backend, WorkerStartError
-from candlescan.execution.worker import Chunk, WorkSpec, decode_results, error_result
+from candlescan.execution.wire import decode_results
+from candlescan.execution.worker import Chunk, WorkSpec
 
 __all__ = ["SCHEDULER_ENV", "DaskBackend"]
 
@@ -246,7 +247,9 @@ class DaskBackend(Backend):
         self._submits.update(chunk.symbols)
         over = [s for s in chunk.symbols if self._submits[s] > self._budget + 1]
         extra = [
-            error_result(s, f"ResubmitBudgetExceeded: submitted {self._submits[s]} times")
+            ProcessingResult.failed(
+                s, f"ResubmitBudgetExceeded: submitted {self._submits[s]} times"
+            )
             for s in over
         ]
         future: cf.Future[Any] = cf.Future()
