@@ -294,6 +294,8 @@ def run_scan(args: argparse.Namespace) -> int:
     service = FormulaService(registry)
     formula, parameters = _formula(args, service)
     if wants_screen(args):  # --columns --sort --top --where @watchlist parquet
+        if args.scheduler is not None:  # the screener's engine takes a backend name only
+            raise UsageError("--scheduler is not supported with screener options yet")
         if args.as_of is not None:
             args.start = args.end = args.as_of
         return run_screen(args, formula, parameters)
