@@ -202,3 +202,36 @@ def test_the_command_line_uses_an_existing_scheduler(cluster) -> None:
     )
     assert wrong.returncode == 2  # a usage error
     assert "--scheduler needs --backend dask" in wrong.stderr
+
+
+def test_each_symbol_has_a_resubmission_budget_per_batch(base) -> None:
+    from candlescan.entities import Timeframe
+    from candlescan.execution.wire import decode_results
+    from candlescan.execution.worker import Chunk, LoadOnlyPlan, WorkSpec
+
+    from .conftest import DATE_RANGE
+
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        backend = DaskBackend(client=client, resubmit_budget=1)
+        backend.configure(base)
+        backend.start()
+        backend.prestart()
+        spec = WorkSpec("j", LoadOnlyPlan(), Timeframe.D1, DATE_RANGE)
+        symbols = base.symbols()[:2]
+        outcomes = []
+        chunks = [symbols[:1], symbols, symbols[:1]]  # the first, then two resubmissions
+        for token, chunk in enumerate(chunks, start=1):
+            future = backend.submit(Chunk(token, 0, chunk, spec))
+            outcomes.append({r.symbol: r.error for r in decode_results(future.result(60))})
+        assert outcomes[0] == {symbols[0]: None}
+        assert outcomes[1] == {symbols[0]: None, symbols[1]: None}  # budget 1: one resubmission
+        assert outcomes[2] == {symbols[0]: "ResubmitBudgetExceeded: submitted 3 times"}
+        next_batch = WorkSpec("k", LoadOnlyPlan(), Timeframe.D1, DATE_RANGE)  # a fresh budget
+        future = backend.submit(Chunk(4, 0, symbols[:1], next_batch))
+        assert [r.error for r in decode_results(future.result(60))] == [None]
+        backend.shutdown()
