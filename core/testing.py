@@ -44,6 +44,7 @@ import numpy.typing as npt
 import pytest
 
 from candlescan.data.repository import ICandleRepository
+from candlescan.data.resample import resample
 from candlescan.entities import PRICE_COLUMNS, Candles, DateRange, Timeframe
 from candlescan.errors import SymbolNotFoundError
 from candlescan.registry import PluginRegistry
@@ -52,6 +53,17 @@ from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
 from candlescan._backend_contract import BackendContract as BackendContract
+
+#: Coarser timeframes the contract asks for, beside the one under test. Each nests in the
+#: one under test (its buckets are unions of whole buckets), so resampling the bars under
+#: test gives the same result as resampling the source's native bars (weeks do not nest
+#: in months, hence no 1w -> 1mo check).
+_SERVED_FROM: dict[Timeframe, tuple[Timeframe, ...]] = {
+    Timeframe.M1: (Timeframe.M5, Timeframe.H1),
+    Timeframe.M5: (Timeframe.M15, Timeframe.H1),
+    Timeframe.H1: (Timeframe.H4, Timeframe.D1),
+    Timeframe.D1: (Timeframe.W1, Timeframe.MO1),
+}
 
 # --- data sources ------------------------------------------------------------------------
 
@@ -231,6 +243,65 @@ class DataSourceContract:
     def test_close_is_idempotent(self, repository: ICandleRepository) -> None:
         repository.close()
         repository.close()
+
+    # --- bulk reads ----------------------------------------------------------------------
+
+    def test_bulk_read_equals_single_reads(
+        self, repository: ICandleRepository, full: Candles
+    ) -> None:
+        date_range, inside = self._later_range(full)
+        others = [s for s in repository.symbols() if s != full.symbol][:2]
+        asked = [full.symbol, self.unknown_symbol, *others]
+        got = repository.get_candles_many(asked, self.timeframe, date_range, warmup_bars=3)
+        assert set(got) == set(asked), "every symbol asked gets an entry"
+        assert isinstance(got[self.unknown_symbol], SymbolNotFoundError), (
+            "an unknown symbol fails alone, with SymbolNotFoundError"
+        )
+        for name in (full.symbol, *others):
+            single = repository.get_candles(name, self.timeframe, date_range, warmup_bars=3)
+            assert isinstance(got[name], Candles), f"{name}: {got[name]!r}"
+            assert got[name] == single, f"bulk and single reads of {name} differ"
+        first = int(np.argmax(inside))
+        mine = got[full.symbol]
+        assert isinstance(mine, Candles)
+        start = max(0, first - 3)
+        np.testing.assert_array_equal(
+            mine.timestamps, full.timestamps[start : first + int(inside.sum())]
+        )
+
+    def test_bulk_read_of_nothing(self, repository: ICandleRepository) -> None:
+        assert repository.get_candles_many([], self.timeframe, self.full_range) == {}
+
+    # --- timeframes at the source --------------------------------------------------------
+
+    def _coarser(self) -> list[Timeframe]:
+        order = list(Timeframe)
+        here = order.index(self.timeframe)
+        return [tf for tf in order[here + 1 :] if tf in _SERVED_FROM.get(self.timeframe, ())]
+
+    def test_coarser_timeframes_follow_the_resample_rules(
+        self, repository: ICandleRepository, full: Candles
+    ) -> None:
+        """A coarser timeframe equals resampling the native bars (the documented rules)."""
+        for timeframe in self._coarser():
+            got = repository.get_candles(full.symbol, timeframe, self.full_range)
+            assert got == resample(full, timeframe), f"{timeframe.value} bars differ"
+
+    def test_coarser_timeframes_with_warmup(
+        self, repository: ICandleRepository, full: Candles
+    ) -> None:
+        date_range, _ = self._later_range(full)
+        for timeframe in self._coarser():
+            upto = full.slice(0, int(np.searchsorted(full.timestamps, date_range.stop64)))
+            whole = resample(upto, timeframe)
+            first = int(np.searchsorted(whole.timestamps, date_range.start64))
+            warm = min(2, first)
+            got = repository.get_candles(full.symbol, timeframe, date_range, warmup_bars=warm)
+            assert got == whole.slice(first - warm, len(whole)), f"{timeframe.value} window"
+            many = repository.get_candles_many(
+                [full.symbol], timeframe, date_range, warmup_bars=warm
+            )
+            assert many[full.symbol] == got
 
 
 # --- indicator plugins -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""``candlescan.results``: Matches behaves like the tuple of timestamps it replaced."""
+"""``candlescan.entities``: Matches behaves like the tuple of timestamps it replaced."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from candlescan import ProcessingResult
-from candlescan.results import Evaluation, Matches
+from candlescan.entities import Evaluation, Matches
 
 DAY = np.timedelta64(1, "D")
 T0 = np.datetime64("2020-01-01T00:00:00", "ns")

@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from candlescan.cli._output import report_failures, write_csv, write_table
-from candlescan.entities import ParameterValue, ProcessingResult
+from candlescan.entities import Matches, ParameterValue, ProcessingResult
 from candlescan.errors import InvalidJobError
-from candlescan.results import Matches
 
 if TYPE_CHECKING:  # the screener loads only when a scan uses it (CLI start-up stays lean)
     from candlescan.screener.results import ScanResults

@@ -27,6 +27,7 @@ from candlescan.cli._listings import add_listing_parsers
 from candlescan.cli._scan import UsageError, add_scan_parser
 from candlescan.cli._screen import join_sort_value
 from candlescan.cli.chart import register as register_chart
+from candlescan.cli.ingest import add_ingest_command
 from candlescan.cli.study import register as register_study
 from candlescan.errors import CandlescanError
 from candlescan.registry.plugin_registry import PluginWarning
@@ -67,7 +68,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 #: One function per subcommand module; a new command adds its own here.
-_SUBCOMMANDS = (add_scan_parser, register_study, register_chart, add_listing_parsers)
+_SUBCOMMANDS = (
+    add_scan_parser,
+    register_study,
+    register_chart,
+    add_listing_parsers,
+    add_ingest_command,
+)
 
 
 def _show_warning(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 
 from candlescan.entities import Candles, DateRange, Timeframe
 
@@ -37,6 +38,40 @@ class ICandleRepository(abc.ABC):
         :raises InvalidCandlesError: the stored bars are unsorted, duplicated or inconsistent.
         :raises DataSourceError: any other failure to read.
         """
+
+    def get_candles_many(
+        self,
+        symbols: Sequence[str],
+        timeframe: Timeframe,
+        date_range: DateRange,
+        *,
+        warmup_bars: int = 0,
+    ) -> dict[str, Candles | Exception]:
+        """:meth:`get_candles` for several symbols at once: ``{symbol: candles or error}``.
+
+        Sources that can read many symbols in one query (a database, a Parquet dataset)
+        override this; the engine calls it once per chunk of symbols. Errors stay per
+        symbol: a symbol that cannot be served maps to the exception
+        :meth:`get_candles` would have raised, and the others still get their candles.
+        An exception raised by this method itself (the whole read failed) is the error
+        of every symbol of the chunk.
+
+        The default calls :meth:`get_candles` once per symbol.
+        """
+        results: dict[str, Candles | Exception] = {}
+        for symbol in symbols:
+            try:
+                results[symbol] = self.get_candles(
+                    symbol, timeframe, date_range, warmup_bars=warmup_bars
+                )
+            except Exception as exc:  # per-symbol errors stay per symbol
+                results[symbol] = exc
+        return results
+
+    @property
+    def has_bulk_reads(self) -> bool:
+        """True when :meth:`get_candles_many` is overridden (reads a chunk in one go)."""
+        return type(self).get_candles_many is not ICandleRepository.get_candles_many
 
     @abc.abstractmethod
     def symbols(self) -> tuple[str, ...]:

@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from candlescan.entities import ProcessingResult
-from candlescan.results import Matches
+from candlescan.entities import Matches, ProcessingResult
 
 __all__ = ["ChunkResults", "ResultsBuilder", "decode_results", "describe_error", "encode_results"]
 

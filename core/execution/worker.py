@@ -28,11 +28,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import Candles, DateRange, Timeframe
+from candlescan.entities import Candles, DateRange, Evaluation, Matches, Timeframe
 from candlescan.errors import DataSourceError
 from candlescan.execution.validation import check_candles
 from candlescan.execution.wire import ChunkResults, ResultsBuilder, decode_results, describe_error
-from candlescan.results import Evaluation, Matches
 
 __all__ = [
     "Beacon",
@@ -63,7 +62,7 @@ class Plan(Protocol):
     def evaluate(self, candles: Candles, date_range: DateRange) -> Any:
         """The outcome on ``candles``: an object with ``matches``, ``computed_indicators``,
         ``last_bar`` and ``bars``, optionally ``evaluated_from`` and ``indicators_at``
-        (:class:`~candlescan.results.Evaluation`). A plan may
+        (:class:`~candlescan.entities.Evaluation`). A plan may
         also offer ``prepare(date_range) -> (candles -> outcome)``, used once per chunk."""
         ...
 
@@ -193,6 +192,7 @@ def run_chunk(
     evaluate = _evaluator(plan, spec.date_range)
     warmup = int(plan.warmup_bars)
     out = ResultsBuilder(check_pickle=serialize)
+    bulk: dict[str, Candles | Exception] | None = None
     clock = time.perf_counter
     # One errstate for the chunk (NaN comparisons are expected), not one per symbol.
     with np.errstate(all="ignore"):
@@ -201,7 +201,9 @@ def run_chunk(
                 beacon.mark(chunk.slot, chunk.token, index)
             started = clock()
             try:
-                outcome = evaluate(_candles(repo, symbol, spec, warmup, repo_error))
+                if index == 0:
+                    bulk = _read_chunk(repo, chunk, warmup)
+                outcome = evaluate(_candles(repo, symbol, spec, warmup, repo_error, bulk))
                 ms = (clock() - started) * 1e3
                 out.add(
                     symbol,
@@ -230,13 +232,45 @@ def _evaluator(plan: Plan, date_range: DateRange) -> Callable[[Candles], Any]:
     return lambda candles: plan.evaluate(candles, date_range)
 
 
+def _read_chunk(
+    repo: ICandleRepository | None, chunk: Chunk, warmup: int
+) -> dict[str, Candles | Exception] | None:
+    """All the chunk's candles in one call when the source reads in bulk, else ``None``.
+
+    A failure of the bulk read itself falls back to reading symbol by symbol, so every
+    symbol still gets its own result (and its own error).
+    """
+    if repo is None or not getattr(repo, "has_bulk_reads", False):
+        return None
+    spec = chunk.spec
+    try:
+        return repo.get_candles_many(
+            chunk.symbols, spec.timeframe, spec.date_range, warmup_bars=warmup
+        )
+    except Exception:
+        return None
+
+
 def _candles(
-    repo: ICandleRepository | None, symbol: str, spec: WorkSpec, warmup: int, repo_error: str | None
+    repo: ICandleRepository | None,
+    symbol: str,
+    spec: WorkSpec,
+    warmup: int,
+    repo_error: str | None,
+    bulk: dict[str, Candles | Exception] | None = None,
 ) -> Candles:
-    """One symbol's candles from the worker's repository, checked to be :class:`Candles`."""
+    """One symbol's candles (from the chunk's bulk read when there was one), checked to
+    be :class:`Candles`."""
     if repo is None:
         raise DataSourceError(repo_error or "no data source in this worker")
-    candles = repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
+    found = bulk.get(symbol) if bulk is not None else None
+    if isinstance(found, Exception):
+        raise found
+    candles = (
+        found
+        if found is not None
+        else repo.get_candles(symbol, spec.timeframe, spec.date_range, warmup_bars=warmup)
+    )
     if not isinstance(candles, Candles):
         raise DataSourceError(f"{repo.describe()} returned {type(candles).__name__}, not Candles")
     check_candles(candles, spec.timeframe, spec.date_range)  # every source, built-in or not

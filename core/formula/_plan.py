@@ -1,5 +1,5 @@
-"""The two values the engine handles: :class:`CompiledFormula` and its
-:class:`~candlescan.results.Evaluation` (the result shape, defined in :mod:`candlescan.results`)."""
+""":class:`CompiledFormula`: what the engine evaluates; its outcome is an
+:class:`~candlescan.entities.Evaluation` (the result shape, defined with the entities)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from candlescan.entities import Candles, DateRange, Warmup
+from candlescan.entities import Candles, DateRange, Evaluation, Warmup
 from candlescan.formula._prepared import PreparedFormula
 from candlescan.formula._program import Program
-from candlescan.results import Evaluation
 
 __all__ = ["CompiledFormula", "Evaluation"]
 

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from candlescan.entities import Candles, DateRange, stamp_text
+from candlescan.entities import Candles, DateRange, Evaluation, Matches, stamp_text
 from candlescan.errors import InsufficientHistoryError, NoBarsInRangeError
 from candlescan.formula._evaluator import prepare, run_prepared
-from candlescan.results import Evaluation, Matches
 
 if TYPE_CHECKING:
     from candlescan.formula._plan import CompiledFormula

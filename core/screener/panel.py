@@ -17,11 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.entities import ProcessingResult
+from candlescan.entities import Matches, ProcessingResult
 from candlescan.errors import InvalidJobError
 from candlescan.formula._panel import run_panel
 from candlescan.formula._screen_plan import PANEL_KEY, ScreenPlan
-from candlescan.results import Matches
 
 __all__ = ["Panel", "finish", "group_codes"]
 

@@ -3,22 +3,45 @@
 :class:`SeriesRepository` implements :meth:`~candlescan.ICandleRepository.get_candles` once
 for every built-in source: load the symbol's native series (subclass), validate it once,
 cache it for this process, then cut the requested window with
-:func:`~candlescan.plugins.sources._window.select_window`. The per-process cache is dropped
+:func:`~candlescan.data.window.select_window`. The per-process cache is dropped
 when the repository is pickled, so what travels to a worker is only the settings.
+
+The cache is bounded by bytes (least recently used series evicted first): by default
+256 MB per process, or ``CANDLESCAN_SOURCE_CACHE_MB`` (``0`` disables it), or the
+``cache_bytes`` attribute of a repository. For data larger than that which you scan
+repeatedly, ingest it into the store (``candlescan ingest``): its file is shared by all
+workers through the operating system's page cache instead of a parsed copy in each.
 """
 
 from __future__ import annotations
 
 import abc
+import os
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
 from candlescan.data.repository import ICandleRepository
+from candlescan.data.window import check_warmup, select_window
 from candlescan.entities import Candles, DateRange, Timeframe
-from candlescan.plugins.sources._window import check_warmup, select_window
 
-__all__ = ["SeriesRepository", "span_of"]
+__all__ = ["DEFAULT_CACHE_BYTES", "SeriesRepository", "span_of"]
+
+#: The default bound of each process's series cache.
+DEFAULT_CACHE_BYTES = 256 * 2**20
+
+
+def _cache_bound() -> int:
+    text = os.environ.get("CANDLESCAN_SOURCE_CACHE_MB", "").strip()
+    try:
+        return int(float(text) * 2**20) if text else DEFAULT_CACHE_BYTES
+    except ValueError:
+        return DEFAULT_CACHE_BYTES
+
+
+def _size(candles: Candles) -> int:
+    return len(candles) * 48  # six 8-byte columns
 
 
 def span_of(first: np.datetime64, last: np.datetime64) -> DateRange:
@@ -39,7 +62,10 @@ class SeriesRepository(ICandleRepository):
     _cache_series: bool = True
 
     def __init__(self) -> None:
-        self._cache: dict[str, Candles] = {}
+        self._cache: OrderedDict[str, Candles] = OrderedDict()
+        self._cached_bytes = 0
+        #: Bound of this process's cache in bytes (``None``: the environment's default).
+        self.cache_bytes: int | None = None
 
     # --- for subclasses ---------------------------------------------------------------
 
@@ -60,11 +86,23 @@ class SeriesRepository(ICandleRepository):
         """
         cached = self._cache.get(symbol)
         if cached is not None:
+            self._cache.move_to_end(symbol)
             return cached
         series = self._validate(self._load(symbol))
         if self._cache_series:
-            self._cache[symbol] = series
+            self._remember(symbol, series)
         return series
+
+    def _remember(self, symbol: str, series: Candles) -> None:
+        bound = self.cache_bytes if self.cache_bytes is not None else _cache_bound()
+        size = _size(series)
+        if size > bound:
+            return
+        self._cache[symbol] = series
+        self._cached_bytes += size
+        while self._cached_bytes > bound:
+            _, evicted = self._cache.popitem(last=False)
+            self._cached_bytes -= _size(evicted)
 
     def get_candles(
         self,
@@ -92,12 +130,14 @@ class SeriesRepository(ICandleRepository):
     def close(self) -> None:
         """Forget the series cached in this process (they are reloaded on demand)."""
         self._cache.clear()
+        self._cached_bytes = 0
 
     # --- pickling: settings travel, caches do not ---------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_cache"] = {}
+        state["_cache"] = OrderedDict()
+        state["_cached_bytes"] = 0
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

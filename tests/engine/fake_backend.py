@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from candlescan.entities import Evaluation
 from candlescan.execution.backends.base import Backend
 from candlescan.execution.wire import ResultsBuilder
 from candlescan.execution.worker import Chunk
-from candlescan.results import Evaluation
 
 CRASH_EXIT = 3
 _DAY = np.int64(86_400 * 10**9)

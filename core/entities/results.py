@@ -1,14 +1,14 @@
-"""The shape of a result: :class:`Matches` and :class:`Evaluation`, defined once.
+"""What a host gets back: :class:`ProcessingResult`, and its parts, defined once.
 
 A formula evaluated on one symbol gives an :class:`Evaluation`; the engine adds the
-symbol, the time spent and the error to make a :class:`~candlescan.ProcessingResult`.
+symbol, the time spent and the error to make a :class:`ProcessingResult`.
 Both hold their matching bars as one :class:`Matches`: a read-only ``datetime64[ns]``
 array behind a small sequence interface, so 27 M matches cost 27 M x 8 bytes, not
 27 M Python objects, and code written for the old tuple of timestamps keeps working
 (``len``, indexing, iteration, ``bool``, ``==`` with a tuple or list).
 
-Like the entities, this module imports neither pluggy nor the formula machinery: worker
-processes use it.
+Like the other entities, this module imports neither pluggy nor the formula machinery:
+worker processes use it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, TypeAlias, overload
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Evaluation", "Matches", "same_indicators"]
+__all__ = ["NO_MATCHES", "Evaluation", "Matches", "ProcessingResult", "same_indicators"]
 
 TimeArray: TypeAlias = npt.NDArray[np.datetime64]
 
@@ -175,3 +175,100 @@ def _isnan(value: Any) -> bool:
         return math.isnan(value)
     except TypeError:
         return False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ProcessingResult:
+    """The outcome for one symbol of a job.
+
+    :ivar symbol: the symbol.
+    :ivar matches: timestamps of every bar inside the job's date range where the formula
+        held, oldest first, as :class:`~candlescan.entities.Matches` (one read-only
+        ``datetime64[ns]`` array; ``len``, indexing, iteration and ``==`` with a tuple
+        work as on a tuple; ``matches.array`` is the array). Any sequence of timestamps
+        given to the constructor is converted.
+    :ivar computed_indicators: each indicator term of the formula by its canonical text
+        (``"sma(close, 200)"``) mapped to its value on the bar :attr:`indicators_at`: the
+        last match inside the range, else the last bar of the range.
+    :ivar processing_time_ms: wall time spent on this symbol in the worker.
+    :ivar error: ``None`` on success, else a one-line message; exactly
+        ``"Processing timeout"`` when the symbol ran past its deadline.
+    :ivar last_bar: timestamp of the last bar inside the range (``None`` if none or failed).
+    :ivar bars: number of bars inside the range that were evaluated.
+    :ivar evaluated_from: timestamp of the first bar evaluated: the first bar of the range,
+        or a later one when the symbol's history is too short for the earlier ones
+        (``None`` if failed).
+    :ivar indicators_at: timestamp of the bar ``computed_indicators`` belong to.
+    """
+
+    symbol: str
+    matches: Matches
+    computed_indicators: dict[str, float]
+    processing_time_ms: float
+    error: str | None = None
+    last_bar: np.datetime64 | None = None
+    bars: int = 0
+    evaluated_from: np.datetime64 | None = None
+    indicators_at: np.datetime64 | None = None
+
+    __module__ = "candlescan"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.matches, Matches):
+            object.__setattr__(self, "matches", Matches(self.matches))
+
+    @classmethod
+    def of(cls, symbol: str, outcome: Evaluation, processing_time_ms: float) -> ProcessingResult:
+        """The result of a symbol whose formula evaluated to ``outcome``."""
+        return cls(
+            symbol,
+            outcome.matches,
+            outcome.computed_indicators,
+            processing_time_ms,
+            None,
+            outcome.last_bar,
+            outcome.bars,
+            outcome.evaluated_from,
+            outcome.indicators_at,
+        )
+
+    @classmethod
+    def failed(cls, symbol: str, error: str, processing_time_ms: float = 0.0) -> ProcessingResult:
+        """The result of a symbol that failed with ``error`` (a one-line message)."""
+        return cls(symbol, NO_MATCHES, {}, processing_time_ms, error)
+
+    @property
+    def outcome(self) -> Evaluation:
+        """The formula's part of this result (matches, indicators and the bars they describe)."""
+        return Evaluation(
+            self.matches,
+            self.computed_indicators,
+            self.last_bar,
+            self.bars,
+            self.evaluated_from,
+            self.indicators_at,
+        )
+
+    @property
+    def ok(self) -> bool:
+        """True when the symbol was processed without error."""
+        return self.error is None
+
+    @property
+    def signal(self) -> bool:
+        """True when the formula held on the last bar of the range (the usual 'screen hit')."""
+        if not self.matches or self.last_bar is None:
+            return False
+        return bool(self.matches[-1] == self.last_bar)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProcessingResult):
+            return NotImplemented
+        return (
+            self.symbol == other.symbol
+            and self.outcome == other.outcome
+            and self.processing_time_ms == other.processing_time_ms
+            and self.error == other.error
+        )
+
+    __hash__ = None  # type: ignore[assignment]
