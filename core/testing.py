@@ -52,6 +52,7 @@ from candlescan.registry.refs import reference_of, resolve
 from candlescan.registry.specs import PRICE_INPUTS, IndicatorSpec
 
 __all__ = ["DataSourceContract", "IndicatorPluginContract", "indicator_specs_of", "random_ohlcv"]
+from candlescan._backend_contract import BackendContract as BackendContract
 
 #: Coarser timeframes the contract asks for, beside the one under test. Each nests in the
 #: one under test (its buckets are unions of whole buckets), so resampling the bars under

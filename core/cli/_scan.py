@@ -13,7 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from candlescan.cli._exit import EXIT_JOB_FAILED, EXIT_OK, EXIT_SYMBOLS_FAILED
 from candlescan.cli._output import (
@@ -27,6 +27,9 @@ from candlescan.data.repository import ICandleRepository
 from candlescan.entities import DateRange, Formula, ParameterValue, ProcessingJob, Warmup
 from candlescan.errors import InvalidJobError
 from candlescan.registry import PluginRegistry
+
+if TYPE_CHECKING:
+    from candlescan.execution.backends import Backend
 
 __all__ = ["UsageError", "add_scan_parser"]
 
@@ -116,6 +119,13 @@ def _add_execution_options(scan: argparse.ArgumentParser) -> None:
         default="process",
         choices=("process", "thread", "serial", "dask"),
         help="execution backend (default: %(default)s)",
+    )
+    scan.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --backend dask: an existing Dask scheduler (tcp://HOST:PORT; default: "
+        "$CANDLESCAN_DASK_SCHEDULER, else a local cluster); only the client is closed",
     )
 
 
@@ -260,6 +270,17 @@ def _resolve(
 # --- the run -------------------------------------------------------------------------------
 
 
+def _backend(args: argparse.Namespace) -> str | Backend:
+    """``--backend``, with ``--scheduler`` for dask (a usage error for any other backend)."""
+    from candlescan.execution.backends import DaskBackend
+
+    if args.scheduler is None:
+        return str(args.backend)
+    if args.backend != "dask":
+        raise UsageError("--scheduler needs --backend dask")
+    return DaskBackend(args.workers or 1, address=args.scheduler)
+
+
 def run_scan(args: argparse.Namespace) -> int:
     """Run ``candlescan scan``; return the exit code."""
     from candlescan.execution.backends import prelaunch
@@ -273,13 +294,15 @@ def run_scan(args: argparse.Namespace) -> int:
     service = FormulaService(registry)
     formula, parameters = _formula(args, service)
     if wants_screen(args):  # --columns --sort --top --where @watchlist parquet
+        if args.scheduler is not None:  # the screener's engine takes a backend name only
+            raise UsageError("--scheduler is not supported with screener options yet")
         if args.as_of is not None:
             args.start = args.end = args.as_of
         return run_screen(args, formula, parameters)
     scan = _resolve(args, registry, formula, parameters)
     job = scan.job
     engine = ProcessingEngine(
-        scan.repository, service, args.workers, timeout=args.timeout, backend=args.backend
+        scan.repository, service, args.workers, timeout=args.timeout, backend=_backend(args)
     )
     # The engine's own plan: a bad formula or a range without data fails here, before
     # any worker starts, and its indicator terms head the output's columns.

@@ -16,8 +16,8 @@ import warnings
 from collections.abc import Sequence
 from typing import TextIO
 
+from candlescan.cli import signals
 from candlescan.cli._exit import (
-    EXIT_INTERRUPTED,
     EXIT_JOB_FAILED,
     EXIT_OK,
     EXIT_SYMBOLS_FAILED,
@@ -43,16 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always", PluginWarning)
         warnings.showwarning = _show_warning
         try:
-            code: int = args.run(args)
+            with signals.handled():  # SIGTERM (docker stop, systemd) unwinds like Ctrl-C
+                code: int = args.run(args)
         except UsageError as exc:
             print(f"candlescan {args.command}: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         except CandlescanError as exc:
             print(f"candlescan: error: {exc}", file=sys.stderr)
             return EXIT_JOB_FAILED
-        except KeyboardInterrupt:
-            print("candlescan: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as exc:
+            return signals.exit_code(exc)  # EXIT_INTERRUPTED (130); 143 for SIGTERM
     return code
 
 

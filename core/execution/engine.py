@@ -179,7 +179,11 @@ class ProcessingEngine:
         """Start the workers (blocking until they run). In async code prefer ``async with``."""
         if not self._backend.started:
             self._start_backend()
-            self._backend.prestart()
+            try:
+                self._backend.prestart()
+            except BaseException:  # SIGTERM/Ctrl-C or workers that cannot start: no leftovers
+                self._stop(kill=True)
+                raise
         return self
 
     def __exit__(

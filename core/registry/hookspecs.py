@@ -16,10 +16,12 @@ therefore live at module level in an importable module.
 
 from __future__ import annotations
 
+from candlescan.registry.backend_spec import BackendSpec
 from candlescan.registry.markers import hookspec
 from candlescan.registry.specs import IndicatorSpec, PresetSpec, SourceSpec
 
 __all__ = [
+    "candlescan_register_backends",
     "candlescan_register_indicators",
     "candlescan_register_presets",
     "candlescan_register_sources",
@@ -73,5 +75,25 @@ def candlescan_register_presets() -> list[PresetSpec]:
     :return: a list of :class:`~candlescan.PresetSpec`; names must be unique.
 
     .. versionadded:: 0.1
+    """
+    raise NotImplementedError  # pragma: no cover
+
+
+# --- execution backends ------------------------------------------------------------------
+
+
+@hookspec
+def candlescan_register_backends() -> list[BackendSpec]:
+    """Return execution backends (where a job's chunks run) this plugin provides.
+
+    :return: a list of :class:`candlescan.backends.BackendSpec`. The spec's factory is
+        called as ``factory(max_workers)`` and must return a
+        :class:`candlescan.backends.Backend`; ``ProcessingEngine(backend="name")`` and
+        ``candlescan.backends.make_backend("name", ...)`` find it. Prove the backend with
+        :class:`candlescan.testing.BackendContract` (one result per symbol, per-symbol
+        errors, timeouts, crash reporting). Names must be unique and cannot be a
+        built-in backend's.
+
+    .. versionadded:: 0.2
     """
     raise NotImplementedError  # pragma: no cover

@@ -22,6 +22,7 @@ import pluggy
 from candlescan.data.repository import ICandleRepository
 from candlescan.errors import PluginError
 from candlescan.registry import hookspecs
+from candlescan.registry.backend_spec import BackendSpec
 from candlescan.registry.catalogue import Catalogue
 from candlescan.registry.markers import PROJECT_NAME
 from candlescan.registry.refs import resolve
@@ -46,7 +47,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "candlescan.plugins.presets",
 )
 
-_Spec = TypeVar("_Spec", IndicatorSpec, SourceSpec, PresetSpec)
+_Spec = TypeVar("_Spec", IndicatorSpec, SourceSpec, PresetSpec, BackendSpec)
 
 
 class PluginWarning(UserWarning):
@@ -262,6 +263,11 @@ class PluginRegistry:
                 specs.append(replace(spec, plugin=plugin_name))
         return tuple(specs)
 
+    @property
+    def backends(self) -> tuple[BackendSpec, ...]:
+        """Execution backends registered by plugins (``candlescan_register_backends``)."""
+        return self._collect("candlescan_register_backends", BackendSpec, "name")
+
     # --- conveniences ---------------------------------------------------------------------
 
     def open_source(self, source: str) -> ICandleRepository:
@@ -309,7 +315,7 @@ def _describe(exc: BaseException) -> str:
 
 def _check_spec(spec: object, spec_type: type, plugin_name: str, hook_name: str) -> None:
     if not isinstance(spec, spec_type) or not isinstance(
-        spec, IndicatorSpec | SourceSpec | PresetSpec
+        spec, IndicatorSpec | SourceSpec | PresetSpec | BackendSpec
     ):
         raise PluginError(
             f"plugin {plugin_name!r} returned {type(spec).__name__} from "
@@ -318,12 +324,12 @@ def _check_spec(spec: object, spec_type: type, plugin_name: str, hook_name: str)
     _check_references(spec)
 
 
-def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec) -> None:
+def _check_references(spec: IndicatorSpec | SourceSpec | PresetSpec | BackendSpec) -> None:
     refs: tuple[str, ...] = ()
     if isinstance(spec, IndicatorSpec):
         refs = (spec.kernel_ref, spec.lookback_ref)
         refs += (spec.warmup_ref,) if spec.warmup_ref else ()
-    elif isinstance(spec, SourceSpec):
+    elif isinstance(spec, BackendSpec | SourceSpec):
         refs = (spec.factory_ref,)
     for ref in refs:
         if ref.startswith("__main__:"):

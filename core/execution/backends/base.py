@@ -14,10 +14,20 @@ import concurrent.futures as cf
 from typing import Any, ClassVar
 
 from candlescan.data.repository import ICandleRepository
-from candlescan.errors import InvalidJobError
+from candlescan.errors import CandlescanError, InvalidJobError
 from candlescan.execution.worker import Beacon, Chunk
 
-__all__ = ["Backend"]
+__all__ = ["Backend", "WorkerStartError"]
+
+
+class WorkerStartError(CandlescanError):
+    """The backend's workers cannot start at all: a job-level error, raised once.
+
+    Raised by ``ProcessingEngine.start()`` (and so by ``with engine:`` or the first batch)
+    instead of failing every symbol with the same ``BrokenProcessPool``.
+    """
+
+    __module__ = "candlescan.backends"
 
 
 class Backend(abc.ABC):
@@ -29,7 +39,8 @@ class Backend(abc.ABC):
     #: Name used in ``ProcessingEngine(backend=...)`` and in the docs.
     name: ClassVar[str] = ""
     #: Killing a worker stops a running task (only processes can stop machine code).
-    can_kill: ClassVar[bool] = False
+    #: An instance may set it once it knows its workers (the dask backend does).
+    can_kill: bool = False
     #: Per-symbol deadlines are enforced or at least recorded.
     can_timeout: ClassVar[bool] = True
     #: Results cross a process boundary, so they are pickled (an unpicklable one errors).

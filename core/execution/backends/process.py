@@ -9,24 +9,30 @@ shared-memory beacon. Stopping a symbol stuck in machine code means killing its 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import multiprocessing.context
+import os
 import pickle
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from candlescan.data.repository import ICandleRepository
 from candlescan.errors import DataSourceError, InvalidJobError
+from candlescan.execution import warmup as _warmup
 from candlescan.execution import worker as _worker
-from candlescan.execution.backends.base import Backend
+from candlescan.execution.backends.base import Backend, WorkerStartError
 from candlescan.execution.worker import Chunk, ProcessBeacon
 
-__all__ = ["ProcessBackend", "default_context", "prelaunch"]
+__all__ = ["ProcessBackend", "default_context", "ensure_forkserver", "prelaunch"]
 
 #: How long to wait for a retired pool's manager thread before killing harder.
 _RETIRE_WAIT_S = 10.0
+#: How long the start-up probe may take (a spawned interpreter importing numpy and Numba).
+_PROBE_WAIT_S = 120.0
 
 
 def default_context() -> multiprocessing.context.BaseContext:
@@ -54,9 +60,35 @@ def prelaunch(mp_context: multiprocessing.context.BaseContext | str | None = Non
         mp_context = multiprocessing.get_context(mp_context)
     ctx = mp_context or default_context()
     if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+        ensure_forkserver()
 
+
+def ensure_forkserver() -> None:
+    """Start the forkserver (if not running) so that it imports the *installed* candlescan.
+
+    The server runs ``python -c ...`` in the current directory. On Python 3.11 it ignores
+    the ``sys_path`` multiprocessing gives it (CPython gh-117378) and puts the current
+    directory first, so a folder named ``candlescan`` there (a ``git clone``) would shadow
+    the package in every worker. ``PYTHONSAFEPATH=1`` (Python >= 3.11) keeps the current
+    directory off the server's path; workers then get the parent's ``sys.path``.
+    """
+    from multiprocessing import forkserver
+
+    with _safe_path():
         forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _safe_path() -> Iterator[None]:
+    """The environment the forkserver starts with: a safe path, and who its parent is."""
+    added = {"PYTHONSAFEPATH": "1", _warmup.PARENT_ENV: str(os.getpid())}
+    added = {key: value for key, value in added.items() if key not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
 
 
 class ProcessBackend(Backend):
@@ -119,9 +151,7 @@ class ProcessBackend(Backend):
         if self._ctx.get_start_method() == "forkserver":
             # Launch the forkserver from this (the event loop's) thread, not a helper
             # thread: its parent-death signal fires when the launching thread exits.
-            from multiprocessing import forkserver
-
-            forkserver.ensure_running()
+            ensure_forkserver()
         self._executor = cf.ProcessPoolExecutor(
             self.max_workers,
             mp_context=self._ctx,
@@ -134,11 +164,43 @@ class ProcessBackend(Backend):
         if executor is None:
             return
         # Each submit of a ping starts one more process (spawned on demand) until all run.
+        pings: list[cf.Future[int]] = []
         try:
             pings = [executor.submit(_worker.ping) for _ in range(self.max_workers)]
             cf.wait(pings, timeout=120)
         except (BrokenProcessPool, RuntimeError):
             pass  # the supervisor sees the broken pool on its first submit
+        if any(p.done() and not p.cancelled() and p.exception() is None for p in pings):
+            return
+        # No worker answered: a worker that cannot even import candlescan is a job-level
+        # problem (one error), not one BrokenProcessPool per symbol.
+        problem = self._probe()
+        if problem is not None:
+            self.retire(kill=True)
+            raise WorkerStartError(problem)
+
+    def _probe(self) -> str | None:
+        """Start one bare process (no initializer); what stops it from running, if anything."""
+        try:
+            probe = self._ctx.Process(target=_worker.ping, name="candlescan-probe")  # type: ignore[attr-defined]
+            probe.start()
+            probe.join(_PROBE_WAIT_S)
+        except Exception as exc:
+            return f"worker processes cannot be started: {type(exc).__name__}: {exc}"
+        if probe.exitcode == 0:
+            return None
+        if probe.exitcode is None:
+            probe.kill()
+            probe.join(_RETIRE_WAIT_S)
+        return (
+            f"worker processes cannot start (a probe process exited with code "
+            f"{probe.exitcode} before running any candlescan code; its traceback is on "
+            "stderr above). Workers must import candlescan and the module that defines "
+            "the data source. Common causes: a script without the "
+            "'if __name__ == \"__main__\":' guard, or whose top-level code fails in a "
+            "worker (on Python 3.11 it runs in every worker); a module named like one "
+            "candlescan needs on the workers' path"
+        )
 
     def submit(self, chunk: Chunk) -> cf.Future[Any]:
         assert self._executor is not None
