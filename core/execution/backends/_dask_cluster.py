@@ -40,7 +40,7 @@ def connect(address: str | None, n_workers: int) -> tuple[Any, Any]:
     # A task that kills its worker fails at once: the supervisor isolates it.
     with dask_config.set({"distributed.scheduler.allowed-failures": 0}):
         cluster = distributed.LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     return distributed.Client(cluster), cluster
 
