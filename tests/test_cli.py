@@ -336,3 +336,23 @@ def test_an_as_of_day_without_bars_asks_whether_it_is_a_trading_day(
         "candlescan: error: every symbol failed: NoBarsInRangeError: no bars for <symbol> "
         "between 2014-03-01 and 2014-03-01 (is 2014-03-01 a trading day of this data?)"
     )
+
+
+def test_missing_prices_in_a_csv_are_a_warning_not_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty price field is a missing bar: counted and named on stderr, scan goes on."""
+    days = np.datetime64("2021-01-04") + np.arange(40)
+    rows = ["date,open,high,low,close,volume"]
+    for i, day in enumerate(days):
+        price = "" if i in (30, 35) else f"{100 + i:.2f}"
+        rows.append(f"{day},{100 + i:.2f},{101 + i:.2f},{99 + i:.2f},{price},1000")
+    (tmp_path / "GAP.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "OK.csv").write_text("\n".join(r.replace(",,", ",1,") for r in rows) + "\n")
+    code, _out, err = run(
+        capsys, "scan", "close > 0", "--source", f"csv:{tmp_path}",
+        "--from", "2021-01-20", "--to", "2021-02-12", "--backend", "serial", "--quiet",
+    )  # fmt: skip
+    assert code == 0
+    assert "warning: GAP: 2 loaded bars have a missing price (first 2021-02-03)" in err
+    assert "warning: OK" not in err

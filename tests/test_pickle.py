@@ -72,6 +72,7 @@ results = st.builds(
     bars=st.integers(0, 10_000),
     evaluated_from=st.one_of(st.none(), timestamps),
     indicators_at=st.one_of(st.none(), timestamps),
+    warnings=st.lists(st.text(max_size=30), max_size=2).map(tuple),
 )
 
 

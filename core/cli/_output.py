@@ -204,6 +204,15 @@ def result_error(reason: str, symbol: str) -> str:
     return reason.replace("<symbol>", repr(symbol))
 
 
+def report_warnings(results: list[ProcessingResult], limit: int = 5) -> None:
+    """One line per symbol whose result carries a warning (the first ``limit``)."""
+    warned = [r for r in results if r.warnings]
+    for result in warned[:limit]:
+        print(f"  warning: {result.symbol}: {'; '.join(result.warnings)}", file=sys.stderr)
+    if len(warned) > limit:
+        print(f"  ... and {len(warned) - limit} more symbols with warnings", file=sys.stderr)
+
+
 def report_short_histories(results: list[ProcessingResult]) -> None:
     """Name the symbols evaluated from a later bar than most (a short history)."""
     starts = Counter(r.evaluated_from for r in results if r.evaluated_from is not None)

@@ -19,6 +19,7 @@ from candlescan.cli._exit import EXIT_JOB_FAILED, EXIT_OK, EXIT_SYMBOLS_FAILED
 from candlescan.cli._output import (
     report_failures,
     report_short_histories,
+    report_warnings,
     shared_failure,
     write_results,
 )
@@ -327,6 +328,7 @@ def run_scan(args: argparse.Namespace) -> int:
     write_results(job, results, terms, elapsed, args, as_of=scan.as_of)
     _summary(job, results, elapsed, as_of=scan.as_of)
     report_short_histories(results)
+    report_warnings(results)
     report_failures(failed)
     return EXIT_SYMBOLS_FAILED if args.strict and failed else EXIT_OK
 

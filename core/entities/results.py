@@ -199,6 +199,8 @@ class ProcessingResult:
         or a later one when the symbol's history is too short for the earlier ones
         (``None`` if failed).
     :ivar indicators_at: timestamp of the bar ``computed_indicators`` belong to.
+    :ivar warnings: one-line notes on a result that still stands, e.g. bars of the
+        loaded history with a missing price (empty when there is nothing to say).
     """
 
     symbol: str
@@ -210,6 +212,7 @@ class ProcessingResult:
     bars: int = 0
     evaluated_from: np.datetime64 | None = None
     indicators_at: np.datetime64 | None = None
+    warnings: tuple[str, ...] = ()
 
     __module__ = "candlescan"
 
@@ -269,6 +272,7 @@ class ProcessingResult:
             and self.outcome == other.outcome
             and self.processing_time_ms == other.processing_time_ms
             and self.error == other.error
+            and self.warnings == other.warnings
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -12,6 +12,9 @@ bars) that stops at the first problem:
   daily bars for a weekly one, i.e. more bars than the range can hold;
 * ``high < low`` (NaN prices are missing bars and pass);
 * a negative volume.
+
+Bars with a missing price (NaN open, high, low or close) are not errors, since
+indicators skip them, but the same pass counts them so the result can say so.
 """
 
 from __future__ import annotations
@@ -43,14 +46,26 @@ def min_step(timeframe: Timeframe) -> tuple[int, int]:
     return days * 1440 * _NS_PER_MINUTE, 1440 * _NS_PER_MINUTE
 
 
-def check_candles(candles: Candles, timeframe: Timeframe, date_range: DateRange) -> None:
-    """Raise :class:`InvalidCandlesError` naming the first bad bar of ``candles``."""
+def check_candles(candles: Candles, timeframe: Timeframe, date_range: DateRange) -> str | None:
+    """Raise :class:`InvalidCandlesError` naming the first bad bar of ``candles``.
+
+    :returns: a warning for the result when some bars have a missing price, else ``None``.
+    """
     stamps = candles.timestamps.view(np.int64)
     step, last_step = min_step(timeframe)
     scan = _scanner()
-    code, row = scan(stamps, candles.high, candles.low, candles.volume, step, last_step)
+    c = candles
+    code, row, missing, first = scan(
+        stamps, c.open, c.high, c.low, c.close, c.volume, step, last_step
+    )
     if code != _OK:
         raise InvalidCandlesError(candles.symbol, row, _reason(candles, timeframe, code, row))
+    if not missing:
+        return None
+    bars = "bar has" if missing == 1 else "bars have"
+    return (
+        f"{missing} loaded {bars} a missing price (first {stamp_text(candles.timestamps[first])})"
+    )
 
 
 def _reason(candles: Candles, timeframe: Timeframe, code: int, row: int) -> str:
@@ -85,20 +100,34 @@ def _scanner() -> Any:
 
 
 def _scan(
-    stamps: Any, high: Any, low: Any, volume: Any, step: int, last_step: int
-) -> tuple[int, int]:  # pragma: no cover - compiled
+    stamps: Any,
+    open_: Any,
+    high: Any,
+    low: Any,
+    close: Any,
+    volume: Any,
+    step: int,
+    last_step: int,
+) -> tuple[int, int, int, int]:  # pragma: no cover - compiled
+    """(problem, its row, bars with a missing price, the first of them)."""
     n = len(stamps)
+    missing, first = 0, -1
     for i in range(n):
         if stamps[i] == _NAT_VALUE:
-            return _NAT, i
+            return _NAT, i, missing, first
         if i > 0:
             gap = stamps[i] - stamps[i - 1]
             if gap <= 0:
-                return _ORDER, i
+                return _ORDER, i, missing, first
             if gap < (last_step if i == n - 1 else step):
-                return _CLOSE, i
+                return _CLOSE, i, missing, first
         if high[i] < low[i]:
-            return _INVERTED, i
+            return _INVERTED, i, missing, first
         if volume[i] < 0:
-            return _NEGATIVE, i
-    return _OK, -1
+            return _NEGATIVE, i, missing, first
+        # NaN != NaN: one comparison per price finds a missing one.
+        if open_[i] != open_[i] or high[i] != high[i] or low[i] != low[i] or close[i] != close[i]:
+            if missing == 0:
+                first = i
+            missing += 1
+    return _OK, -1, missing, first

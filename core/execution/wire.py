@@ -59,6 +59,8 @@ class ChunkResults:
     terms: tuple[str, ...]
     values: npt.NDArray[np.float64]
     odd: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: warnings of the few symbols that have some, by index
+    warnings: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -82,6 +84,7 @@ class ResultsBuilder:
         "_stamps",
         "_symbols",
         "_terms",
+        "_warnings",
     )
 
     def __init__(self, *, check_pickle: bool = False) -> None:
@@ -96,6 +99,7 @@ class ResultsBuilder:
         self._terms: tuple[str, ...] | None = None
         self._rows: list[list[float] | None] = []
         self._odd: dict[int, dict[str, Any]] = {}
+        self._warnings: dict[int, tuple[str, ...]] = {}
 
     def add(
         self,
@@ -108,6 +112,7 @@ class ResultsBuilder:
         error: str | None = None,
         evaluated_from: Any = None,
         indicators_at: Any = None,
+        warnings: tuple[str, ...] = (),
     ) -> None:
         """Append one symbol; raises (adding nothing) if a value cannot be encoded."""
         ns = _as_ns(matches)
@@ -130,6 +135,8 @@ class ResultsBuilder:
         self._rows.append(row)
         if odd is not None:
             self._odd[index] = odd
+        if warnings:
+            self._warnings[index] = tuple(warnings)
 
     def fail(self, symbol: str, error: str, ms: float = 0.0) -> None:
         """Append a symbol that failed with ``error``."""
@@ -167,6 +174,7 @@ class ResultsBuilder:
                 [nan_row if row is None else row for row in self._rows], dtype=np.float64
             ).reshape(n, len(terms)),
             odd=self._odd,
+            warnings=self._warnings,
         )
 
 
@@ -202,6 +210,7 @@ def encode_results(results: Sequence[ProcessingResult]) -> ChunkResults:
             r.error,
             r.evaluated_from,
             r.indicators_at,
+            r.warnings,
         )
     return builder.build()
 
@@ -226,7 +235,7 @@ def decode_results(
         )
     ]
     rows = chunk.values.tolist()
-    terms, odd = chunk.terms, chunk.odd
+    terms, odd, warnings = chunk.terms, chunk.odd, chunk.warnings
     return [
         ProcessingResult(
             symbol,
@@ -238,6 +247,7 @@ def decode_results(
             bars,
             evaluated_from,
             indicators_at,
+            warnings.get(i, ()),
         )
         for i, (
             symbol,

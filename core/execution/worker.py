@@ -203,7 +203,10 @@ def run_chunk(
             try:
                 if index == 0:
                     bulk = _read_chunk(repo, chunk, warmup)
-                outcome = evaluate(_candles(repo, symbol, spec, warmup, repo_error, bulk))
+                candles = _candles(repo, symbol, spec, warmup, repo_error, bulk)
+                # Every source's candles, built-in or not; bad bars raise for this symbol.
+                warning = check_candles(candles, spec.timeframe, spec.date_range)
+                outcome = evaluate(candles)
                 ms = (clock() - started) * 1e3
                 out.add(
                     symbol,
@@ -214,6 +217,7 @@ def run_chunk(
                     outcome.bars,
                     evaluated_from=getattr(outcome, "evaluated_from", None),
                     indicators_at=getattr(outcome, "indicators_at", None),
+                    warnings=(warning,) if warning else (),
                 )
             except Exception as exc:  # one symbol's failure must not cost the chunk
                 out.fail(symbol, describe_error(exc), (clock() - started) * 1e3)
@@ -273,7 +277,6 @@ def _candles(
     )
     if not isinstance(candles, Candles):
         raise DataSourceError(f"{repo.describe()} returned {type(candles).__name__}, not Candles")
-    check_candles(candles, spec.timeframe, spec.date_range)  # every source, built-in or not
     return candles
 
 

@@ -120,3 +120,46 @@ def test_missing_prices_pass_and_nat_does_not() -> None:
     stamps[2] = np.datetime64("NaT")
     with pytest.raises(ValueError, match="row 2: missing timestamp"):
         check_candles(Candles("N", stamps, c, c, c, c, np.ones(4)), Timeframe.D1, RANGE)
+
+
+def test_missing_prices_are_counted_in_a_warning() -> None:
+    stamps = np.datetime64("2021-01-04", "ns") + np.arange(6) * DAY
+    ok = np.ones(6)
+    close = np.array([1.0, 1.0, np.nan, 1.0, np.nan, 1.0])
+    opens = np.array([1.0, 1.0, 1.0, np.nan, 1.0, 1.0])  # any price counts, once a bar
+    candles = Candles("M", stamps, opens, ok, ok, close, ok)
+    warning = check_candles(candles, Timeframe.D1, RANGE)
+    assert warning == "3 loaded bars have a missing price (first 2021-01-06)"
+    assert check_candles(Candles("C", stamps, ok, ok, ok, ok, ok), Timeframe.D1, RANGE) is None
+
+
+class GappySource(ICandleRepository):
+    """Two years of daily bars; GAPPY has empty closes early in 2020 and in mid-2021."""
+
+    def get_candles(
+        self, symbol: str, timeframe: Timeframe, date_range: DateRange, *, warmup_bars: int = 0
+    ) -> Candles:
+        n = 730
+        stamps = np.datetime64("2020-01-01", "ns") + np.arange(n) * DAY
+        close = 100.0 + np.sin(np.arange(n) / 7.0)
+        if symbol == "GAPPY":
+            close[[3, 4]] = np.nan  # 2020, before anything a 2021 scan loads
+            close[[560, 600]] = np.nan  # 2021-07-14 and 2021-08-23
+        whole = Candles(symbol, stamps, close, close + 1, close - 1, close, np.ones(n))
+        first, stop = whole.index_range(date_range)
+        return whole.slice(max(0, first - warmup_bars), stop)
+
+    def symbols(self) -> tuple[str, ...]:
+        return ("CLEAN", "GAPPY")
+
+
+@pytest.mark.parametrize("backend", ["serial", "process"])
+def test_missing_prices_in_the_loaded_bars_warn_on_that_result(backend: str, service) -> None:  # type: ignore[no-untyped-def]
+    """Only what was loaded (range + warm-up) counts; the symbol still gets its result."""
+    source = GappySource()
+    job = ProcessingJob("gaps", source.symbols(), "1d", RANGE, "close > sma(close, 5)")
+    with ProcessingEngine(source, service, 2, backend=backend) as engine:
+        results = {r.symbol: r for r in asyncio.run(engine.process_batch(job))}
+    assert results["GAPPY"].error is None and results["CLEAN"].error is None
+    assert results["GAPPY"].warnings == ("2 loaded bars have a missing price (first 2021-07-14)",)
+    assert results["CLEAN"].warnings == ()
