@@ -226,7 +226,7 @@ def _cli(n: int, bars: int, workers: int, date_range: DateRange, runs: int = 3) 
 
 async def _faults(service: Any, n: int, bars: int, workers: int, timeout: float) -> dict[str, Any]:
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
-    from tests.engine.faults import FaultRepository
+    from tests.execution.faults import FaultRepository
 
     base = PluginRegistry.default().open_source(f"synthetic:{n}x{bars}")
     symbols = base.symbols()

@@ -1,6 +1,6 @@
 """``candlescan.testing``: the indicator contract passes good plugins and fails broken ones.
 
-(The data-source contract is exercised by ``tests/sources/test_source_contracts.py``.)
+(The data-source contract is exercised by ``tests/plugins/sources/test_source_contracts.py``.)
 """
 
 from __future__ import annotations

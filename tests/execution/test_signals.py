@@ -60,7 +60,7 @@ def _start(
 ) -> subprocess.Popen[bytes]:
     """Start the command; its stderr goes to a file (an orphan holding a pipe would block)."""
     env = dict(os.environ, **{MARK: marker})
-    command = [sys.executable, "-m", "tests.engine._hang_cli"] if module else [str(CLI)]
+    command = [sys.executable, "-m", "tests.execution._hang_cli"] if module else [str(CLI)]
     with stderr.open("wb") as sink:
         return subprocess.Popen(
             [*command, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink

@@ -10,7 +10,7 @@ import pytest
 from candlescan import Candles, DateRange, Timeframe
 from candlescan.plugins.sources.parquet import ParquetRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
-from tests.sources._builders import write_hive
+from tests.plugins.sources._builders import write_hive
 
 distributed = pytest.importorskip("distributed")
 

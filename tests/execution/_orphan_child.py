@@ -1,6 +1,6 @@
 """Child process for ``test_orphans``: start an engine whose batch hangs, print the pids.
 
-Run as ``python -m tests.engine._orphan_child``; the test then SIGKILLs this process.
+Run as ``python -m tests.execution._orphan_child``; the test then SIGKILLs this process.
 """
 
 from __future__ import annotations

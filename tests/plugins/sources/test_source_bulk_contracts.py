@@ -16,7 +16,7 @@ from candlescan.plugins.sources.postgres_write import create_layout, write_candl
 from candlescan.plugins.sources.store import StoreRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 from candlescan.testing import DataSourceContract
-from tests.sources._builders import write_hive, write_long, write_per_symbol
+from tests.plugins.sources._builders import write_hive, write_long, write_per_symbol
 
 RANGE = DataSourceContract.full_range
 

@@ -1,7 +1,7 @@
 """The spec's tests (E06-F02-T02, "Testing Requirements"), adapted to the real classes.
 
 Adaptations: the repositories are real (a synthetic source, or the fault-injecting one
-from :mod:`tests.engine.faults`), the formula service is the real one, and the timeout
+from :mod:`tests.execution.faults`), the formula service is the real one, and the timeout
 test uses a 1 s timeout instead of waiting 60 s.
 """
 

@@ -21,7 +21,7 @@ from candlescan.plugins.sources.ingest import ingest
 from candlescan.plugins.sources.memory import MemoryRepository
 from candlescan.plugins.sources.store import StoreRepository
 from candlescan.plugins.sources.synthetic import SyntheticRepository
-from tests.sources._builders import write_csv
+from tests.plugins.sources._builders import write_csv
 
 RANGE = DateRange("1900-01-01", "2199-12-31")
 

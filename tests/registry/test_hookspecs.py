@@ -9,7 +9,7 @@ import pytest
 
 from candlescan.registry import hookspecs
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 SPECS = [getattr(hookspecs, name) for name in hookspecs.__all__]
 
 

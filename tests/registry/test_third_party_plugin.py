@@ -18,7 +18,7 @@ import pytest
 
 from candlescan.plugins.sources.synthetic import SyntheticRepository
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "examples" / "demo-plugin"
 
 

@@ -12,7 +12,7 @@ from candlescan import DataSourceError, DateRange, SymbolNotFoundError, Timefram
 from candlescan.plugins.sources.postgres import PostgresRepository, postgres_source, split_dsn
 from candlescan.plugins.sources.postgres_write import create_layout, write_candles, write_metadata
 from candlescan.plugins.sources.synthetic import SyntheticRepository
-from tests.sources.conftest import PG_PASSWORD
+from tests.plugins.sources.conftest import PG_PASSWORD
 
 EVERY = DateRange("1900-01-01", "2199-12-31")
 

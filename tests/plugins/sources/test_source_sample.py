@@ -15,7 +15,7 @@ from candlescan import DataSourceError, DateRange, SymbolNotFoundError, Timefram
 from candlescan.plugins.sources.sample import SampleRepository, load_bundle, sample_source
 
 ALL = DateRange("2000-01-01", "2100-01-01")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BUNDLE = ROOT / "plugins" / "sources" / "data" / "sp500_daily.npz"
 
 

@@ -19,7 +19,7 @@ from candlescan import DateRange
 from candlescan.cli import main
 from candlescan.plugins.sources.postgres_write import create_layout, write_candles
 from candlescan.plugins.sources.sample import SampleRepository
-from tests.sources._builders import write_csv, write_hive, write_long, write_per_symbol
+from tests.plugins.sources._builders import write_csv, write_hive, write_long, write_per_symbol
 
 README_FORMULA = "rsi(close, 14) < 30 and close > sma(close, 200)"
 #: A slice of the sample keeps the test quick; EVHC starts late, APTV has 44 bars.

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
 def test_workers_and_forkserver_die_with_a_killed_parent() -> None:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.engine._orphan_child"],
+        [sys.executable, "-m", "tests.execution._orphan_child"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

@@ -1,7 +1,7 @@
 """Child process for ``test_signals``: the ``candlescan`` command on a source whose every
 symbol hangs in a nogil Numba loop (so only killing the workers stops them).
 
-Run as ``python -m tests.engine._hang_cli ARGS...`` from the repository root.
+Run as ``python -m tests.execution._hang_cli ARGS...`` from the repository root.
 """
 
 from __future__ import annotations

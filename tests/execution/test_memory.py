@@ -1,7 +1,7 @@
 """Memory stays flat over many batches on one engine (parent and workers).
 
 The quick variant (10 batches of 500 symbols) runs by default; the 50-batch variant
-over 2,500 symbols is marked ``slow`` (``pytest -m slow tests/engine``).
+over 2,500 symbols is marked ``slow`` (``pytest -m slow tests/execution``).
 """
 
 from __future__ import annotations
