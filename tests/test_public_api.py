@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import candlescan
 import candlescan.plugins
 
@@ -85,3 +87,19 @@ def test_public_import_paths_stay() -> None:
     assert candlescan.data.ICandleRepository is candlescan.ICandleRepository
     assert callable(candlescan.cli.main)
     assert hasattr(candlescan.testing, "DataSourceContract")
+
+
+@pytest.mark.parametrize("formula", ["rsi(close, 14) < 30", "rank(roc(close, 63)) <= 50"])
+def test_a_worker_unpickling_a_plan_loads_no_compiler_and_no_pluggy(formula: str) -> None:
+    """What a worker imports to run a plan: the plan's modules, not the machinery that built it."""
+    import pickle
+
+    plan = candlescan.FormulaService(candlescan.PluginRegistry.default()).compile(formula)
+    statement = f"import pickle; pickle.loads({pickle.dumps(plan)!r})"
+    heavy = (
+        "pluggy",
+        "candlescan.registry.plugin_registry",
+        "candlescan.formula.service",
+        "candlescan.formula._compiler",
+    )
+    assert _loaded_after(statement, heavy) == []
