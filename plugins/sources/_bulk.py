@@ -6,11 +6,14 @@ newest first). It selects only the seven columns a job needs and returns them so
 (symbol position, time), which :func:`~candlescan.data.columnar.split_long` cuts into
 candles without a Python loop over rows. :func:`finish_chunk` then validates each symbol
 on its own (one bad symbol fails alone) and builds the requested timeframe with the
-shared helper :func:`~candlescan.data.window.select_window`.
+shared helper :func:`~candlescan.data.window.select_window`. :class:`ChunkQueryRepository`
+is the part of such a source that is the same for all three: single reads through the bulk
+read, and the chunk's bookkeeping around the one query each source writes.
 """
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +21,14 @@ from typing import Any
 
 import numpy.typing as npt
 
-from candlescan import Candles, DateRange, SymbolNotFoundError, Timeframe
+from candlescan import Candles, DateRange, ICandleRepository, SymbolNotFoundError, Timeframe
 from candlescan.data.columnar import split_long
 from candlescan.data.window import native_warmup_bars, select_window
 
 __all__ = [
     "FULL_RANGE",
     "ChunkQuery",
+    "ChunkQueryRepository",
     "chunk_query",
     "finish_chunk",
     "load_warmup",
@@ -200,3 +204,70 @@ def finish_chunk(
         except Exception as exc:  # one symbol's bad data fails that symbol alone
             out[symbol] = exc
     return out
+
+
+class ChunkQueryRepository(ICandleRepository):
+    """A source that answers a chunk of symbols with one columnar query.
+
+    A subclass writes :meth:`_query` (the one query, for symbols that are all strings)
+    and :meth:`_known`; single reads, odd symbol values and the per-symbol finish are
+    done here once.
+    """
+
+    @abc.abstractmethod
+    def _query(
+        self, names: list[str], wanted: Timeframe, date_range: DateRange, warmup_bars: int
+    ) -> tuple[Timeframe, Mapping[str, Any]]:
+        """The native timeframe read and its columns: ``pos``, ``ts`` and the prices."""
+
+    @abc.abstractmethod
+    def _known(self, symbols: Sequence[str]) -> Collection[str]:
+        """Which of ``symbols`` the source holds at all."""
+
+    def get_candles(
+        self,
+        symbol: str,
+        timeframe: Timeframe,
+        date_range: DateRange,
+        *,
+        warmup_bars: int = 0,
+    ) -> Candles:
+        """One symbol's bars (one query; see :meth:`get_candles_many`)."""
+        found = self.get_candles_many([symbol], timeframe, date_range, warmup_bars=warmup_bars)
+        result = found[symbol]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def get_candles_many(
+        self,
+        symbols: Sequence[str],
+        timeframe: Timeframe,
+        date_range: DateRange,
+        *,
+        warmup_bars: int = 0,
+    ) -> dict[str, Candles | Exception]:
+        """A chunk of symbols in one query; unknown or bad symbols fail alone."""
+        wanted = Timeframe.parse(timeframe)
+        names = [s for s in dict.fromkeys(symbols) if isinstance(s, str)]
+        out: dict[str, Candles | Exception] = {
+            str(s): SymbolNotFoundError(str(s), self.describe())
+            for s in symbols
+            if not isinstance(s, str)
+        }
+        if not names:
+            return out
+        native, columns = self._query(names, wanted, date_range, warmup_bars)
+        out.update(
+            finish_chunk(
+                names,
+                (columns["pos"], columns["ts"], columns),
+                native=native,
+                wanted=wanted,
+                date_range=date_range,
+                warmup_bars=warmup_bars,
+                source=self.describe(),
+                known=self._known,
+            )
+        )
+        return out

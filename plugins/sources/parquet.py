@@ -18,19 +18,16 @@ Options after ``?``: ``timeframe`` (of the stored bars, default ``1d``),
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from candlescan import (
-    Candles,
     DataSourceError,
     DateRange,
-    ICandleRepository,
-    SymbolNotFoundError,
     Timeframe,
 )
-from candlescan.plugins.sources._bulk import chunk_query, finish_chunk, load_warmup
+from candlescan.plugins.sources._bulk import ChunkQueryRepository, chunk_query, load_warmup
 from candlescan.plugins.sources._options import split_options
 
 __all__ = ["ParquetRepository", "parquet_source"]
@@ -38,7 +35,7 @@ __all__ = ["ParquetRepository", "parquet_source"]
 _TIME_NAMES = ("date", "ts", "timestamp", "time", "datetime")
 
 
-class ParquetRepository(ICandleRepository):
+class ParquetRepository(ChunkQueryRepository):
     """Serves a Parquet file or dataset (see the module docs for the layouts).
 
     :param path: a ``.parquet`` file or a directory.
@@ -122,39 +119,9 @@ class ParquetRepository(ICandleRepository):
         """``"parquet:PATH"``."""
         return f"parquet:{self.path}"
 
-    def get_candles(
-        self,
-        symbol: str,
-        timeframe: Timeframe,
-        date_range: DateRange,
-        *,
-        warmup_bars: int = 0,
-    ) -> Candles:
-        """One symbol's bars (see :meth:`get_candles_many`)."""
-        found = self.get_candles_many([symbol], timeframe, date_range, warmup_bars=warmup_bars)
-        result = found[symbol]
-        if isinstance(result, Exception):
-            raise result
-        return result
-
-    def get_candles_many(
-        self,
-        symbols: Sequence[str],
-        timeframe: Timeframe,
-        date_range: DateRange,
-        *,
-        warmup_bars: int = 0,
-    ) -> dict[str, Candles | Exception]:
-        """A chunk of symbols in one query; unknown or bad symbols fail alone."""
-        wanted = Timeframe.parse(timeframe)
-        names = [s for s in dict.fromkeys(symbols) if isinstance(s, str)]
-        out: dict[str, Candles | Exception] = {
-            str(s): SymbolNotFoundError(str(s), self.describe())
-            for s in symbols
-            if not isinstance(s, str)
-        }
-        if not names:
-            return out
+    def _query(
+        self, names: list[str], wanted: Timeframe, date_range: DateRange, warmup_bars: int
+    ) -> tuple[Timeframe, Mapping[str, Any]]:
         columns = {"symbol": self._symbol_sql(), "ts": f"CAST({self._time} AS TIMESTAMP)"}
         columns.update({name: f"CAST({name} AS DOUBLE)" for name in _PRICES})
         query = chunk_query(
@@ -166,19 +133,7 @@ class ParquetRepository(ICandleRepository):
             dialect="duckdb",
         )
         arrays = self._connection().execute(query.sql, query.params).fetchnumpy()
-        out.update(
-            finish_chunk(
-                names,
-                (arrays["pos"], arrays["ts"], arrays),
-                native=self.native_timeframe,
-                wanted=wanted,
-                date_range=date_range,
-                warmup_bars=warmup_bars,
-                source=self.describe(),
-                known=self._known,
-            )
-        )
-        return out
+        return self.native_timeframe, arrays
 
     def _known(self, symbols: Sequence[str]) -> Collection[str]:
         held = set(self.symbols())

@@ -27,14 +27,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from candlescan import (
-    Candles,
     DataSourceError,
     DateRange,
-    ICandleRepository,
-    SymbolNotFoundError,
     Timeframe,
 )
-from candlescan.plugins.sources._bulk import chunk_query, finish_chunk, load_warmup
+from candlescan.plugins.sources._bulk import ChunkQueryRepository, chunk_query, load_warmup
 from candlescan.plugins.sources._pgcopy import decode_rows
 
 __all__ = ["DEFAULT_COLUMNS", "PostgresRepository", "postgres_source", "quote_ident"]
@@ -63,7 +60,7 @@ def quote_ident(name: str) -> str:
     return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
 
 
-class PostgresRepository(ICandleRepository):
+class PostgresRepository(ChunkQueryRepository):
     """Reads bars from a PostgreSQL table.
 
     :param dsn: a libpq connection string or URI ("" for the ``PG*`` variables).
@@ -180,53 +177,10 @@ class PostgresRepository(ICandleRepository):
         )
         return f"postgres:{shown + ' ' if shown else ''}table={self.table}"
 
-    def get_candles(
-        self,
-        symbol: str,
-        timeframe: Timeframe,
-        date_range: DateRange,
-        *,
-        warmup_bars: int = 0,
-    ) -> Candles:
-        """One symbol's bars (see :meth:`get_candles_many`)."""
-        found = self.get_candles_many([symbol], timeframe, date_range, warmup_bars=warmup_bars)
-        result = found[symbol]
-        if isinstance(result, Exception):
-            raise result
-        return result
-
-    def get_candles_many(
-        self,
-        symbols: Sequence[str],
-        timeframe: Timeframe,
-        date_range: DateRange,
-        *,
-        warmup_bars: int = 0,
-    ) -> dict[str, Candles | Exception]:
-        """A chunk of symbols in one query and one binary COPY."""
-        wanted = Timeframe.parse(timeframe)
-        names = [s for s in dict.fromkeys(symbols) if isinstance(s, str)]
-        out: dict[str, Candles | Exception] = {
-            str(s): SymbolNotFoundError(str(s), self.describe())
-            for s in symbols
-            if not isinstance(s, str)
-        }
-        if not names:
-            return out
-        arrays = self._read(names, date_range, wanted, warmup_bars)
-        out.update(
-            finish_chunk(
-                names,
-                (arrays["pos"], arrays["ts"], arrays),
-                native=self.native_timeframe,
-                wanted=wanted,
-                date_range=date_range,
-                warmup_bars=warmup_bars,
-                source=self.describe(),
-                known=self._known,
-            )
-        )
-        return out
+    def _query(
+        self, names: list[str], wanted: Timeframe, date_range: DateRange, warmup_bars: int
+    ) -> tuple[Timeframe, Mapping[str, Any]]:
+        return self.native_timeframe, self._read(names, date_range, wanted, warmup_bars)
 
     def _read(
         self, names: list[str], date_range: DateRange, wanted: Timeframe, warmup_bars: int

@@ -15,20 +15,22 @@ the engine already runs one worker per core).
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from candlescan import (
-    Candles,
     DataSourceError,
     DateRange,
-    ICandleRepository,
-    SymbolNotFoundError,
     Timeframe,
 )
-from candlescan.plugins.sources._bulk import chunk_query, finish_chunk, load_warmup, pick_native
+from candlescan.plugins.sources._bulk import (
+    ChunkQueryRepository,
+    chunk_query,
+    load_warmup,
+    pick_native,
+)
 from candlescan.plugins.sources._options import split_options
 from candlescan.plugins.sources._store_schema import integrity_problems, read_version
 
@@ -38,7 +40,7 @@ __all__ = ["StoreRepository", "store_source"]
 DEFAULT_MEMORY_LIMIT = "256MB"
 
 
-class StoreRepository(ICandleRepository):
+class StoreRepository(ChunkQueryRepository):
     """Reads a store file (``candlescan ingest`` writes it).
 
     :param path: the DuckDB file.
@@ -121,39 +123,9 @@ class StoreRepository(ICandleRepository):
         """``"duckdb:PATH"``."""
         return f"duckdb:{self.path}"
 
-    def get_candles(
-        self,
-        symbol: str,
-        timeframe: Timeframe,
-        date_range: DateRange,
-        *,
-        warmup_bars: int = 0,
-    ) -> Candles:
-        """One symbol's bars (one query; see :meth:`get_candles_many`)."""
-        result = self.get_candles_many([symbol], timeframe, date_range, warmup_bars=warmup_bars)
-        found = result[symbol]
-        if isinstance(found, Exception):
-            raise found
-        return found
-
-    def get_candles_many(
-        self,
-        symbols: Sequence[str],
-        timeframe: Timeframe,
-        date_range: DateRange,
-        *,
-        warmup_bars: int = 0,
-    ) -> dict[str, Candles | Exception]:
-        """A chunk of symbols in one query; unknown or bad symbols fail alone."""
-        wanted = Timeframe.parse(timeframe)
-        names = [s for s in dict.fromkeys(symbols) if isinstance(s, str)]
-        out: dict[str, Candles | Exception] = {
-            str(s): SymbolNotFoundError(str(s), self.describe())
-            for s in symbols
-            if not isinstance(s, str)
-        }
-        if not names:
-            return out
+    def _query(
+        self, names: list[str], wanted: Timeframe, date_range: DateRange, warmup_bars: int
+    ) -> tuple[Timeframe, Mapping[str, Any]]:
         stored = self.timeframes()
         native = pick_native(stored, wanted) or (stored[0] if stored else wanted)
         query = chunk_query(
@@ -166,20 +138,7 @@ class StoreRepository(ICandleRepository):
             extra_filter="timeframe = ?",
             extra_params=[native.value],
         )
-        columns = self._connection().execute(query.sql, query.params).fetchnumpy()
-        out.update(
-            finish_chunk(
-                names,
-                (columns["pos"], columns["ts"], columns),
-                native=native,
-                wanted=wanted,
-                date_range=date_range,
-                warmup_bars=warmup_bars,
-                source=self.describe(),
-                known=self._known,
-            )
-        )
-        return out
+        return native, self._connection().execute(query.sql, query.params).fetchnumpy()
 
     def _known(self, symbols: Sequence[str]) -> Collection[str]:
         catalog = self._catalog()
