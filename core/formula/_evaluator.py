@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from candlescan.entities import PRICE_COLUMNS, Candles
+from candlescan.formula._elementwise import BINARY, UNARY
 from candlescan.formula._program import Program, Step
 from candlescan.registry.refs import resolve
 
@@ -88,8 +89,8 @@ def _bind(step: Step) -> _Bound:
         return lambda values, ctx: constant
     if op == "kernel":
         return _bind_kernel(step)
-    if op in _BINARY:
-        function, (a, b) = _BINARY[op], step.args
+    if op in BINARY:
+        function, (a, b) = BINARY[op], step.args
         return lambda values, ctx: function(values[a], values[b])
     operation = _OPS[op]
     return lambda values, ctx: operation(step, values, ctx)
@@ -180,11 +181,6 @@ def _binary(function: Callable[[Any, Any], Any]) -> _Op:
     return op
 
 
-def _not_equal(a: Any, b: Any) -> Any:
-    # NaN compares false, so NaN != x is False too (NumPy says True).
-    return np.not_equal(a, b) & ~(np.isnan(a) | np.isnan(b))
-
-
 def _shift_array(x: npt.NDArray[Any], bars: int) -> npt.NDArray[Any]:
     out = np.empty_like(x)
     fill = False if x.dtype == np.bool_ else np.nan
@@ -256,41 +252,13 @@ def _tf(step: Step, values: _Values, ctx: _Context) -> Any:
 
 
 _PLAIN_COLUMNS = frozenset(PRICE_COLUMNS)
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": np.add,
-    "sub": np.subtract,
-    "mul": np.multiply,
-    "div": np.divide,
-    "gt": np.greater,
-    "ge": np.greater_equal,
-    "lt": np.less,
-    "le": np.less_equal,
-    "eq": np.equal,
-    "ne": _not_equal,
-    "and": np.logical_and,
-    "or": np.logical_or,
-}
-
 _OPS: dict[str, _Op] = {
     "column": _column,
     "const": _const,
     "kernel": _kernel,
     "output": _output,
-    "neg": _unary(np.negative),
-    "abs": _unary(np.abs),
-    "not": _unary(np.logical_not),
-    "add": _binary(np.add),
-    "sub": _binary(np.subtract),
-    "mul": _binary(np.multiply),
-    "div": _binary(np.divide),
-    "gt": _binary(np.greater),
-    "ge": _binary(np.greater_equal),
-    "lt": _binary(np.less),
-    "le": _binary(np.less_equal),
-    "eq": _binary(np.equal),
-    "ne": _binary(_not_equal),
-    "and": _binary(np.logical_and),
-    "or": _binary(np.logical_or),
+    **{name: _unary(function) for name, function in UNARY.items()},
+    **{name: _binary(function) for name, function in BINARY.items()},
     "shift": _shift,
     "cross": _cross,
     "within": _within,

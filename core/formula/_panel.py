@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from candlescan.formula._elementwise import BINARY, UNARY
 from candlescan.formula._program import Program, Step
 from candlescan.formula._xs_ops import CROSS_OPS, grouped
 
@@ -137,28 +138,11 @@ def _binary(function: Callable[[Any, Any], Any]) -> Callable[[Step, list[Any], _
     return op
 
 
-def _not_equal(a: Any, b: Any) -> Any:
-    return np.not_equal(a, b) & ~(np.isnan(a) | np.isnan(b))
-
-
 _OPS: dict[str, Callable[[Step, list[Any], _Context], Any]] = {
     "leaf": _leaf,
     "const": _const,
-    "neg": _unary(np.negative),
-    "abs": _unary(np.abs),
-    "not": _unary(np.logical_not),
-    "add": _binary(np.add),
-    "sub": _binary(np.subtract),
-    "mul": _binary(np.multiply),
-    "div": _binary(np.divide),
-    "gt": _binary(np.greater),
-    "ge": _binary(np.greater_equal),
-    "lt": _binary(np.less),
-    "le": _binary(np.less_equal),
-    "eq": _binary(np.equal),
-    "ne": _binary(_not_equal),
-    "and": _binary(np.logical_and),
-    "or": _binary(np.logical_or),
+    **{name: _unary(function) for name, function in UNARY.items()},
+    **{name: _binary(function) for name, function in BINARY.items()},
     "shift": _shift,
     "cross": _cross,
     "within": _within,
