@@ -44,6 +44,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -195,7 +196,9 @@ def _talib_twin(formula: str) -> Callable[[Candles], object] | None:
 
 
 def _cli(n: int, bars: int, workers: int, date_range: DateRange, runs: int = 3) -> float | None:
-    exe = shutil.which("candlescan")
+    # The command beside this interpreter (a venv's bin/), else the one on PATH.
+    beside = Path(sys.executable).with_name("candlescan")
+    exe = str(beside) if beside.exists() else shutil.which("candlescan")
     if exe is None:
         return None
     command = [
