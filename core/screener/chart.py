@@ -154,14 +154,8 @@ def chart_symbol(
     )
     top = axes[0][0]
     x = np.arange(len(data.stamps))
-    _candles(top, x, data.price)
-    for term in data.overlays:
-        top.plot(x, data.terms[term], linewidth=1.0, label=term)
+    marker_y = _draw_price(top, x, data, f"{symbol}: {formula}" if formula else symbol)
     matched = data.matched
-    marker_y = data.price["low"][matched] * 0.985
-    top.scatter(x[matched], marker_y, marker="^", s=60, color=MARKER_COLOR, zorder=5, label="match")
-    top.set_title(f"{symbol}: {formula}" if formula else symbol)
-    top.legend(loc="upper left", fontsize=8)
     for axis, term in zip((a[0] for a in axes[1:]), below, strict=True):
         axis.plot(x, data.terms[term], linewidth=1.0, color="tab:purple")
         axis.set_ylabel(term, fontsize=8)
@@ -182,6 +176,21 @@ def chart_symbol(
         data.overlays,
         below,
     )
+
+
+def _draw_price(axis: Any, x: npt.NDArray[np.int64], data: _Series, title: str) -> Any:
+    """Candles, the price-scale indicators and the match markers; returns the markers' y."""
+    _candles(axis, x, data.price)
+    for term in data.overlays:
+        axis.plot(x, data.terms[term], linewidth=1.0, label=term)
+    matched = data.matched
+    marker_y = data.price["low"][matched] * 0.985
+    axis.scatter(
+        x[matched], marker_y, marker="^", s=60, color=MARKER_COLOR, zorder=5, label="match"
+    )
+    axis.set_title(title)
+    axis.legend(loc="upper left", fontsize=8)
+    return marker_y
 
 
 def _candles(axis: Any, x: npt.NDArray[np.int64], price: dict[str, Any]) -> None:
