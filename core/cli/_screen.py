@@ -92,8 +92,8 @@ def run_screen(
     """Run a screener scan from parsed ``args``; return the exit code."""
     from candlescan.formula import FormulaService
     from candlescan.registry import PluginRegistry
-    from candlescan.screener.api import default_range, run_plan
-    from candlescan.screener.results import ScanResults, SortKey, build_rows, parse_sort
+    from candlescan.screener.api import compile_columns, default_range, run_plan
+    from candlescan.screener.results import ScanResults, build_rows
     from candlescan.screener.universe import parse_where, resolve_symbols
 
     if args.top is not None and args.top < 1:
@@ -102,13 +102,15 @@ def run_screen(
         raise InvalidJobError("--format parquet needs --out FILE")
     registry = PluginRegistry.default()
     repo = registry.open_source(args.source)
-    key = parse_sort(args.sort) if args.sort else None
-    wanted = list(dict.fromkeys([*split_columns(args.columns), *([key.column] if key else [])]))
-    plan = FormulaService(registry).compile_screen(
-        formula, parameters, timeframe=args.timeframe, columns=tuple(wanted), warmup=args.warmup
+    plan, key = compile_columns(
+        FormulaService(registry),
+        formula,
+        parameters,
+        args.timeframe,
+        split_columns(args.columns),
+        args.sort,
+        args.warmup,
     )
-    if key is not None:
-        key = SortKey(plan.columns[wanted.index(key.column)], key.descending)
     symbols = resolve_symbols(repo, args.symbols, parse_where(args.where))
     if not symbols:
         raise InvalidJobError("no symbol is left after --symbols and --where")

@@ -92,6 +92,27 @@ def run_plan(
     return finish(plan, raw, repo)
 
 
+def compile_columns(
+    service: Any,
+    formula: str,
+    parameters: Mapping[str, ParameterValue] | None,
+    timeframe: str,
+    columns: Sequence[str],
+    sort: str | None,
+    warmup: str,
+) -> tuple[ScreenPlan, SortKey | None]:
+    """The screen plan of ``formula`` with ``columns`` and the ``sort`` column, and the
+    sort key named by the compiled column's canonical text."""
+    key = parse_sort(sort) if sort else None
+    wanted = list(dict.fromkeys([*columns, *([key.column] if key else [])]))
+    plan: ScreenPlan = service.compile_screen(
+        formula, parameters, timeframe=timeframe, columns=tuple(wanted), warmup=warmup
+    )
+    if key is not None:
+        key = SortKey(plan.columns[wanted.index(key.column)], key.descending)
+    return plan, key
+
+
 def scan(
     formula: str,
     *,
@@ -131,14 +152,9 @@ def scan(
 
     registry = registry if registry is not None else PluginRegistry.default()
     repo = registry.open_source(source) if isinstance(source, str) else source
-    key = parse_sort(sort) if sort else None
-    wanted = list(dict.fromkeys([*columns, *([key.column] if key else [])]))
-    service = FormulaService(registry)
-    plan = service.compile_screen(
-        formula, parameters, timeframe=timeframe, columns=tuple(wanted), warmup=warmup
+    plan, key = compile_columns(
+        FormulaService(registry), formula, parameters, timeframe, columns, sort, warmup
     )
-    if key is not None:  # sort by the canonical text of the compiled column
-        key = SortKey(plan.columns[wanted.index(key.column)], key.descending)
     universe = resolve_symbols(repo, symbols, where)
     date_range = default_range(repo, start, end)
     results, panel = run_plan(
