@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,13 @@ def examples(scale: float) -> int:
     """
     return max(5, round(settings().max_examples * scale))
 
+
+# Parsed CSV series are cached as memory-mapped files (plugins/sources/_mapped.py): keep
+# the suite's out of the user's cache, in a folder of its own that workers inherit.
+if "CANDLESCAN_SERIES_CACHE" not in os.environ:
+    _SERIES_CACHE = tempfile.mkdtemp(prefix="candlescan-series-")
+    os.environ["CANDLESCAN_SERIES_CACHE"] = _SERIES_CACHE
+    atexit.register(shutil.rmtree, _SERIES_CACHE, ignore_errors=True)
 
 #: ``shared/data`` beside the repository (real OHLCV and indicator fixtures), if present.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

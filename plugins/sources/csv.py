@@ -41,6 +41,7 @@ from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFou
 from candlescan.plugins.sources._base import SeriesRepository
 from candlescan.plugins.sources._checks import check_ohlc_bounds
 from candlescan.plugins.sources._csv_dates import file_span, parse_dates
+from candlescan.plugins.sources._mapped import load_mapped
 from candlescan.plugins.sources._metadata import parse_symbols_csv, select
 from candlescan.plugins.sources._options import parse_bool, split_options
 
@@ -192,6 +193,12 @@ class CsvRepository(SeriesRepository):
             raise DataSourceError(f"cannot read {path}: {exc}") from None
 
     def _load(self, symbol: str) -> Candles:
+        # Parsed once per file version; then mapped from the shared cache by every worker.
+        return load_mapped(
+            self._path(symbol), self.options, symbol, lambda: self._parse_file(symbol)
+        )
+
+    def _parse_file(self, symbol: str) -> Candles:
         candles, lines = _parse(symbol, self._text(symbol), f"{symbol}.csv", self.options)
         _check_order(candles, lines, f"{symbol}.csv")
         return candles
