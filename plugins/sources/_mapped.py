@@ -12,7 +12,8 @@ too coarse to tell two quick edits apart). Files are written atomically (a tempo
 rename), so a process never maps a half-written one. A cache folder that cannot be written
 is not used (the series is parsed as before). The folder is
 ``$CANDLESCAN_SERIES_CACHE`` (``0`` disables the cache), else
-``$XDG_CACHE_HOME/candlescan/series`` (``~/.cache/...``); its files can be deleted at any time.
+``$XDG_CACHE_HOME/candlescan/series`` (``~/.cache/...``), read when the source is opened;
+its files can be deleted at any time.
 """
 
 from __future__ import annotations
@@ -41,14 +42,17 @@ def series_cache_dir() -> Path | None:
     return Path(base) / "candlescan" / "series"
 
 
-def load_mapped(path: Path, options: object, symbol: str, parse: Callable[[], Candles]) -> Candles:
+def load_mapped(
+    path: Path, options: object, symbol: str, parse: Callable[[], Candles], folder: Path | None
+) -> Candles:
     """``symbol``'s series from ``path``: mapped from the cache, or parsed (and cached).
 
     :param options: everything besides the file that changes the parse (its ``repr``
         is part of the key).
     :param parse: parses the file; called only when the cache has no current copy.
+    :param folder: the cache folder (:func:`series_cache_dir` when the source was
+        opened, so workers use the parent's setting); ``None``: parse.
     """
-    folder = series_cache_dir()
     if folder is None:
         return parse()
     try:

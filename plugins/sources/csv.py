@@ -41,7 +41,7 @@ from candlescan.errors import DataSourceError, InvalidCandlesError, SymbolNotFou
 from candlescan.plugins.sources._base import SeriesRepository
 from candlescan.plugins.sources._checks import check_ohlc_bounds
 from candlescan.plugins.sources._csv_dates import file_span, parse_dates
-from candlescan.plugins.sources._mapped import load_mapped
+from candlescan.plugins.sources._mapped import load_mapped, series_cache_dir
 from candlescan.plugins.sources._metadata import parse_symbols_csv, select
 from candlescan.plugins.sources._options import parse_bool, split_options
 
@@ -93,6 +93,8 @@ class CsvRepository(SeriesRepository):
         self.native_timeframe = Timeframe.parse(timeframe)
         self.check_bounds = check_bounds
         self.options = CsvOptions(check_bounds, price, date_format or None)
+        #: Where parsed files are memory-mapped from (``None``: parse in every process).
+        self.series_cache = series_cache_dir()
 
     def symbols(self) -> tuple[str, ...]:
         """Every ``*.csv`` file's name without ``.csv``, sorted (``symbols.csv`` is metadata)."""
@@ -194,9 +196,9 @@ class CsvRepository(SeriesRepository):
 
     def _load(self, symbol: str) -> Candles:
         # Parsed once per file version; then mapped from the shared cache by every worker.
-        return load_mapped(
-            self._path(symbol), self.options, symbol, lambda: self._parse_file(symbol)
-        )
+        path = self._path(symbol)
+        parse = lambda: self._parse_file(symbol)  # noqa: E731
+        return load_mapped(path, self.options, symbol, parse, self.series_cache)
 
     def _parse_file(self, symbol: str) -> Candles:
         candles, lines = _parse(symbol, self._text(symbol), f"{symbol}.csv", self.options)
